@@ -1,0 +1,98 @@
+"""The orchestrator: runs the pipeline stages in a fixed order.
+
+load → validate → corpus → (render, index, course). Each stage is a plain
+function in its own module; this module only wires them together.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from . import model as m
+from .corpus import Corpus, build_corpus
+from .load import load_cases
+from .validate import Validation, validate
+
+TEMPLATE = Path(__file__).parent / "templates" / "record.yml"
+
+
+def run_validation(cases_dir: Path, sources_dir: Path | None = None, strict: bool = False) -> Validation:
+    """Load and validate everything under ``cases_dir``."""
+    return validate(load_cases(Path(cases_dir)), sources_dir, strict)
+
+
+def load_corpus(cases_dir: Path, sources_dir: Path | None = None, strict: bool = False) -> tuple[Corpus, Validation]:
+    """Validate and build the corpus; the caller decides what to do with problems."""
+    validation = run_validation(cases_dir, sources_dir, strict)
+    return build_corpus(validation), validation
+
+
+def _slugify(title: str) -> str:
+    try:
+        from pypinyin import lazy_pinyin  # optional: nicer ids when installed
+        words = lazy_pinyin(title)
+    except ImportError:
+        words = []
+    slug = "-".join(re.sub(r"[^a-z0-9]+", "", w.lower()) for w in words)
+    slug = re.sub(r"-+", "-", slug).strip("-")
+    return slug[:48].strip("-")
+
+
+def new_record(cases_dir: Path, place: str, title: str, rid: str | None = None) -> Path:
+    """Write a record skeleton from the template and return its path."""
+    validation = run_validation(cases_dir)
+    reg = validation.registry
+    if place not in reg.places:
+        names = {p.name: p.slug for p in reg.places.values()}
+        hint = names.get(place)
+        raise ValueError(f"未登记的地点“{place}”" + (f"，是否指“{hint}”？" if hint else "；可用的地点见 cases/_registry/places/"))
+    existing = {d.path.stem for d in validation.documents}
+    base = rid or _slugify(title) or f"{place}-case"
+    if not re.match(m.ID_PATTERN, base):
+        raise ValueError(f"id“{base}”不合规：只能用小写 ASCII 字母、数字和连字符")
+    if rid and rid in existing:
+        raise ValueError(f"id“{rid}”已被使用")
+    new_id, n = base, 2
+    while new_id in existing:
+        new_id, n = f"{base}-{n}", n + 1
+    sources = [s.id for s in reg.sources.values() if place in s.places] or list(reg.sources)[:1] or ["未登记"]
+    text = TEMPLATE.read_text(encoding="utf-8").format(id=new_id, title=title, place=place, source=sources[0])
+    path = cases_dir / place / f"{new_id}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def corpus_stats(validation: Validation) -> dict:
+    """Counts per place, per tag and per status, as plain data."""
+    corpus = build_corpus(validation)
+    reg = validation.registry
+    recs = list(corpus.records.values())
+    places = []
+    for slug in sorted({r.place for r in recs}):
+        mine = [r for r in recs if r.place == slug]
+        places.append({"slug": slug, "name": corpus.place_name(slug), "records": len(mine),
+                       "metrics": sum(len(r.metrics) for r in mine)})
+    tags = []
+    for t in reg.tags.values():
+        tags.append({"slug": t.slug, "name": t.name, "group": reg.groups[t.group].name if t.group in reg.groups else t.group,
+                     "records": sum(1 for r in recs if t.slug in r.tags), "note": t.note or ""})
+    invalid = len({p.file for p in validation.report.errors()} & {d.display for d in validation.documents})
+    return {
+        "records": len(recs),
+        "metrics": sum(len(r.metrics) for r in recs),
+        "status": dict(Counter(r.status for r in recs)),
+        "places": places,
+        "tags": tags,
+        "invalid_files": invalid,
+    }
+
+
+def write_schema(out: Path) -> Path:
+    """Write the record JSON Schema generated from the model."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(m.record_json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return out

@@ -1,0 +1,156 @@
+"""The ``casebook`` command: a thin layer over the library.
+
+Every command calls a library function and only formats its result, so all
+logic stays testable without a subprocess. Bad input never ends in a
+traceback: problems are printed and the exit code says what happened
+(0 clean, 1 problems found, 2 usage error).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .problems import ERROR, INFO, WARNING
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _cases_dir(path: str | None) -> Path:
+    p = Path(path or "cases")
+    if not p.is_dir():
+        raise click.UsageError(f"找不到案例目录“{p}”：请在项目根目录运行，或给出 CASES_DIR")
+    return p
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="casebook")
+def main() -> None:
+    """基层治理案例库命令行工具：校验记录、构建站点与检索索引、生成课程包。
+
+    \b
+    常用命令：
+      casebook validate --strict --sources ../shared/sources   校验全部记录
+      casebook new --place binhu --title 某某工作法             新建记录骨架
+      casebook stats                                           统计
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("cases_dir", required=False, type=click.Path(file_okay=False))
+@click.option("--strict", is_flag=True, help="把警告也当作错误（CI 使用）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题列表，供其他工具使用。")
+@click.option("--sources", "sources_dir", type=click.Path(), default=None,
+              help="来源文章目录（如 ../shared/sources）：核对每条证据是否逐字出自原文。")
+def validate(cases_dir: str | None, strict: bool, as_json: bool, sources_dir: str | None) -> None:
+    """校验 CASES_DIR（默认 cases/）下的全部记录和登记表，一次列出所有问题。
+
+    退出码：0 无问题；1 发现问题；2 用法错误。
+    """
+    from .build import run_validation
+
+    cases = _cases_dir(cases_dir)
+    validation = run_validation(cases, Path(sources_dir) if sources_dir else None, strict)
+    report = validation.report
+    problems = report.sorted()
+    if as_json:
+        click.echo(json.dumps({
+            "valid": report.valid,
+            "records": len(validation.documents),
+            "problems": [p.as_dict() for p in problems],
+        }, ensure_ascii=False, indent=2))
+    else:
+        console = _console()
+        for p in problems:
+            style = {ERROR: "red", WARNING: "yellow", INFO: "dim"}.get(p.severity, "")
+            if strict and p.severity == WARNING:
+                style = "red"
+            console.print(p.format(), style=style, markup=False)
+        counts = Counter(p.severity for p in problems)
+        n = len(validation.documents)
+        summary = (f"共 {n} 条记录：{counts[ERROR]} 个错误，{counts[WARNING]} 个警告"
+                   + ("（--strict：警告按错误计）" if strict and counts[WARNING] else ""))
+        console.print(("✔ " if report.valid else "✘ ") + summary + ("，校验通过" if report.valid else ""),
+                      style="green" if report.valid else "red bold", markup=False)
+    sys.exit(0 if report.valid else 1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--place", required=True, help="地点 slug，如 binhu（见 cases/_registry/places/）。")
+@click.option("--title", required=True, help="做法名称（中文）。")
+@click.option("--id", "rid", default=None, help="记录 id（ASCII）；省略时自动生成。")
+@click.option("--cases", "cases_dir", default="cases", show_default=True, type=click.Path(file_okay=False))
+def new(place: str, title: str, rid: str | None, cases_dir: str) -> None:
+    """按模板新建一条记录骨架，写到 cases/<地点>/<id>.yml。"""
+    from .build import new_record
+
+    try:
+        path = new_record(_cases_dir(cases_dir), place, title, rid)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"已创建 {path}\n下一步：补全内容后运行 casebook validate")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("cases_dir", required=False, type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def stats(cases_dir: str | None, as_json: bool) -> None:
+    """统计：各地点、各标签的记录数，指标数，状态分布。"""
+    from .build import corpus_stats, run_validation
+
+    validation = run_validation(_cases_dir(cases_dir), None, False)
+    data = corpus_stats(validation)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    t = Table(title="按地点")
+    t.add_column("地点")
+    t.add_column("记录数", justify="right")
+    t.add_column("指标数", justify="right")
+    for row in data["places"]:
+        t.add_row(row["name"], str(row["records"]), str(row["metrics"]))
+    console.print(t)
+    t = Table(title="按标签")
+    t.add_column("分组")
+    t.add_column("标签")
+    t.add_column("记录数", justify="right")
+    t.add_column("说明")
+    for row in data["tags"]:
+        t.add_row(row["group"], f"{row['name']}（{row['slug']}）", str(row["records"]),
+                  row["note"] or ("" if row["records"] >= 2 else "少于两条记录"))
+    console.print(t)
+    st = data["status"]
+    console.print(f"记录 {data['records']} 条（完成 {st.get('complete', 0)}，部分完成 {st.get('partial', 0)}，"
+                  f"草稿 {st.get('stub', 0)}）；指标 {data['metrics']} 个；未通过校验的文件 {data['invalid_files']} 个",
+                  markup=False)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--out", default="schema/record.schema.json", show_default=True, type=click.Path(dir_okay=False))
+def schema(out: str) -> None:
+    """从数据模型生成记录的 JSON Schema（编辑器用它边写边校验）。"""
+    from .build import write_schema
+
+    path = write_schema(Path(out))
+    click.echo(f"已写出 {path}")
+
+
+def run() -> None:
+    """Entry point: never let a traceback reach the user for ordinary failures."""
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("已中断", err=True)
+        sys.exit(130)

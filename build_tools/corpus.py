@@ -1,0 +1,99 @@
+"""The corpus: validated records with registries and two-way links.
+
+This is the one object that the output stages (render, index, course) take.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import model as m
+from .validate import Registry, Validation
+
+
+@dataclass(frozen=True)
+class Link:
+    """A related record as seen from one end of a hand-written link."""
+
+    target: str
+    relation: str
+    label: str
+    written_here: bool
+
+
+@dataclass
+class Corpus:
+    """Valid records keyed by id, in id order, plus everything needed to render them."""
+
+    records: dict[str, m.Record]
+    registry: Registry
+    files: dict[str, str] = field(default_factory=dict)
+    links: dict[str, list[Link]] = field(default_factory=dict)
+
+    # -- places
+    def place_name(self, slug: str | None) -> str:
+        if not slug:
+            return ""
+        p = self.registry.places.get(slug)
+        return p.name if p else slug
+
+    def place_chain(self, slug: str) -> list[str]:
+        """From the province down to ``slug``."""
+        return list(reversed(self.registry.ancestors(slug))) + [slug]
+
+    def full_place(self, rec: m.Record) -> str:
+        """Human place of a record: 无锡市滨湖区河埒街道水秀社区 style."""
+        target = rec.unit or rec.place
+        names = [self.place_name(s) for s in self.place_chain(target)
+                 if self.registry.places[s].level != "省"] if target in self.registry.places else [target]
+        return "".join(names)
+
+    def records_in(self, slug: str) -> list[m.Record]:
+        """Records whose place or unit is ``slug`` or lies under it."""
+        out = []
+        for rec in self.records.values():
+            spots = {rec.place, rec.unit} - {None}
+            chain = set()
+            for s in spots:
+                chain.add(s)
+                chain.update(self.registry.ancestors(s))
+            if slug in chain:
+                out.append(rec)
+        return out
+
+    def children(self, slug: str | None) -> list[m.Place]:
+        return sorted((p for p in self.registry.places.values() if p.parent == slug), key=lambda p: p.slug)
+
+    # -- tags
+    def records_with_tag(self, tag: str) -> list[m.Record]:
+        return [r for r in self.records.values() if tag in r.tags]
+
+    def tag_name(self, slug: str) -> str:
+        t = self.registry.tags.get(slug)
+        return t.name if t else slug
+
+
+def build_corpus(validation: Validation) -> Corpus:
+    """Collect the validated records into a :class:`Corpus` (records in id order)."""
+    pairs = sorted(validation.records, key=lambda p: p[0].id)
+    seen: set[str] = set()
+    records: dict[str, m.Record] = {}
+    files: dict[str, str] = {}
+    for rec, doc in pairs:
+        if rec.id in seen:  # a duplicate id is already a problem; keep the first
+            continue
+        seen.add(rec.id)
+        records[rec.id] = rec
+        files[rec.id] = doc.display
+    links: dict[str, list[Link]] = {rid: [] for rid in records}
+    done: set[tuple[str, str]] = set()
+    for rec in records.values():
+        for rel in rec.related:
+            if rel.id not in records or rel.id == rec.id or (rec.id, rel.id) in done:
+                continue
+            done.add((rec.id, rel.id))
+            done.add((rel.id, rec.id))
+            here, there = m.RELATION_LABELS[rel.relation]
+            links[rec.id].append(Link(rel.id, rel.relation, here, True))
+            links[rel.id].append(Link(rec.id, rel.relation, there, False))
+    return Corpus(records=records, registry=validation.registry, files=files, links=links)

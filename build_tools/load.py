@@ -1,0 +1,277 @@
+"""Load YAML files into plain data, keeping the line and column of every node.
+
+PyYAML's safe loader is used only to *compose* the node graph; the graph is
+then walked by hand so that duplicate keys, custom tags, alias bombs and
+runaway nesting become problems instead of silent data loss or crashes.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from .problems import Problem, problem
+
+MAX_BYTES = 1_000_000
+MAX_NODES = 50_000
+MAX_DEPTH = 32
+
+Path_ = tuple  # a data path such as ("metrics", 0, "value")
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+@dataclass
+class Document:
+    """One YAML file: its data (or None), node positions and loading problems."""
+
+    path: Path
+    display: str
+    data: Any = None
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def pos(self, path: Path_) -> tuple[int, int]:
+        """Position of the node at ``path``, or of its nearest existing ancestor."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not self.problems
+
+
+class _TooMany(Exception):
+    pass
+
+
+class _Walker:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.count = 0
+        self.scalars = SafeConstructor()
+
+    def fail(self, code: str, node: yaml.Node, **params) -> None:
+        mark = node.start_mark
+        self.doc.problems.append(problem(code, self.doc.display, (mark.line + 1, mark.column + 1), **params))
+
+    def walk(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooMany
+        self.doc.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if depth > MAX_DEPTH:
+            self.fail("too-deep", node, limit=MAX_DEPTH,
+                      field=_fmt(path))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP_TAG:
+                self.fail("custom-tag", node, tag=node.tag)
+                return None
+            out: dict = {}
+            first_line: dict = {}
+            for key_node, value_node in node.value:
+                key = self.walk_key(key_node)
+                if key is None:
+                    continue
+                if key in first_line:
+                    mark = key_node.start_mark
+                    self.doc.problems.append(problem(
+                        "duplicate-key", self.doc.display, (mark.line + 1, mark.column + 1),
+                        field=_fmt(path + (key,)), key=key, first_line=first_line[key],
+                        suggestion="删除其中一个，或合并两处的内容"))
+                    continue
+                first_line[key] = key_node.start_mark.line + 1
+                self.doc.positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                out[key] = self.walk(value_node, path + (key,), depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                self.fail("custom-tag", node, tag=node.tag)
+                return None
+            return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag not in _PLAIN_TAGS:
+            self.fail("custom-tag", node, tag=node.tag)
+            return None
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            # Dates stay text: a model field that wants a date parses it itself.
+            return node.value
+        return self.scalars.construct_object(node)
+
+    def walk_key(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _PLAIN_TAGS:
+            self.fail("custom-tag", node, tag=getattr(node, "tag", "?"))
+            return None
+        value = self.scalars.construct_object(node)
+        return value if isinstance(value, str) else str(value)
+
+
+def _fmt(path: Path_) -> str:
+    """Format a data path the way editors read it: ``metrics[0].value``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+format_path = _fmt
+
+
+def _line_of(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """Decode UTF-8 (with or without BOM); name other encodings and how to convert."""
+    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+        return None, [problem("encoding", display, (1, 1), encoding="UTF-16",
+                              suggestion="请在编辑器中“另存为 UTF-8”，或运行 iconv -f UTF-16 -t UTF-8 原文件 > 新文件")]
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as err:
+        guess = "未知编码"
+        try:
+            raw.decode("gb18030")
+            guess = "GBK/GB18030（Windows 中文系统的默认编码）"
+        except UnicodeDecodeError:
+            pass
+        return None, [problem("encoding", display, _line_of(raw, err.start), encoding=guess,
+                              suggestion="请在编辑器中“另存为 UTF-8”，或运行 iconv -f GB18030 -t UTF-8 原文件 > 新文件")]
+
+
+def load_text(text: str, display: str, path: Path | None = None) -> Document:
+    """Parse YAML text into a :class:`Document`."""
+    doc = Document(path=path or Path(display), display=display)
+    if not text.strip() or all(l.strip().startswith("#") or not l.strip() for l in text.splitlines()):
+        doc.problems.append(problem("empty-file", display, (1, 1), suggestion="可用 casebook new 生成记录骨架"))
+        return doc
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.composer.ComposerError as err:
+            if "expected a single document" in str(err):
+                mark = err.problem_mark
+                doc.problems.append(problem("multiple-documents", display, (mark.line + 1, mark.column + 1),
+                                            suggestion="把多条记录拆成多个文件"))
+                return doc
+            raise
+        except RecursionError:
+            doc.problems.append(problem("too-deep", display, (1, 1), limit=MAX_DEPTH))
+            return doc
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = " ".join(x for x in (err.context, err.problem) if x)
+        doc.problems.append(problem("yaml-syntax", display, pos, detail=detail,
+                                    suggestion="检查缩进、冒号后的空格和引号是否成对"))
+        return doc
+    except yaml.YAMLError as err:
+        doc.problems.append(problem("yaml-syntax", display, (1, 1), detail=str(err)))
+        return doc
+    finally:
+        loader.dispose()
+    if node is None:
+        doc.problems.append(problem("empty-file", display, (1, 1)))
+        return doc
+    walker = _Walker(doc)
+    try:
+        data = walker.walk(node, (), 0)
+    except _TooMany:
+        doc.problems.append(problem("alias-bomb", display, (node.start_mark.line + 1, 1), limit=MAX_NODES,
+                                    suggestion="不要使用 & 锚点和 * 别名，直接写出内容"))
+        return doc
+    except RecursionError:
+        doc.problems.append(problem("too-deep", display, (1, 1), limit=MAX_DEPTH))
+        return doc
+    if not isinstance(data, dict):
+        kind = "列表" if isinstance(data, list) else f"单个值“{str(data)[:20]}”"
+        doc.problems.append(problem("not-mapping", display, (1, 1), kind=kind,
+                                    suggestion="每行写成“字段: 值”，参见记录模板"))
+        return doc
+    doc.data = data
+    return doc
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    """Read and parse one YAML file; every failure becomes a problem."""
+    display = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return Document(path=path, display=display, problems=[
+                problem("file-too-large", display, (1, 1), size=size, limit=MAX_BYTES)])
+        raw = path.read_bytes()
+    except OSError as err:
+        return Document(path=path, display=display, problems=[
+            problem("file-unreadable", display, None, detail=err.strerror or str(err))])
+    text, problems = decode(raw, display)
+    if text is None:
+        return Document(path=path, display=display, problems=problems)
+    return load_text(text, display, path)
+
+
+REGISTRY_DIR = "_registry"
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Path as the user typed it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def record_files(cases_dir: Path) -> list[Path]:
+    """Record files under ``cases_dir``; folders starting with ``_`` or ``.`` are not records."""
+    out = []
+    for p in sorted(cases_dir.rglob("*")):
+        rel = p.relative_to(cases_dir)
+        if any(part.startswith(("_", ".")) for part in rel.parts):
+            continue
+        if p.is_file() and p.suffix in (".yml", ".yaml"):
+            out.append(p)
+    return out
+
+
+@dataclass
+class Loaded:
+    """Everything read from a cases directory, before validation."""
+
+    cases_dir: Path
+    records: list[Document]
+    places: list[Document]
+    tags: Document | None
+    sources: Document | None
+
+
+def load_cases(cases_dir: Path) -> Loaded:
+    """Read every record and registry file under ``cases_dir``."""
+    reg = cases_dir / REGISTRY_DIR
+    records = [load_file(p, display_path(p, cases_dir)) for p in record_files(cases_dir)]
+    place_files = sorted((reg / "places").glob("*.yml")) if (reg / "places").is_dir() else []
+    if (reg / "places.yml").is_file():
+        place_files.insert(0, reg / "places.yml")
+    places = [load_file(p, display_path(p, cases_dir)) for p in place_files]
+    tags = load_file(reg / "tags.yml", display_path(reg / "tags.yml", cases_dir)) if (reg / "tags.yml").is_file() else None
+    sources = load_file(reg / "sources.yml", display_path(reg / "sources.yml", cases_dir)) if (reg / "sources.yml").is_file() else None
+    return Loaded(cases_dir=cases_dir, records=records, places=places, tags=tags, sources=sources)

@@ -1,0 +1,159 @@
+"""Pydantic models for case records and the registries.
+
+The models check shape and types only; rules that span files (unknown tag,
+duplicate id, evidence in source …) live in :mod:`build_tools.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Limits are in characters (字) for Chinese text.
+SUMMARY_MAX = 300
+EVIDENCE_MAX = 60
+TITLE_MAX = 60
+TEXT_MAX = 2000
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+PlaceLevel = Literal["省", "地级市", "县级市", "市辖区", "县", "街道", "镇", "社区", "村", "小区"]
+ImplLevel = Literal["市级", "县级", "镇街级", "社区级", "村级", "小区级"]
+Status = Literal["stub", "partial", "complete"]
+MetricKind = Literal["count", "money", "area", "percent", "ratio", "norm", "duration", "other"]
+Relation = Literal["same-mechanism", "part-of", "teach-together"]
+
+# Chinese labels shown to users; the inverse label is shown on the other end
+# of a link, so each link is written once in YAML.
+RELATION_LABELS = {
+    "same-mechanism": ("同类做法（其他地方）", "同类做法（其他地方）"),
+    "part-of": ("所属的整体做法", "包含的具体做法"),
+    "teach-together": ("可配套教学", "可配套教学"),
+}
+METRIC_KIND_LABELS = {
+    "count": "数量", "money": "金额", "area": "面积", "percent": "比例",
+    "ratio": "比率", "norm": "标准", "duration": "时长", "other": "其他",
+}
+STATUS_LABELS = {"stub": "草稿", "partial": "部分完成", "complete": "完成"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Range(_Strict):
+    """A figure given as a range in the source, such as 10—30户."""
+
+    min: float
+    max: float
+
+
+class Metric(_Strict):
+    """One figure from the source with the verbatim clause that states it."""
+
+    label: str = Field(min_length=1, max_length=40, description="指标名称，如“小区党支部数量”")
+    value: Union[int, float, Range] = Field(description="数字，或 {min, max} 表示区间")
+    unit: str = Field(default="", max_length=20, description="单位，如 个、名、万元、%")
+    kind: MetricKind = Field(default="count", description="count / money / area / percent / ratio / norm / duration / other")
+    evidence: str = Field(min_length=1, max_length=EVIDENCE_MAX, description="来源原文中含此数字的短句（逐字摘录，≤60字）")
+    source: str | None = Field(default=None, description="来源 id；省略时取记录的第一个来源")
+
+
+class RelatedRef(_Strict):
+    """A link to another record, written once; the site shows it both ways."""
+
+    id: str
+    relation: Relation = "same-mechanism"
+
+
+class SourceRef(_Strict):
+    """Where in which source article the record's facts come from."""
+
+    source: str
+    section: str = Field(default="", max_length=80)
+
+
+class Teaching(_Strict):
+    """Discussion questions and trainer's key points."""
+
+    questions: list[str] = Field(default_factory=list)
+    key_points: list[str] = Field(default_factory=list)
+
+
+class Record(_Strict):
+    """A case record: one work method of one place."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=64, description="ASCII 小写字母、数字和连字符，等于文件名")
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    aliases: list[str] = Field(default_factory=list)
+    place: str = Field(description="登记的地点 slug，如 wuxi、binhu")
+    unit: str | None = Field(default=None, description="具体的街道、镇、社区或村（登记的地点 slug）")
+    level: ImplLevel = Field(description="实施层级")
+    period: str | None = None
+    summary: str = Field(default="", max_length=SUMMARY_MAX)
+    background: str = Field(default="", max_length=TEXT_MAX)
+    practices: list[str] = Field(default_factory=list)
+    structure: list[str] | None = None
+    outcomes: list[str] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    related: list[RelatedRef] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(min_length=1)
+    lessons: list[str] = Field(default_factory=list)
+    teaching: Teaching = Field(default_factory=Teaching)
+    attribution_note: str | None = None
+    status: Status = "stub"
+
+
+class Place(_Strict):
+    slug: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    level: PlaceLevel
+    parent: str | None = None
+
+
+class TagGroup(_Strict):
+    slug: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    definition: str = ""
+
+
+class Tag(_Strict):
+    slug: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    group: str
+    definition: str = Field(min_length=1)
+    synonyms: list[str] = Field(default_factory=list)
+    note: str | None = Field(default=None, description="标签只被一条记录使用时，说明原因")
+
+
+class Source(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    file: str
+    title: str
+    places: list[str] = Field(default_factory=list)
+    date: _dt.date | None = None
+    pages: str | None = None
+
+
+class PlacesFile(_Strict):
+    places: list[Place]
+
+
+class TagsFile(_Strict):
+    groups: list[TagGroup]
+    tags: list[Tag]
+
+
+class SourcesFile(_Strict):
+    sources: list[Source]
+
+
+def record_json_schema() -> dict:
+    """JSON Schema of a record, for editors (yaml-language-server)."""
+    schema = Record.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "基层治理案例记录"
+    return schema
