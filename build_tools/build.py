@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
 from .corpus import Corpus, build_corpus
+from .index import browser_index, browser_index_js
 from .load import load_cases
+from .problems import Report
+from .render import render_pages
 from .validate import Validation, validate
 
 TEMPLATE = Path(__file__).parent / "templates" / "record.yml"
@@ -96,3 +100,29 @@ def write_schema(out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(m.record_json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return out
+
+
+@dataclass
+class SiteResult:
+    """What one run of the site pipeline produced."""
+
+    report: Report
+    corpus: Corpus | None
+    pages: dict[str, str]
+    browser_index_js: str
+
+
+class Pipeline:
+    """load → validate → corpus → pages and browser index, in that order."""
+
+    def __init__(self, cases_dir: Path, sources_dir: Path | None = None, strict: bool = True):
+        self.cases_dir = Path(cases_dir)
+        self.sources_dir = sources_dir
+        self.strict = strict
+
+    def run(self) -> SiteResult:
+        corpus, validation = load_corpus(self.cases_dir, self.sources_dir, self.strict)
+        if not validation.report.valid:
+            return SiteResult(validation.report, None, {}, "")
+        pages = render_pages(corpus)
+        return SiteResult(validation.report, corpus, pages, browser_index_js(browser_index(corpus)))

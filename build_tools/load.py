@@ -75,8 +75,7 @@ class _Walker:
             raise _TooMany
         self.doc.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if depth > MAX_DEPTH:
-            self.fail("too-deep", node, limit=MAX_DEPTH,
-                      field=_fmt(path))
+            self.fail("too-deep", node, limit=MAX_DEPTH, at=_fmt(path))
             return None
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
@@ -92,7 +91,7 @@ class _Walker:
                     mark = key_node.start_mark
                     self.doc.problems.append(problem(
                         "duplicate-key", self.doc.display, (mark.line + 1, mark.column + 1),
-                        field=_fmt(path + (key,)), key=key, first_line=first_line[key],
+                        at=_fmt(path + (key,)), key=key, first_line=first_line[key],
                         suggestion="删除其中一个，或合并两处的内容"))
                     continue
                 first_line[key] = key_node.start_mark.line + 1

@@ -98,16 +98,20 @@ class Problem:
         return text
 
 
-def problem(code: str, file: str, pos: tuple[int, int] | None = None, field: str = "",
+def problem(code: str, file: str, pos: tuple[int, int] | None = None, at: str = "",
             suggestion: str = "", **params) -> Problem:
-    """Build a problem from the catalogue, filling its message template."""
+    """Build a problem from the catalogue, filling its message template.
+
+    ``at`` is the data path of the offending field (``tags[1]``); ``params``
+    fill the template (a template may itself use ``{field}``).
+    """
     severity, template = CATALOGUE[code]
     try:
         message = template.format(**params)
     except (KeyError, IndexError):  # a template field left out: still show something useful
         message = template
     line, col = pos if pos else (0, 0)
-    return Problem(code=code, file=file, line=line, column=col, field=field,
+    return Problem(code=code, file=file, line=line, column=col, field=at,
                    message=message, suggestion=suggestion, severity=severity)
 
 

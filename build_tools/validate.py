@@ -129,8 +129,11 @@ def check_model(doc: Document, model: type[BaseModel]) -> tuple[BaseModel | None
                             detail=f"应为 {expected}",
                             suggestion=f"是否指“{guess}”？" if guess else "")
             else:
+                hint = ""
+                if kind == "string_type" and isinstance(value, (int, float, bool)):
+                    hint = f"YAML 把它读成了{'数字' if not isinstance(value, bool) else '真假值'}：请加引号，写成 \"{value}\""
                 p = problem("wrong-type", doc.display, doc.pos(loc), name, field=name,
-                            detail=_type_detail(kind, value))
+                            detail=_type_detail(kind, value), suggestion=hint)
             key = (p.code, p.field)
             if key not in seen:
                 seen.add(key)

@@ -1,0 +1,90 @@
+"""The MkDocs side: a thin adapter from the pipeline to MkDocs.
+
+It validates ``cases/`` (a problem fails the build with the validator's
+messages), asks :func:`build_tools.render.render_pages` for the pages and
+hands them to MkDocs as generated files, writes the browser search index,
+and tells ``mkdocs serve`` to watch the YAML. Everything else is plain
+Python that does not import MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .build import Pipeline
+
+log = logging.getLogger("mkdocs.plugins.casebook")
+
+
+_FRONT = "---\nsearch:\n  exclude: true\n---\n\n"
+
+
+class CasebookConfig(Config):
+    cases_dir = c.Type(str, default="cases")
+    sources_dir = c.Type(str, default="../shared/sources")
+    strict = c.Type(bool, default=True)
+
+
+class CasebookPlugin(BasePlugin[CasebookConfig]):
+    """Generate the knowledge-base pages from ``cases/`` at build time."""
+
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.pipeline: Pipeline | None = None
+        self.pages: dict[str, str] = {}
+        self.index_js = ""
+
+    def _root(self, config) -> Path:
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def on_config(self, config):
+        root = self._root(config)
+        cases = root / self.config.cases_dir
+        sources = root / self.config.sources_dir
+        if self.pipeline is None or self.pipeline.cases_dir != cases:
+            self.pipeline = Pipeline(cases, sources if sources.is_dir() else None, strict=self.config.strict)
+        result = self.pipeline.run()
+        if not result.report.valid:
+            lines = [p.format() for p in result.report.errors()]
+            raise PluginError("案例记录未通过校验，站点未构建：\n" + "\n".join(lines)
+                              + "\n请修正后重试（casebook validate 可单独运行校验）。")
+        self.pages = result.pages
+        self.index_js = result.browser_index_js
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for path, text in self.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            # Our own engine indexes the records; keep Material's index (and
+            # its slow jieba pass) to the hand-written pages.
+            files.append(File.generated(config, path, content=_FRONT + text))
+        return files
+
+    def on_serve(self, server, config, builder):
+        root = self._root(config)
+        server.watch(str(root / self.config.cases_dir))
+        return server
+
+    def on_post_build(self, config):
+        site = Path(config.site_dir)
+        (site / "search").mkdir(parents=True, exist_ok=True)
+        (site / "search" / "casebook-index.js").write_text(self.index_js, encoding="utf-8")
+        # Material loads search/search_index.js when opened from file://; its
+        # own documents are unused (our engine answers), only its config counts.
+        material = site / "search" / "search_index.json"
+        data = json.loads(material.read_text(encoding="utf-8")) if material.exists() else {"config": {}, "docs": []}
+        data["docs"] = []
+        material.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        (site / "search" / "search_index.js").write_text(
+            "var __index = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n", encoding="utf-8")

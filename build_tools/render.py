@@ -1,0 +1,368 @@
+"""Page generation: a pure function from the corpus to Markdown pages.
+
+``render_pages(corpus)`` returns ``{path: markdown}`` with paths relative to
+the site's docs root (``cases/<id>.md``, ``places/<slug>.md`` …). Nothing
+here imports MkDocs, so the pages can be fed to another generator.
+
+Every text that comes from YAML passes through :func:`esc` (Markdown text)
+or :func:`html_esc` (inside raw HTML): a ``<script>`` in a record shows as
+text and never runs.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections import defaultdict
+
+from . import model as m
+from .corpus import Corpus
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#+\-!|~<>])")
+
+
+def html_esc(text: object) -> str:
+    """Escape text for raw HTML."""
+    return html.escape(str(text), quote=True)
+
+
+def esc(text: object) -> str:
+    """Escape text for Markdown: no HTML, no emphasis, no links, safe in table cells."""
+    s = str(text).replace("\r", "")
+    s = html.escape(s, quote=False)
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    # html.escape produced &lt; etc.; the backslash pass must not touch entities
+    return s.replace("\n", " ")
+
+
+def fmt_number(v: float | int) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v}"
+
+
+def fmt_value(mt: m.Metric) -> str:
+    if isinstance(mt.value, m.Range):
+        return f"{fmt_number(mt.value.min)}—{fmt_number(mt.value.max)}"
+    return fmt_number(mt.value)
+
+
+def rel(src: str, dst: str) -> str:
+    """Relative link from page ``src`` to page ``dst`` (both docs-relative .md paths)."""
+    target, _, anchor = dst.partition("#")
+    out = posixpath.relpath(target, posixpath.dirname(src) or ".")
+    return out + (f"#{anchor}" if anchor else "")
+
+
+def record_path(rid: str) -> str:
+    return f"cases/{rid}.md"
+
+
+def place_path(slug: str) -> str:
+    return f"places/{slug}.md"
+
+
+def tag_path(slug: str) -> str:
+    return f"tags/{slug}.md"
+
+
+LEVEL_ORDER = ["省", "地级市", "县级市", "市辖区", "县", "街道", "镇", "社区", "村", "小区"]
+
+
+class _Page:
+    """Helpers bound to one page path, so links are always relative and right."""
+
+    def __init__(self, corpus: Corpus, path: str):
+        self.c = corpus
+        self.path = path
+
+    def link(self, text: str, dst: str) -> str:
+        return f"[{esc(text)}]({rel(self.path, dst)})"
+
+    def rec(self, rid: str) -> str:
+        r = self.c.records[rid]
+        return self.link(r.title, record_path(rid))
+
+    def place(self, slug: str) -> str:
+        return self.link(self.c.place_name(slug), place_path(slug))
+
+    def tag(self, slug: str) -> str:
+        return self.link(self.c.tag_name(slug), tag_path(slug))
+
+
+# ------------------------------------------------------------------ records
+
+
+def key_figures(rec: m.Record, n: int = 2) -> str:
+    return "；".join(f"{esc(mt.label)} {fmt_value(mt)}{esc(mt.unit)}" for mt in rec.metrics[:n]) or "—"
+
+
+def chain_html(steps: list[str]) -> str:
+    items = '<span class="cb-chain__arrow" aria-hidden="true">→</span>'.join(
+        f'<span class="cb-chain__step">{html_esc(s)}</span>' for s in steps)
+    return f'<div class="cb-chain" role="list" aria-label="组织架构">{items}</div>'
+
+
+def render_record(corpus: Corpus, rec: m.Record, computed: list[tuple[str, float]] | None = None) -> str:
+    """The Markdown page of one record."""
+    p = _Page(corpus, record_path(rec.id))
+    reg = corpus.registry
+    out: list[str] = [f"# {esc(rec.title)}", ""]
+    meta = [f"**地点**：{p.place(rec.place)}"]
+    if rec.unit:
+        meta.append(f"**单位**：{p.place(rec.unit)}")
+    meta.append(f"**实施层级**：{esc(rec.level)}")
+    if rec.period:
+        meta.append(f"**时间**：{esc(rec.period)}")
+    if rec.status != "complete":
+        meta.append(f"**状态**：{m.STATUS_LABELS[rec.status]}")
+    out += [" · ".join(meta), ""]
+    if rec.tags:
+        out += ["**标签**：" + " ".join(p.tag(t) for t in rec.tags if t in reg.tags), ""]
+    if rec.aliases:
+        out += ["**又称**：" + "、".join(esc(a) for a in rec.aliases), ""]
+    if rec.summary:
+        out += ['<div class="cb-summary" markdown>', "", esc(rec.summary), "", "</div>", ""]
+    if rec.attribution_note:
+        out += ['!!! warning "归属说明"', "", f"    {esc(rec.attribution_note)}", ""]
+    if rec.background:
+        out += ["## 背景", "", esc(rec.background), ""]
+    if rec.practices:
+        out += ["## 主要做法", ""] + [f"{i}. {esc(x)}" for i, x in enumerate(rec.practices, 1)] + [""]
+    if rec.structure:
+        out += ["## 组织架构", "", chain_html(rec.structure), ""]
+    if rec.outcomes or rec.metrics:
+        out += ["## 成效", ""]
+        out += [f"- {esc(x)}" for x in rec.outcomes] + [""]
+        if rec.metrics:
+            out += ["| 指标 | 数值 | 单位 | 证据原文 | 出处 |", "| --- | ---: | --- | --- | --- |"]
+            for mt in rec.metrics:
+                src = mt.source or (rec.sources[0].source if rec.sources else "")
+                section = next((s.section for s in rec.sources if s.source == src), "")
+                title = reg.sources[src].title if src in reg.sources else src
+                where = esc(title) + (f" · {esc(section)}" if section else "")
+                out.append(f"| {esc(mt.label)} | {fmt_value(mt)} | {esc(mt.unit)} | “{esc(mt.evidence)}” | {where} |")
+            out.append("")
+    if rec.lessons:
+        out += ["## 经验启示", ""] + [f"- {esc(x)}" for x in rec.lessons] + [""]
+    if rec.teaching.questions:
+        out += ["## 思考题", ""] + [f"{i}. {esc(q)}" for i, q in enumerate(rec.teaching.questions, 1)] + [""]
+    if rec.teaching.key_points:
+        out += ['??? note "教学要点（供培训教师参考）"', ""]
+        out += [f"    - {esc(k)}" for k in rec.teaching.key_points] + [""]
+    out += ["## 来源", ""]
+    for s in rec.sources:
+        src = reg.sources.get(s.source)
+        if src is None:
+            continue
+        bits = [f"《{esc(src.title)}》"]
+        if src.date:
+            bits.append(src.date.isoformat())
+        if src.pages:
+            bits.append(esc(src.pages))
+        if s.section:
+            bits.append(f"“{esc(s.section)}”部分")
+        out.append(f"- {'，'.join(bits)}")
+    out.append("")
+    links = corpus.links.get(rec.id, [])
+    if links or computed:
+        out += ["## 相关案例", ""]
+        if links:
+            out += ["| 关系 | 案例 | 地点 |", "| --- | --- | --- |"]
+            for ln in links:
+                other = corpus.records[ln.target]
+                out.append(f"| {esc(ln.label)} | {p.rec(ln.target)} | {p.place(other.unit or other.place)} |")
+            out.append("")
+        if computed:
+            out += ['<p class="cb-computed-note">以下由检索索引按内容相似度自动计算，仅供参考：</p>', ""]
+            out += [f"- {p.rec(rid)}（{esc(corpus.full_place(corpus.records[rid]))}）" for rid, _ in computed] + [""]
+    out += [f'<p class="cb-record-id">记录编号：{html_esc(rec.id)}</p>', ""]
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ places
+
+
+def _top_places(corpus: Corpus) -> list[str]:
+    """Places that records name as ``place``, in registry order."""
+    used = {r.place for r in corpus.records.values()}
+    return [s for s in corpus.registry.places if s in used]
+
+
+def place_tree_md(p: _Page, corpus: Corpus, slug: str | None, depth: int = 0) -> list[str]:
+    lines = []
+    for child in corpus.children(slug):
+        n = len(corpus.records_in(child.slug))
+        label = p.place(child.slug) + f"（{esc(child.level)}" + (f"，{n} 条案例）" if n else "）")
+        lines.append("    " * depth + f"- {label}")
+        lines += place_tree_md(p, corpus, child.slug, depth + 1)
+    return lines
+
+
+def render_place(corpus: Corpus, slug: str) -> str:
+    p = _Page(corpus, place_path(slug))
+    place = corpus.registry.places[slug]
+    out = [f"# {esc(place.name)}", ""]
+    chain = corpus.place_chain(slug)
+    out += ["**位置**：" + " › ".join(p.place(s) for s in chain), "", f"**层级**：{esc(place.level)}", ""]
+    kids = place_tree_md(p, corpus, slug)
+    if kids:
+        out += ["## 下辖地点", ""] + kids + [""]
+    recs = corpus.records_in(slug)
+    if not recs:
+        out += ["本地点暂无案例记录。", ""]
+        return "\n".join(out)
+    out += [f"## 案例（{len(recs)} 条，按标签分组）", ""]
+    by_tag: dict[str, list[m.Record]] = defaultdict(list)
+    for r in recs:
+        for t in r.tags:
+            by_tag[t].append(r)
+    for t in corpus.registry.tags:
+        if t in by_tag:
+            out += [f"### {esc(corpus.tag_name(t))}", ""]
+            out += [f"- {p.rec(r.id)}" + (f"（{esc(corpus.place_name(r.unit))}）" if r.unit and r.unit != slug else "")
+                    for r in by_tag[t]] + [""]
+    figures = [(r, mt) for r in recs for mt in r.metrics]
+    if figures:
+        out += ["## 主要数字", "", "| 数字 | 指标 | 案例 |", "| ---: | --- | --- |"]
+        for r, mt in figures[:40]:
+            out.append(f"| {fmt_value(mt)}{esc(mt.unit)} | {esc(mt.label)} | {p.rec(r.id)} |")
+        if len(figures) > 40:
+            out += ["", f"另有 {len(figures) - 40} 项数字，见{p.link('数据一览', 'figures.md')}。"]
+        out.append("")
+    return "\n".join(out)
+
+
+def render_places_index(corpus: Corpus) -> str:
+    p = _Page(corpus, "places/index.md")
+    out = ["# 地点", "", "从省到市、县（区）、街道（镇）和社区（村）逐级浏览。括号中是该地及下辖地点的案例数。", ""]
+    out += place_tree_md(p, corpus, None)
+    return "\n".join(out) + "\n"
+
+
+# -------------------------------------------------------------------- tags
+
+
+def render_tag(corpus: Corpus, slug: str) -> str:
+    p = _Page(corpus, tag_path(slug))
+    tag = corpus.registry.tags[slug]
+    group = corpus.registry.groups.get(tag.group)
+    out = [f"# {esc(tag.name)}", ""]
+    if group:
+        out += [f"**分组**：{esc(group.name)}", ""]
+    out += ['<div class="cb-summary" markdown>', "", esc(tag.definition), "", "</div>", ""]
+    if tag.synonyms:
+        out += ["**相关说法**：" + "、".join(esc(s) for s in tag.synonyms), ""]
+    if tag.note:
+        out += [f"**说明**：{esc(tag.note)}", ""]
+    recs = corpus.records_with_tag(slug)
+    if not recs:
+        out += ["暂无使用此标签的案例。", ""]
+        return "\n".join(out)
+    out += ["## 各地做法对比", "",
+            "| 地点 | 案例 | 实施层级 | 主要数字 | 组织链条 |", "| --- | --- | --- | --- | --- |"]
+    for r in recs:
+        chain = " → ".join(esc(s) for s in r.structure) if r.structure else "—"
+        out.append(f"| {p.place(r.unit or r.place)} | {p.rec(r.id)} | {esc(r.level)} | {key_figures(r)} | {chain} |")
+    out.append("")
+    out += ["## 按地点", ""]
+    by_place: dict[str, list[m.Record]] = defaultdict(list)
+    for r in recs:
+        by_place[r.place].append(r)
+    for place in _top_places(corpus):
+        if place in by_place:
+            out += [f"### {esc(corpus.place_name(place))} {{#{place}}}", ""]
+            out += [f"- {p.rec(r.id)}：{esc(r.summary[:60])}{'…' if len(r.summary) > 60 else ''}" for r in by_place[place]] + [""]
+    return "\n".join(out)
+
+
+def render_tags_index(corpus: Corpus) -> str:
+    p = _Page(corpus, "tags/index.md")
+    out = ["# 实践标签", "", "标签分两级：先按工作领域分组，再细分到具体做法。括号中是案例数。", ""]
+    for g in corpus.registry.groups.values():
+        out += [f"## {esc(g.name)}", "", esc(g.definition), ""]
+        for t in corpus.registry.tags.values():
+            if t.group == g.slug:
+                out.append(f"- {p.tag(t.slug)}（{len(corpus.records_with_tag(t.slug))}）：{esc(t.definition)}")
+        out.append("")
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------ home, lists
+
+
+def render_cases_index(corpus: Corpus) -> str:
+    p = _Page(corpus, "cases/index.md")
+    out = ["# 全部案例", "", f"共 {len(corpus.records)} 条，按地点排列。", ""]
+    for place in _top_places(corpus):
+        recs = [r for r in corpus.records.values() if r.place == place]
+        out += [f"## {esc(corpus.place_name(place))}", ""]
+        out += [f"- {p.rec(r.id)}" + (f"（{esc(corpus.place_name(r.unit))}）" if r.unit else "") for r in recs] + [""]
+    return "\n".join(out)
+
+
+def render_home(corpus: Corpus) -> str:
+    p = _Page(corpus, "index.md")
+    recs = list(corpus.records.values())
+    places = _top_places(corpus)
+    n_metrics = sum(len(r.metrics) for r in recs)
+    out = [
+        "# 基层治理案例库", "",
+        "汇集江苏多地党建引领基层治理的工作方法：每条案例讲清背景、做法、组织架构、成效数字和经验，"
+        "并附思考题，供社区书记、街道和区县干部学习借鉴，也供党校和培训中心组织案例教学。", "",
+        f"**收录**：{len(recs)} 条案例 · {len(places)} 个地区 · {len(corpus.registry.tags)} 个实践标签 · {n_metrics} 项数字", "",
+        "**从这里开始**：" + " · ".join([
+            p.link("全部案例", "cases/index.md"), p.link("按地点浏览", "places/index.md"),
+            p.link("按标签浏览", "tags/index.md"), p.link("数据一览", "figures.md"),
+            p.link("使用指南", "guide/cadres.md")]), "",
+        "按顶部搜索框输入中文即可检索，不需要空格，例如“外卖骑手怎么参与社区治理”“红色物业”“三岗十八级”。", "",
+        "## 哪里有哪种做法", "",
+        "行是实践标签，列是地区，数字是案例数；点击数字查看该地的做法。", "",
+    ]
+    header = "| 标签 | " + " | ".join(esc(corpus.place_name(s)) for s in places) + " |"
+    out += [header, "| --- |" + " ---: |" * len(places)]
+    for t in corpus.registry.tags.values():
+        cells = []
+        for s in places:
+            n = sum(1 for r in recs if r.place == s and t.slug in r.tags)
+            cells.append(f"[{n}]({rel('index.md', tag_path(t.slug) + '#' + s)})" if n else "·")
+        out.append(f"| {p.tag(t.slug)} | " + " | ".join(cells) + " |")
+    out.append("")
+    return "\n".join(out)
+
+
+def render_figures(corpus: Corpus) -> str:
+    p = _Page(corpus, "figures.md")
+    out = ["# 数据一览", "",
+           "全部案例中的数字。在下方输入框中输入文字可筛选（如“网格”“无锡”），点击表头可排序；离线也能使用。", "",
+           '<div class="cb-filter"><label>筛选：<input type="search" class="cb-filter__input" '
+           'placeholder="输入地点、指标或案例名称" data-cb-filter="cb-figures"></label> '
+           '<span class="cb-filter__count" aria-live="polite"></span></div>', "",
+           "| 地点 | 案例 | 指标 | 数值 | 单位 | 类型 | 证据原文 |",
+           "| --- | --- | --- | ---: | --- | --- | --- |"]
+    for r in corpus.records.values():
+        for mt in r.metrics:
+            out.append(f"| {p.place(r.unit or r.place)} | {p.rec(r.id)} | {esc(mt.label)} | {fmt_value(mt)} | "
+                       f"{esc(mt.unit)} | {m.METRIC_KIND_LABELS[mt.kind]} | “{esc(mt.evidence)}” |")
+    out += ["{: #cb-figures .cb-sortable }", ""]
+    return "\n".join(out)
+
+
+def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, float]]] | None = None) -> dict[str, str]:
+    """All generated pages: ``{docs-relative path: Markdown}``, in a stable order."""
+    computed_related = computed_related or {}
+    pages: dict[str, str] = {
+        "index.md": render_home(corpus),
+        "cases/index.md": render_cases_index(corpus),
+        "places/index.md": render_places_index(corpus),
+        "tags/index.md": render_tags_index(corpus),
+        "figures.md": render_figures(corpus),
+    }
+    for rid, rec in corpus.records.items():
+        pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid))
+    for slug in corpus.registry.places:
+        pages[place_path(slug)] = render_place(corpus, slug)
+    for slug in corpus.registry.tags:
+        pages[tag_path(slug)] = render_tag(corpus, slug)
+    return pages

@@ -1,0 +1,119 @@
+"""The one Chinese segmenter of the project (site search, Whoosh, related records).
+
+jieba is initialised once per process, with its log silenced, and taught a
+domain dictionary generated from the corpus (tag names and synonyms, titles,
+aliases, place names, quoted method names). Without it jieba cuts
+新就业群体, 党员中心户 or 红色物业 apart.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from typing import Iterable
+
+_lock = threading.Lock()
+_tokenizer = None
+_words: set[str] = set()
+
+# Function words that carry no meaning for retrieval.
+STOP = set("的 了 和 与 及 等 在 是 为 对 把 被 让 将 由 从 向 以 之 其 或 并 而 也 都 就 又 要 有 个 中 上 下 "
+           "这 那 我 你 他 她 它 们 着 过 还 所 于 则 至 该 每 各 即 但 如 若 因 使 得 地 能 会 怎么 什么 如何 "
+           "怎样 哪些 哪里 一个 一些 进行 开展 通过 推动 实现 以及 我们 社区里".split())
+
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{2,14})[”\"」]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+def domain_words(corpus) -> list[str]:
+    """Words the segmenter must keep whole, generated from the corpus (sorted)."""
+    words: set[str] = set()
+    reg = corpus.registry
+    for t in reg.tags.values():
+        words.add(t.name)
+        words.update(t.synonyms)
+    for g in reg.groups.values():
+        words.add(g.name)
+    for p in reg.places.values():
+        words.add(p.name)
+        short = re.sub(r"(省|市|区|县|街道|镇|社区|村)$", "", p.name)
+        if len(short) >= 2:
+            words.add(short)
+    for r in corpus.records.values():
+        if len(r.title) <= 14:
+            words.add(r.title)
+        words.update(a for a in r.aliases if len(a) <= 14)
+        for text in [r.title, r.summary, *r.aliases, *r.practices]:
+            words.update(_QUOTED.findall(text))
+    extra = {"新就业群体", "党员中心户", "网格员", "红色物业", "快递小哥", "外卖小哥", "外卖骑手", "网约车",
+             "业委会", "业主委员会", "物业企业", "党群服务中心", "两委", "社区书记", "老旧小区", "加装电梯",
+             "在职党员", "兼职网格员", "协商议事", "议事厅", "时间银行", "积分制", "红黑榜", "企业年金", "事业编制"}
+    words |= extra
+    return sorted(w for w in (x.strip() for x in words) if 2 <= len(w) <= 14 and _HAN.search(w))
+
+
+def init(words: Iterable[str] = ()) -> None:
+    """Initialise jieba once for this process and add ``words`` to its dictionary."""
+    global _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            logging.getLogger("jieba").setLevel(logging.WARNING)
+            tk = jieba.Tokenizer()
+            tk.initialize()
+            _tokenizer = tk
+        new = [w for w in words if w not in _words]
+        for w in new:
+            _tokenizer.add_word(w, freq=max(2000, 200 * len(w)))
+            _words.add(w)
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokens(text: str, search_mode: bool = True) -> list[str]:
+    """Meaningful tokens of ``text``, lower-cased, without punctuation and stop words.
+
+    In search mode long words also yield their sub-words (新就业群体 → 就业, 群体,
+    新就业群体) so that a shorter query still matches.
+    """
+    init()
+    text = normalise(text)
+    cut = _tokenizer.cut_for_search(text) if search_mode else _tokenizer.cut(text)
+    out = []
+    for w in cut:
+        w = w.strip()
+        if not w or w in STOP or not _TOKEN_OK.search(w):
+            continue
+        if len(w) == 1 and _HAN.match(w):
+            continue
+        out.append(w)
+    return out
+
+
+def tokens_with_positions(text: str) -> list[tuple[str, int, int, int]]:
+    """(token, position, start, end) for an analyser: positions count tokens, not characters.
+
+    Phrase queries need consecutive positions for consecutive words; jieba's
+    own ChineseAnalyzer uses character offsets as positions, which breaks them.
+    """
+    init()
+    text = normalise(text)
+    out = []
+    pos = 0
+    for w, start, end in _tokenizer.tokenize(text, mode="default"):
+        w = w.strip()
+        if not w or not _TOKEN_OK.search(w):
+            continue
+        if w in STOP or (len(w) == 1 and _HAN.match(w)):
+            pos += 1
+            continue
+        out.append((w, pos, start, end))
+        pos += 1
+    return out

@@ -1,0 +1,69 @@
+/* 基层治理案例库 · 表格筛选与排序（离线可用，无外部依赖） */
+(function () {
+  "use strict";
+
+  function cellText(row, i) {
+    var c = row.cells[i];
+    return c ? c.textContent.trim() : "";
+  }
+
+  function asNumber(s) {
+    var m = s.replace(/[,，]/g, "").match(/-?\d+(\.\d+)?/);
+    return m ? parseFloat(m[0]) : NaN;
+  }
+
+  function makeSortable(table) {
+    var head = table.tHead;
+    if (!head || table.dataset.cbSortable) return;
+    table.dataset.cbSortable = "1";
+    Array.prototype.forEach.call(head.rows[0].cells, function (th, i) {
+      th.setAttribute("role", "button");
+      th.setAttribute("tabindex", "0");
+      th.title = "点击排序";
+      var sort = function () {
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        Array.prototype.forEach.call(head.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+        rows.sort(function (a, b) {
+          var x = cellText(a, i), y = cellText(b, i), nx = asNumber(x), ny = asNumber(y);
+          if (!isNaN(nx) && !isNaN(ny) && nx !== ny) return (nx - ny) * dir;
+          return x.localeCompare(y, "zh-Hans-CN") * dir;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      };
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+  }
+
+  function bindFilter(input) {
+    var table = document.getElementById(input.getAttribute("data-cb-filter"));
+    if (!table || input.dataset.cbBound) return;
+    input.dataset.cbBound = "1";
+    var count = input.closest(".cb-filter").querySelector(".cb-filter__count");
+    var update = function () {
+      var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0, rows = table.tBodies[0].rows;
+      for (var i = 0; i < rows.length; i++) {
+        var text = rows[i].textContent.toLowerCase();
+        var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
+        rows[i].hidden = !ok;
+        if (ok) shown++;
+      }
+      if (count) count.textContent = "显示 " + shown + " / " + rows.length + " 项";
+    };
+    input.addEventListener("input", update);
+    update();
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.cb-sortable, .cb-sortable table"), makeSortable);
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-cb-filter]"), bindFilter);
+  }
+
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
