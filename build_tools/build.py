@@ -126,3 +126,72 @@ class Pipeline:
             return SiteResult(validation.report, None, {}, "")
         pages = render_pages(corpus)
         return SiteResult(validation.report, corpus, pages, browser_index_js(browser_index(corpus)))
+
+
+class BuildError(Exception):
+    """The site could not be built; the message is for the user."""
+
+
+def _source_date_epoch(root: Path) -> str:
+    """A fixed build date (the last commit's), so two builds are byte-identical."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
+                             text=True, timeout=10).stdout.strip()
+        return out or "0"
+    except (OSError, subprocess.SubprocessError):
+        return "0"
+
+
+def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkdocs.yml") -> Path:
+    """Build the site into a temporary folder and swap it in only on success.
+
+    A failed build leaves the previous ``site/`` untouched.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    root = Path(root).resolve()
+    site_dir = Path(site_dir or root / "site").resolve()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(root))
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    import logging
+
+    class _Collect(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.ERROR)
+            self.messages: list[str] = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    # MkDocs logs a plugin's error and raises a bare "Aborted": keep the message.
+    collect = _Collect()
+    mk_log = logging.getLogger("mkdocs")
+    mk_log.addHandler(collect)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        config = load_config(config_file=str(root / config_file), site_dir=str(tmp))
+        mkdocs_build(config)
+    except (MkDocsException, Abort) as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError("\n".join(collect.messages) or str(err)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        mk_log.removeHandler(collect)
+    old = site_dir.with_name(site_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    tmp.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return site_dir

@@ -147,6 +147,28 @@ def schema(out: str) -> None:
     click.echo(f"已写出 {path}")
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--site-dir", default="site", show_default=True, type=click.Path(file_okay=False),
+              help="网站输出目录。")
+def build(site_dir: str) -> None:
+    """校验记录并构建网站（site/）。校验不通过时不构建，原有 site/ 保持不变。"""
+    import logging
+
+    from .build import BuildError, build_site
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    if not Path("mkdocs.yml").is_file():
+        raise click.UsageError("找不到 mkdocs.yml：请在项目根目录运行")
+    try:
+        out = build_site(Path("."), Path(site_dir))
+    except BuildError as err:
+        click.echo(str(err), err=True)
+        click.echo("✘ 构建失败，原有网站未改动", err=True)
+        sys.exit(1)
+    pages = sum(1 for _ in out.rglob("*.html"))
+    click.echo(f"✔ 网站已构建到 {out}（{pages} 个页面）；可直接打开 {out / 'index.html'}")
+
+
 def run() -> None:
     """Entry point: never let a traceback reach the user for ordinary failures."""
     try:

@@ -339,13 +339,14 @@ def render_figures(corpus: Corpus) -> str:
            '<div class="cb-filter"><label>筛选：<input type="search" class="cb-filter__input" '
            'placeholder="输入地点、指标或案例名称" data-cb-filter="cb-figures"></label> '
            '<span class="cb-filter__count" aria-live="polite"></span></div>', "",
+           '<div id="cb-figures" class="cb-sortable" markdown>', "",
            "| 地点 | 案例 | 指标 | 数值 | 单位 | 类型 | 证据原文 |",
            "| --- | --- | --- | ---: | --- | --- | --- |"]
     for r in corpus.records.values():
         for mt in r.metrics:
             out.append(f"| {p.place(r.unit or r.place)} | {p.rec(r.id)} | {esc(mt.label)} | {fmt_value(mt)} | "
                        f"{esc(mt.unit)} | {m.METRIC_KIND_LABELS[mt.kind]} | “{esc(mt.evidence)}” |")
-    out += ["{: #cb-figures .cb-sortable }", ""]
+    out += ["", "</div>", ""]
     return "\n".join(out)
 
 

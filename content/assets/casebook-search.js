@@ -254,6 +254,14 @@
     }
   };
 
+  /* Material reads the query on keyup; text pasted or dropped in, or typed
+     through some input methods, fires only `input`. */
+  document.addEventListener("input", function (ev) {
+    var el = ev.target;
+    if (el && el.classList && el.classList.contains("md-search__input"))
+      el.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+  }, true);
+
   window.Worker = function (url, options) {
     if (/workers\/search\.[^/]*\.js/.test(String(url))) return new SearchWorker(String(url));
     if (!NativeWorker) throw new Error("Worker unsupported");

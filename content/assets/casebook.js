@@ -40,6 +40,7 @@
 
   function bindFilter(input) {
     var table = document.getElementById(input.getAttribute("data-cb-filter"));
+    if (table && table.tagName !== "TABLE") table = table.querySelector("table");
     if (!table || input.dataset.cbBound) return;
     input.dataset.cbBound = "1";
     var count = input.closest(".cb-filter").querySelector(".cb-filter__count");

@@ -1,0 +1,188 @@
+"""The built site opened from file:// in Chromium with the network blocked."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from build_tools.build import BuildError, build_site
+from sitekit import ARTIFACTS, ROOT, OfflineBrowser, internal_links, make_project, require_chromium, search
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    return build_site(ROOT, tmp_path_factory.mktemp("built") / "site")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    b = OfflineBrowser()
+    yield b
+    b.close()
+
+
+PAGES = ["index.html", "places/wuxi.html", "tags/hongse-wuye.html", "figures.html",
+         "cases/hongse-wuye-1-3-n.html", "cases/5150-qingmiao-jihua.html", "cases/jiangyin-siji-dangjian-wangge.html",
+         "places/index.html", "tags/index.html", "guide/cadres.html"]
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_page_offline_without_errors_and_links_resolve(site, browser, rel):
+    page = browser.open(site / rel)
+    assert page.locator("h1").first.inner_text().strip()
+    links = internal_links(page, site)
+    assert links, f"{rel} has no internal links"
+    broken = [href for href, target in links if not target.exists()]
+    assert broken == [], f"broken links on {rel}: {broken[:5]}"
+    assert page.errors == [], page.errors
+    assert browser.external == [], f"requests left the machine: {browser.external[:5]}"
+    page.close()
+
+
+def test_record_page_shows_tags_figures_and_links_both_ways(site, browser):
+    page = browser.open(site / "cases/hongse-wuye-1-3-n.html")
+    text = page.locator("article").inner_text()
+    assert "红色物业" in page.locator("a[href*='tags/hongse-wuye']").first.inner_text()
+    table = page.locator("table", has_text="证据原文").first
+    assert "18" in table.inner_text() and "打造党建引领物业管理服务工作省级示范点18个" in table.inner_text()
+    assert "相关案例" in text
+    # a link written on another record shows here too, and ours shows there
+    from build_tools.build import load_corpus
+
+    corpus, _ = load_corpus(ROOT / "cases")
+    links = corpus.links["hongse-wuye-1-3-n"]
+    incoming = [l for l in links if not l.written_here]
+    outgoing = [l for l in links if l.written_here]
+    assert incoming or outgoing
+    for link in (incoming[:1] + outgoing[:1]):
+        assert page.locator(f"a[href$='{link.target}.html']").count() >= 1
+        other = browser.open(site / f"cases/{link.target}.html")
+        assert other.locator("a[href$='hongse-wuye-1-3-n.html']").count() >= 1
+        other.close()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "record.png"), full_page=True)
+    page.close()
+
+
+def test_home_matrix_and_screenshot(site, browser):
+    page = browser.open(site / "index.html")
+    matrix = page.locator("table").first
+    assert "无锡市" in matrix.inner_text() and "常州市" in matrix.inner_text()
+    cells = matrix.locator("td a[href*='#']")
+    assert cells.count() > 30
+    href = cells.first.get_attribute("href")
+    target = (site / href.split("#")[0]).resolve()
+    assert target.exists()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+    page.close()
+
+
+def test_figures_page_filters_and_sorts_offline(site, browser):
+    page = browser.open(site / "figures.html")
+    rows = page.locator("#cb-figures tbody tr")
+    total = rows.count()
+    assert total > 200
+    page.fill("input[data-cb-filter]", "网格")
+    visible = page.locator("#cb-figures tbody tr:not([hidden])").count()
+    assert 0 < visible < total
+    assert f"{visible} / {total}" in page.locator(".cb-filter__count").inner_text()
+    page.fill("input[data-cb-filter]", "")
+    value_header = page.locator("#cb-figures thead th", has_text="数值")
+    value_header.click()
+    first = [float(x.replace(",", "")) for x in page.locator("#cb-figures tbody tr td:nth-child(4)").all_inner_texts()[:5]
+             if x.replace(".", "").isdigit()]
+    assert first == sorted(first)
+    value_header.click()
+    assert page.locator("#cb-figures thead th[aria-sort=descending]").count() == 1
+    page.close()
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("快递小哥", "小哥入网格"),
+    ("红色物业", "红色物业"),
+    ("5150青苗计划", "5150青苗计划"),
+    ("三岗十八级", "三岗十八级"),
+])
+def test_search_box_finds_record_from_chinese_without_spaces(site, browser, query, expected):
+    page = browser.open(site / "index.html")
+    titles = search(page, query)
+    assert any(expected in t for t in titles[:5]), titles[:5]
+    assert browser.external == []
+    assert page.errors == []
+    page.close()
+
+
+def test_search_works_from_a_record_page_in_a_subfolder(site, browser):
+    page = browser.open(site / "cases/hongse-wuye-1-3-n.html")
+    titles = search(page, "党员中心户")
+    assert titles
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.startswith("file://") and Path(page.url[7:].split("#")[0].split("?")[0]).exists()
+    page.close()
+
+
+XSS = {
+    "id": "xss-probe", "title": "带<script>的标题", "aliases": ["<b>粗体</b>"], "place": "wuxi", "level": "市级",
+    "summary": "摘要里有<script>window.__pwned=1</script>和<img src=x onerror=window.__pwned=2>，应原样显示。",
+    "background": "[链接](javascript:alert(1)) *星号* `代码`", "practices": ["<iframe src=evil></iframe>做法"],
+    "outcomes": ["成效"], "tags": ["hongse-wuye"], "sources": [{"source": "wuxi", "section": "<i>节</i>"}],
+    "metrics": [{"label": "<u>数</u>", "value": 18, "unit": "个", "kind": "count", "evidence": "示范点18个<script>"}],
+    "structure": ["<b>一</b>", "二"], "lessons": ["启示"], "teaching": {"questions": ["问一<script>？", "问二？"],
+                                                                      "key_points": ["要点"]},
+    "status": "complete",
+}
+
+
+def test_script_in_a_record_shows_as_text_and_never_runs(tmp_path, browser):
+    project = make_project(tmp_path / "proj", {"wuxi/xss-probe.yml": XSS})
+    site = build_site(project, project / "site")
+    page = browser.open(site / "cases/xss-probe.html")
+    assert page.evaluate("window.__pwned") is None
+    body = page.locator("article").inner_text()
+    assert "<script>window.__pwned=1</script>" in body
+    assert "<iframe src=evil></iframe>做法" in body
+    assert page.locator("article script, article iframe, article img[src=x]").count() == 0
+    assert page.locator("article a[href^='javascript']").count() == 0
+    titles = search(page, "摘要")
+    assert page.evaluate("window.__pwned") is None
+    page.close()
+
+
+def test_failed_build_keeps_previous_site(tmp_path):
+    project = make_project(tmp_path / "proj", {"wuxi/ok.yml": {**XSS, "id": "ok"}})
+    site = build_site(project, project / "site")
+    marker = (site / "cases" / "ok.html").read_bytes()
+    (project / "cases" / "wuxi" / "bad.yml").write_text("id: bad\ntitle: 坏\nplace: nowhere\n", encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build_site(project, project / "site")
+    assert "unknown-place" in str(err.value) and "bad.yml" in str(err.value)
+    assert (site / "cases" / "ok.html").read_bytes() == marker
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def test_two_builds_are_byte_identical(site, tmp_path):
+    again = build_site(ROOT, tmp_path / "site")
+    assert _digest(again) == _digest(site)
+
+
+def test_site_stays_small_and_navigation_does_not_list_every_record(site):
+    html = (site / "cases" / "hongse-wuye-1-3-n.html").read_text(encoding="utf-8")
+    nav = html[html.find('<nav class="md-nav md-nav--primary"'):]
+    assert nav.count("cases/") < 10
+    assert len(html.encode()) < 120_000
+    for p in site.rglob("*.html"):
+        text = p.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "unpkg.com" not in text, p
