@@ -169,6 +169,21 @@ def build(site_dir: str) -> None:
     click.echo(f"✔ 网站已构建到 {out}（{pages} 个页面）；可直接打开 {out / 'index.html'}")
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--site-dir", default="site", show_default=True, type=click.Path(file_okay=False))
+@click.option("--out", default="dist/casebook-site.zip", show_default=True, type=click.Path(dir_okay=False))
+def dist(site_dir: str, out: str) -> None:
+    """把已构建的网站打包成 zip（文件名全为 ASCII，附使用说明），复制到 U 盘离线使用。"""
+    from .build import BuildError, make_dist
+
+    try:
+        path = make_dist(Path(site_dir), Path(out))
+    except BuildError as err:
+        click.echo(f"✘ {err}", err=True)
+        sys.exit(1)
+    click.echo(f"✔ 已打包 {path}（{path.stat().st_size // 1024} KB）：解压后双击 casebook-site/index.html")
+
+
 def run() -> None:
     """Entry point: never let a traceback reach the user for ordinary failures."""
     try:

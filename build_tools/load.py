@@ -40,6 +40,8 @@ class Document:
     data: Any = None
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Nodes already reported (custom tags…): later checks stay quiet about them.
+    rejected: set[Path_] = field(default_factory=set)
 
     def pos(self, path: Path_) -> tuple[int, int]:
         """Position of the node at ``path``, or of its nearest existing ancestor."""
@@ -65,7 +67,8 @@ class _Walker:
         self.count = 0
         self.scalars = SafeConstructor()
 
-    def fail(self, code: str, node: yaml.Node, **params) -> None:
+    def fail(self, code: str, node: yaml.Node, path: Path_ = (), **params) -> None:
+        self.doc.rejected.add(path)
         mark = node.start_mark
         self.doc.problems.append(problem(code, self.doc.display, (mark.line + 1, mark.column + 1), **params))
 
@@ -75,11 +78,11 @@ class _Walker:
             raise _TooMany
         self.doc.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if depth > MAX_DEPTH:
-            self.fail("too-deep", node, limit=MAX_DEPTH, at=_fmt(path))
+            self.fail("too-deep", node, path, limit=MAX_DEPTH, at=_fmt(path))
             return None
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
-                self.fail("custom-tag", node, tag=node.tag)
+                self.fail("custom-tag", node, path, tag=node.tag)
                 return None
             out: dict = {}
             first_line: dict = {}
@@ -100,11 +103,11 @@ class _Walker:
             return out
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                self.fail("custom-tag", node, tag=node.tag)
+                self.fail("custom-tag", node, path, tag=node.tag)
                 return None
             return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if node.tag not in _PLAIN_TAGS:
-            self.fail("custom-tag", node, tag=node.tag)
+            self.fail("custom-tag", node, path, tag=node.tag)
             return None
         if node.tag == "tag:yaml.org,2002:timestamp":
             # Dates stay text: a model field that wants a date parses it itself.
@@ -163,7 +166,15 @@ def load_text(text: str, display: str, path: Path | None = None) -> Document:
     if not text.strip() or all(l.strip().startswith("#") or not l.strip() for l in text.splitlines()):
         doc.problems.append(problem("empty-file", display, (1, 1), suggestion="可用 casebook new 生成记录骨架"))
         return doc
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as err:
+        line = text[:err.position].count("\n") + 1
+        col = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        doc.problems.append(problem("yaml-syntax", display, (line, col),
+                                    detail=f"文件中有不可打印的控制字符 {err.character!r}",
+                                    suggestion="删除该字符（常见于从网页或 Word 复制的文本）"))
+        return doc
     try:
         try:
             node = loader.get_single_node()
@@ -183,6 +194,9 @@ def load_text(text: str, display: str, path: Path | None = None) -> Document:
         detail = " ".join(x for x in (err.context, err.problem) if x)
         doc.problems.append(problem("yaml-syntax", display, pos, detail=detail,
                                     suggestion="检查缩进、冒号后的空格和引号是否成对"))
+        return doc
+    except yaml.reader.ReaderError as err:
+        doc.problems.append(problem("yaml-syntax", display, (1, 1), detail=f"不可打印的控制字符 {err.character!r}"))
         return doc
     except yaml.YAMLError as err:
         doc.problems.append(problem("yaml-syntax", display, (1, 1), detail=str(err)))

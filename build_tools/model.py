@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
 # Limits are in characters (字) for Chinese text.
 SUMMARY_MAX = 300
@@ -46,15 +46,16 @@ class _Strict(BaseModel):
 class Range(_Strict):
     """A figure given as a range in the source, such as 10—30户."""
 
-    min: float
-    max: float
+    min: Union[StrictInt, StrictFloat]
+    max: Union[StrictInt, StrictFloat]
 
 
 class Metric(_Strict):
     """One figure from the source with the verbatim clause that states it."""
 
     label: str = Field(min_length=1, max_length=40, description="指标名称，如“小区党支部数量”")
-    value: Union[int, float, Range] = Field(description="数字，或 {min, max} 表示区间")
+    # Strict: a quoted "54" or a yes/no must not slip past the evidence check.
+    value: Union[StrictInt, StrictFloat, Range] = Field(description="数字，或 {min, max} 表示区间")
     unit: str = Field(default="", max_length=20, description="单位，如 个、名、万元、%")
     kind: MetricKind = Field(default="count", description="count / money / area / percent / ratio / norm / duration / other")
     evidence: str = Field(min_length=1, max_length=EVIDENCE_MAX, description="来源原文中含此数字的短句（逐字摘录，≤60字）")

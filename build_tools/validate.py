@@ -100,6 +100,8 @@ def check_model(doc: Document, model: type[BaseModel]) -> tuple[BaseModel | None
         seen: set = set()
         for e in err.errors():
             loc = _real_loc(doc.data, tuple(e["loc"]))
+            if any(loc[:len(r)] == r for r in doc.rejected if r):
+                continue  # already reported by the loader (e.g. a custom tag)
             kind = e["type"]
             name = format_path(loc)
             value = e.get("input")
@@ -180,6 +182,19 @@ class Registry:
             cur = self.places.get(cur.parent)
         return out
 
+    def in_cycle(self, slug: str) -> bool:
+        """True when following parents from ``slug`` leads back to it."""
+        seen: set[str] = set()
+        cur = self.places.get(slug)
+        while cur and cur.parent:
+            if cur.parent == slug:
+                return True
+            if cur.parent in seen:
+                return False
+            seen.add(cur.parent)
+            cur = self.places.get(cur.parent)
+        return False
+
     def tag_lookup(self) -> dict[str, str]:
         """Every name and synonym of a tag mapped to its slug (for suggestions)."""
         out = {}
@@ -224,12 +239,12 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
         if place.parent and place.parent not in reg.places:
             out.append(problem("unknown-parent", _where_file(where, "place", slug), _where_pos(where, "place", slug),
                                "parent", value=place.parent, suggestion=_suggest(place.parent, reg.places)))
-        elif slug in reg.ancestors(slug) or (place.parent and reg.ancestors(slug)[-1:] == [slug]):
+        elif reg.in_cycle(slug):
             out.append(problem("place-cycle", _where_file(where, "place", slug), _where_pos(where, "place", slug),
                                "parent", value=slug))
 
     if loaded.tags is None:
-        out.append(problem("registry-missing", str(loaded.cases_dir / "_registry"), None, file="tags.yml"))
+        out.append(problem("registry-missing", str(loaded.cases_dir / "_registry"), None, filename="tags.yml"))
     else:
         reg.tags_file = loaded.tags.display
         out.extend(loaded.tags.problems)
@@ -248,7 +263,7 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
                                            f"tags[{i}].group", value=t.group, suggestion=_suggest(t.group, reg.groups)))
 
     if loaded.sources is None:
-        out.append(problem("registry-missing", str(loaded.cases_dir / "_registry"), None, file="sources.yml"))
+        out.append(problem("registry-missing", str(loaded.cases_dir / "_registry"), None, filename="sources.yml"))
     else:
         reg.sources_file = loaded.sources.display
         out.extend(loaded.sources.problems)
@@ -477,7 +492,7 @@ def read_sources(reg: Registry, sources_dir: Path | None) -> tuple[dict[str, str
         p = Path(sources_dir) / src.file
         if not p.is_file():
             out.append(problem("source-file-missing", reg.sources_file, None, f"sources.{sid}",
-                               source=sid, file=src.file, dir=sources_dir))
+                               source=sid, filename=src.file, dir=sources_dir))
             continue
         texts[sid] = normalise(p.read_text(encoding="utf-8", errors="replace"))
     return texts, out
@@ -532,7 +547,22 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
     if texts is not None:
         for rec, doc in records:
             report.extend(check_evidence(doc, rec, texts))
+    report.problems = list(dict.fromkeys(report.problems))  # one problem found by two checks
+    _drop_same_spot(report)
     return Validation(report=report, registry=reg, records=records, documents=loaded.records)
+
+
+def _drop_same_spot(report: Report) -> None:
+    """Keep one problem per spot and message: two checks may see the same fault."""
+    seen: set = set()
+    kept = []
+    for p in report.problems:
+        key = (p.code, p.file, p.line, p.field, p.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(p)
+    report.problems = kept
 
 
 def check_across(records: list[tuple[m.Record, Document]], docs: list[Document], reg: Registry) -> Iterator[Problem]:

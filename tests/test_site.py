@@ -186,3 +186,22 @@ def test_site_stays_small_and_navigation_does_not_list_every_record(site):
     for p in site.rglob("*.html"):
         text = p.read_text(encoding="utf-8")
         assert "fonts.googleapis" not in text and "unpkg.com" not in text, p
+
+
+def test_dist_zip_has_ascii_names_and_instructions_first(site, tmp_path, browser):
+    import zipfile
+
+    from build_tools.build import make_dist
+
+    out = make_dist(site, tmp_path / "dist" / "casebook-site.zip")
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert names[0] == "casebook-site/README.txt"
+        assert "使用说明" in z.read(names[0]).decode("utf-8-sig")
+        assert all(n.isascii() for n in names)
+        assert "casebook-site/index.html" in names
+        z.extractall(tmp_path / "usb")
+    page = browser.open(tmp_path / "usb" / "casebook-site" / "index.html")
+    assert search(page, "红色物业")
+    assert browser.external == [] and page.errors == []
+    page.close()

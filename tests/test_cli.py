@@ -1,0 +1,277 @@
+"""The ``casebook`` command, through click's CliRunner (no subprocess)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from build_tools.build import run_validation
+from build_tools.cli import main
+from build_tools.load import load_file
+from conftest import BAD, second_record, valid_record
+
+# path:line:col code field: message   (field is optional for file-level problems)
+LINE_RE = re.compile(r"^(?P<path>\S.*?):(?P<line>\d+):(?P<col>\d+) (?P<code>[a-z][a-z0-9-]*)"
+                     r"(?: (?P<field>[^\s:]+):)? (?P<message>\S.*)$")
+SUMMARY_RE = re.compile(r"^[✔✘] 共 (\d+) 条记录：(\d+) 个错误，(\d+) 个警告")
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    # any exception other than the normal exit is a crash the user would see as a traceback
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def _lines(output: str) -> list[str]:
+    return [l for l in output.splitlines() if l.strip()]
+
+
+# ----------------------------------------------------------------- validate
+
+
+def test_validate_clean_exits_0(valid_corpus, sources_dir):
+    r = invoke("validate", valid_corpus, "--sources", sources_dir)
+    assert r.exit_code == 0, r.output
+    lines = _lines(r.output)
+    assert len(lines) == 1  # nothing but the summary
+    m = SUMMARY_RE.match(lines[0])
+    assert m and m.groups() == ("2", "0", "0"), lines[0]
+    assert "校验通过" in lines[0]
+
+
+def test_validate_problems_exit_1_with_line_format(make_cases, sources_dir):
+    root = make_cases({
+        "binhu/binhu-xiaoqu-dangzhibu.yml": valid_record(),
+        "binhu/binhu-wangge-tixi.yml": second_record(),
+        "binhu/unknown-tag.yml": (BAD / "unknown-tag.yml").read_bytes(),
+        "binhu/wrong-type.yml": (BAD / "wrong-type.yml").read_bytes(),
+    })
+    r = invoke("validate", root, "--sources", sources_dir)
+    assert r.exit_code == 1, r.output
+    lines = _lines(r.output)
+    *problems, summary = lines
+    parsed = [LINE_RE.match(l) for l in problems]
+    assert all(parsed), problems
+    got = {(Path(m["path"]).name, m["line"], m["col"], m["code"], m["field"]) for m in parsed}
+    assert ("unknown-tag.yml", "8", "5", "unknown-tag", "tags[0]") in got
+    assert ("wrong-type.yml", "7", "1", "wrong-type", "practices") in got
+    tag_line = next(l for l in problems if "unknown-tag" in l)
+    assert "未登记的标签“网格化”" in tag_line and "是否指“wangge-zhili”" in tag_line
+    m = SUMMARY_RE.match(summary)
+    assert m and m.groups() == ("4", "2", "0"), summary
+    assert summary.startswith("✘")
+    assert sum(1 for l in lines if SUMMARY_RE.match(l)) == 1
+
+
+def test_validate_missing_cases_dir_is_usage_error(tmp_path):
+    r = invoke("validate", tmp_path / "nope")
+    assert r.exit_code == 2
+    assert "找不到案例目录" in r.output
+
+
+def test_validate_unknown_option_is_usage_error(valid_corpus):
+    r = invoke("validate", valid_corpus, "--no-such-option")
+    assert r.exit_code == 2
+    assert "--no-such-option" in r.output
+
+
+def test_validate_json(make_cases, sources_dir):
+    root = make_cases({
+        "binhu/binhu-xiaoqu-dangzhibu.yml": valid_record(),
+        "binhu/binhu-wangge-tixi.yml": second_record(),
+        "binhu/unknown-place.yml": (BAD / "unknown-place.yml").read_bytes(),
+    })
+    r = invoke("validate", root, "--json", "--sources", sources_dir)
+    assert r.exit_code == 1
+    data = json.loads(r.output)
+    assert data["valid"] is False
+    assert data["records"] == 3
+    probs = data["problems"]
+    assert probs and all({"code", "file", "line", "column", "field", "message", "severity"} <= set(p) for p in probs)
+    (p,) = [p for p in probs if p["code"] == "unknown-place"]
+    assert Path(p["file"]).name == "unknown-place.yml"
+    assert (p["line"], p["column"], p["field"]) == (3, 1, "place")
+    assert "binhuu" in p["message"]
+
+
+def test_validate_json_clean(valid_corpus, sources_dir):
+    r = invoke("validate", valid_corpus, "--json", "--strict", "--sources", sources_dir)
+    assert r.exit_code == 0
+    assert json.loads(r.output) == {"valid": True, "records": 2, "problems": []}
+
+
+def test_strict_turns_warning_into_exit_1(make_cases, sources_dir):
+    root = make_cases({"binhu/binhu-xiaoqu-dangzhibu.yml": valid_record()})  # tags used once: warnings
+    r = invoke("validate", root, "--sources", sources_dir)
+    assert r.exit_code == 0, r.output
+    assert "tag-underused" in r.output
+    assert SUMMARY_RE.match(_lines(r.output)[-1]).groups() == ("1", "0", "2")
+    r = invoke("validate", root, "--strict", "--sources", sources_dir)
+    assert r.exit_code == 1, r.output
+    assert "--strict" in _lines(r.output)[-1]
+
+
+def test_missing_sources_dir_is_skipped(valid_corpus, tmp_path):
+    r = invoke("validate", valid_corpus, "--strict", "--sources", tmp_path / "no-such-sources")
+    assert r.exit_code == 0, r.output
+    assert "sources-skipped" in r.output
+    assert "跳过" in r.output
+    r = invoke("validate", valid_corpus, "--json", "--sources", tmp_path / "no-such-sources")
+    assert [p["code"] for p in json.loads(r.output)["problems"]] == ["sources-skipped"]
+
+
+def test_sources_checks_evidence(make_cases, sources_dir):
+    root = make_cases({
+        "binhu/binhu-xiaoqu-dangzhibu.yml": valid_record(),
+        "binhu/binhu-wangge-tixi.yml": second_record(),
+        "binhu/evidence-not-in-source.yml": (BAD / "evidence-not-in-source.yml").read_bytes(),
+    })
+    assert invoke("validate", root).exit_code == 0  # not checked without --sources
+    r = invoke("validate", root, "--sources", sources_dir)
+    assert r.exit_code == 1
+    assert "evidence-not-in-source" in r.output
+
+
+@pytest.mark.parametrize("name", sorted(f.name for f in BAD.iterdir()))
+def test_no_traceback_for_any_bad_file(make_cases, sources_dir, name):
+    root = make_cases({
+        "binhu/binhu-xiaoqu-dangzhibu.yml": valid_record(),
+        "binhu/binhu-wangge-tixi.yml": second_record(),
+        f"binhu/{name}": (BAD / name).read_bytes(),
+    })
+    for extra in ([], ["--json"], ["--strict"]):
+        r = invoke("validate", root, "--sources", sources_dir, *extra)
+        assert r.exit_code in (0, 1)
+    r = invoke("stats", root)
+    assert r.exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["gbk-encoding.yml", "custom-tag.yml", "alias-bomb.yml"])
+def test_named_hostile_files_reported_cleanly(make_cases, sources_dir, name):
+    root = make_cases({f"binhu/{name}": (BAD / name).read_bytes()})
+    r = invoke("validate", root, "--sources", sources_dir)
+    assert r.exit_code == 1
+    code = {"gbk-encoding.yml": "encoding", "custom-tag.yml": "custom-tag", "alias-bomb.yml": "alias-bomb"}[name]
+    assert any(LINE_RE.match(l) and LINE_RE.match(l)["code"] == code for l in _lines(r.output)), r.output
+
+
+def test_missing_registry_file_no_traceback(make_cases, sources_dir):
+    root = make_cases({"binhu/binhu-xiaoqu-dangzhibu.yml": valid_record()})
+    (root / "_registry" / "sources.yml").unlink()
+    r = invoke("validate", root, "--sources", sources_dir)
+    assert r.exit_code == 1
+    assert "registry-missing" in r.output
+
+
+# ---------------------------------------------------------------------- new
+
+
+def test_new_writes_a_loadable_stub(valid_corpus):
+    r = invoke("new", "--place", "binhu", "--title", "测试做法", "--cases", valid_corpus)
+    assert r.exit_code == 0, r.output
+    written = sorted((valid_corpus / "binhu").glob("*.yml"))
+    (path,) = [p for p in written if p.name not in ("binhu-xiaoqu-dangzhibu.yml", "binhu-wangge-tixi.yml")]
+    assert str(path.name) in r.output
+    doc = load_file(path)
+    assert doc.problems == []
+    assert doc.data["status"] == "stub"
+    assert doc.data["title"] == "测试做法"
+    assert doc.data["place"] == "binhu"
+    assert doc.data["id"] == path.stem
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", path.stem)
+    # the new stub adds no error to the corpus
+    report = run_validation(valid_corpus).report
+    assert report.valid, [p.format() for p in report.errors()]
+
+
+def test_new_with_explicit_id_and_collision(valid_corpus):
+    r = invoke("new", "--place", "binhu", "--title", "另一个做法", "--id", "my-case", "--cases", valid_corpus)
+    assert r.exit_code == 0
+    assert (valid_corpus / "binhu" / "my-case.yml").is_file()
+    r = invoke("new", "--place", "binhu", "--title", "另一个做法", "--id", "my-case", "--cases", valid_corpus)
+    assert r.exit_code == 2
+    assert "已被使用" in r.output
+    r = invoke("new", "--place", "binhu", "--title", "x", "--id", "Bad/../id", "--cases", valid_corpus)
+    assert r.exit_code == 2
+    assert "不合规" in r.output
+
+
+@pytest.mark.parametrize("title", ["积分制: 试点", "#1 号做法", "“红色物业”1+3+N", "*星级* 评定", "'引号' 开头"],
+                         ids=["colon-space", "hash", "cjk-quotes", "star-alias", "single-quote"])
+def test_new_title_with_yaml_special_characters(valid_corpus, title):
+    r = invoke("new", "--place", "binhu", "--title", title, "--cases", valid_corpus)
+    assert r.exit_code == 0, r.output
+    new = [p for p in (valid_corpus / "binhu").glob("*.yml")
+           if p.name not in ("binhu-xiaoqu-dangzhibu.yml", "binhu-wangge-tixi.yml")]
+    assert len(new) == 1
+    doc = load_file(new[0])
+    assert doc.problems == [], [p.format() for p in doc.problems]
+    assert doc.data["title"] == title
+
+
+def test_new_unknown_place_exits_2_in_chinese(valid_corpus):
+    r = invoke("new", "--place", "nowhere", "--title", "测试做法", "--cases", valid_corpus)
+    assert r.exit_code == 2
+    assert "未登记的地点“nowhere”" in r.output
+    assert not (valid_corpus / "nowhere").exists()
+
+
+def test_new_place_by_chinese_name_suggests_slug(valid_corpus):
+    r = invoke("new", "--place", "滨湖区", "--title", "测试做法", "--cases", valid_corpus)
+    assert r.exit_code == 2
+    assert "是否指“binhu”" in r.output
+
+
+def test_new_missing_required_option(valid_corpus):
+    assert invoke("new", "--place", "binhu", "--cases", valid_corpus).exit_code == 2
+
+
+# -------------------------------------------------------------------- stats
+
+
+def test_stats_json_counts(make_cases):
+    root = make_cases({
+        "binhu/binhu-xiaoqu-dangzhibu.yml": valid_record(),
+        "binhu/binhu-wangge-tixi.yml": second_record(),
+        "binhu/wrong-type.yml": (BAD / "wrong-type.yml").read_bytes(),
+        "binhu/stub-record.yml": {"id": "stub-record", "title": "草稿", "place": "binhu",
+                                  "level": "社区级", "sources": [{"source": "s1"}]},
+    })
+    r = invoke("stats", root, "--json")
+    assert r.exit_code == 0
+    data = json.loads(r.output)
+    assert data["records"] == 3
+    assert data["metrics"] == 4
+    assert data["status"] == {"complete": 2, "stub": 1}
+    assert data["invalid_files"] == 1
+    assert data["places"] == [{"slug": "binhu", "name": "滨湖区", "records": 3, "metrics": 4}]
+    tags = {t["slug"]: t["records"] for t in data["tags"]}
+    assert tags == {"xiaoqu-dangzhibu": 2, "wangge-zhili": 2, "dangyuan-zhongxinhu": 0}
+    note = next(t for t in data["tags"] if t["slug"] == "dangyuan-zhongxinhu")["note"]
+    assert note
+
+
+def test_stats_table(valid_corpus):
+    r = invoke("stats", valid_corpus)
+    assert r.exit_code == 0
+    assert "滨湖区" in r.output and "记录 2 条" in r.output
+
+
+def test_version_and_help():
+    assert invoke("--version").exit_code == 0
+    r = invoke("validate", "--help")
+    assert r.exit_code == 0 and "--strict" in r.output
+
+
+def test_schema_command_writes_current_schema(tmp_path):
+    out = tmp_path / "out" / "record.schema.json"
+    r = invoke("schema", "--out", out)
+    assert r.exit_code == 0
+    repo_schema = Path(__file__).resolve().parent.parent / "schema" / "record.schema.json"
+    assert out.read_text(encoding="utf-8") == repo_schema.read_text(encoding="utf-8")
