@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
 
 from .corpus import Corpus
 from . import segment
@@ -53,6 +55,33 @@ def _bm25(docs_fields: list[dict[str, list[str]]]) -> dict[str, dict[int, float]
     return out
 
 
+def place_words(corpus: Corpus) -> dict[str, str]:
+    """Place names a cadre types (全称 and 简称: 江阴市 / 江阴) → place slug."""
+    out: dict[str, str] = {}
+    for p in corpus.registry.places.values():
+        if p.level in ("省", "地级市", "县级市", "市辖区", "县"):
+            out[p.name] = p.slug
+            short = p.name[:-1] if p.name[-1] in "省市区县" else p.name
+            if len(short) >= 2:
+                out.setdefault(short, p.slug)
+    return out
+
+
+def tag_words(corpus: Corpus) -> dict[str, str]:
+    """Tag names and synonyms → tag slug (a query word that names a practice)."""
+    out: dict[str, str] = {}
+    for t in corpus.registry.tags.values():
+        for w in [t.name, *t.synonyms]:
+            out.setdefault(segment.normalise(w), t.slug)
+    return out
+
+
+def record_places(corpus: Corpus, rec) -> list[str]:
+    """The record's place and unit with all their ancestors."""
+    spots = [rec.place] + ([rec.unit] if rec.unit else [])
+    return sorted({s for x in spots for s in [x, *corpus.registry.ancestors(x)]})
+
+
 def browser_index(corpus: Corpus) -> dict:
     """The compact browser index: documents, and term → [doc, weight, doc, weight, …]."""
     segment.init(segment.domain_words(corpus))
@@ -61,26 +90,319 @@ def browser_index(corpus: Corpus) -> dict:
     for rec in corpus.records.values():
         f = record_fields(corpus, rec)
         docs.append([f"cases/{rec.id}.html", rec.title, corpus.full_place(rec),
-                     [corpus.tag_name(t) for t in rec.tags], rec.summary, rec.place,
+                     [corpus.tag_name(t) for t in rec.tags], rec.summary, record_places(corpus, rec),
                      list(rec.tags), " ".join(rec.aliases)])
         fields.append({k: segment.tokens(v) for k, v in f.items()})
     for tag in corpus.registry.tags.values():
-        docs.append([f"tags/{tag.slug}.html", f"标签：{tag.name}", "", [], tag.definition, "", [tag.slug],
+        docs.append([f"tags/{tag.slug}.html", f"标签：{tag.name}", "", [], tag.definition, [], [tag.slug],
                      " ".join(tag.synonyms)])
         fields.append({"title": segment.tokens(tag.name), "aliases": segment.tokens(" ".join(tag.synonyms)),
                        "body": segment.tokens(tag.definition)})
     for place in corpus.registry.places.values():
         n = len(corpus.records_in(place.slug))
         docs.append([f"places/{place.slug}.html", f"地点：{place.name}", "", [], f"{place.level}，{n} 条案例",
-                     place.slug, [], ""])
+                     [place.slug], [], ""])
         fields.append({"title": segment.tokens(place.name)})
     weights = _bm25(fields)
     terms = {t: [x for i, w in sorted(p.items()) for x in (i, round(w, 2))] for t, p in sorted(weights.items())}
-    return {"version": 1, "docs": docs, "terms": terms,
+    return {"version": 2, "docs": docs, "terms": terms,
             "places": {s: p.name for s, p in corpus.registry.places.items()},
-            "tags": {s: t.name for s, t in corpus.registry.tags.items()}}
+            "tags": {s: t.name for s, t in corpus.registry.tags.items()},
+            "placeWords": place_words(corpus), "tagWords": tag_words(corpus),
+            "generic": sorted(segment.GENERIC)}
 
 
 def browser_index_js(index: dict) -> str:
     """The index as a script that a ``<script>`` tag can load from ``file://``."""
     return "window.__casebook_index=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+# ---------------------------------------------------------------- Whoosh
+
+INDEX_VERSION = 2
+META_FILE = "casebook.json"
+DICT_FILE = "userdict.txt"
+
+try:  # whoosh-reloaded keeps the import name
+    from whoosh.analysis import Token, Tokenizer
+except ImportError as err:  # pragma: no cover - an install problem, said plainly
+    raise ImportError("需要 whoosh-reloaded：请运行 make site 安装依赖") from err
+
+
+class JiebaTokenizer(Tokenizer):
+    """Chinese tokenizer whose positions count words, so phrase queries work.
+
+    At index time (``mode="index"``) the sub-words of a long word
+    (新就业群体 → 就业, 群体) are added at the same position as the word, so a
+    short query still matches while consecutive words keep consecutive
+    positions. Queries are analysed without sub-words.
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for word, pos, start, end in segment.tokens_with_positions(value):
+            forms = [word]
+            if mode == "index" and len(word) > 2:
+                forms += [w for w in segment.tokens(word) if w != word]
+            for form in forms:
+                t.text = form
+                t.boost = 1.0
+                if keeporiginal:
+                    t.original = form
+                t.stopped = False
+                if positions:
+                    t.pos = start_pos + pos
+                if chars:
+                    t.startchar = start_char + start
+                    t.endchar = start_char + end
+                yield t
+
+
+def _schema():
+    from whoosh.analysis import LowercaseFilter
+    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+    ana = JiebaTokenizer() | LowercaseFilter()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["title"]),
+        aliases=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["aliases"]),
+        tagtext=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["tags"]),
+        placetext=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["place"]),
+        body=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["body"]),
+        tags=KEYWORD(stored=True, commas=True, scorable=True),
+        places=KEYWORD(stored=True, commas=True),
+        place=STORED(),
+        summary=STORED(),
+        digest=STORED(),
+    )
+
+
+def _record_doc(corpus: Corpus, rec) -> dict:
+    f = record_fields(corpus, rec)
+    places = record_places(corpus, rec)
+    payload = json.dumps([rec.model_dump(mode="json"), f], ensure_ascii=False, sort_keys=True)
+    return {
+        "id": rec.id, "title": rec.title, "aliases": f["aliases"], "tagtext": f["tags"], "placetext": f["place"],
+        "body": f["body"], "tags": ",".join(rec.tags), "places": ",".join(places),
+        "place": corpus.full_place(rec), "summary": rec.summary,
+        "digest": __import__("hashlib").sha256(payload.encode()).hexdigest(),
+    }
+
+
+@dataclass
+class IndexReport:
+    """What ``build_whoosh`` did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+
+
+def build_whoosh(corpus: Corpus, index_dir: Path) -> IndexReport:
+    """Create or update the Whoosh index; only changed records are rewritten."""
+    from whoosh import index as windex
+
+    index_dir = Path(index_dir)
+    words = segment.domain_words(corpus)
+    segment.init(words)
+    meta = {"version": INDEX_VERSION, "dict": __import__("hashlib").sha256("\n".join(words).encode()).hexdigest(),
+            "places": place_words(corpus), "tags": tag_words(corpus)}
+    meta_path = index_dir / META_FILE
+    old_meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else None
+    report = IndexReport()
+    if old_meta != meta or not windex.exists_in(str(index_dir)):
+        # A new dictionary changes how every text is cut: start again.
+        import shutil
+
+        shutil.rmtree(index_dir, ignore_errors=True)
+        index_dir.mkdir(parents=True)
+        ix = windex.create_in(str(index_dir), _schema())
+        report.rebuilt = True
+        stored: dict[str, str] = {}
+    else:
+        ix = windex.open_dir(str(index_dir))
+        with ix.searcher() as s:
+            stored = {f["id"]: f["digest"] for f in s.all_stored_fields()}
+    (index_dir / DICT_FILE).write_text("\n".join(words) + "\n", encoding="utf-8")
+    writer = ix.writer()
+    for rid in sorted(set(stored) - set(corpus.records)):
+        writer.delete_by_term("id", rid)
+        report.removed += 1
+    for rec in corpus.records.values():
+        doc = _record_doc(corpus, rec)
+        if stored.get(rec.id) == doc["digest"]:
+            report.unchanged += 1
+            continue
+        if rec.id in stored:
+            report.updated += 1
+        else:
+            report.added += 1
+        writer.update_document(**doc)
+    if report.added or report.updated or report.removed:
+        writer.commit(optimize=report.rebuilt)
+    else:
+        writer.cancel()
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    return report
+
+
+@dataclass
+class Hit:
+    """One search result."""
+
+    id: str
+    title: str
+    place: str
+    score: float
+    snippet: str
+    tags: list[str]
+
+
+def _parse_query(text: str):
+    """Quoted parts become phrases; the rest are words, any of which may match."""
+    import re as _re
+
+    phrases = [p for p in _re.findall(r"[\"“”']([^\"“”']+)[\"“”']", text) if p.strip()]
+    rest = _re.sub(r"[\"“”'][^\"“”']*[\"“”']", " ", text)
+    return phrases, rest
+
+
+@dataclass
+class QueryPlan:
+    """What a query asks for: words (with weights), phrases, practices and places."""
+
+    words: dict[str, float]
+    phrases: list[list[str]]
+    tags: list[str]
+    places: list[str]
+
+
+def plan_query(text: str, places: dict[str, str], tags: dict[str, str]) -> QueryPlan:
+    """Understand a query the same way in the command line and the browser.
+
+    Place names (江阴, 常州市) restrict the results to that place; words that
+    name a practice (外卖骑手 → 新就业群体) also look for its tag; generic words
+    (社区, 治理) count little; quoted text must match as a phrase.
+    """
+    phrases_txt, rest = _parse_query(text)
+    phrases = [[w for w, *_ in segment.tokens_with_positions(p)] for p in phrases_txt]
+    words: dict[str, float] = {}
+    found_places: list[str] = []
+    found_tags: list[str] = []
+    for w, *_ in segment.tokens_with_positions(rest):
+        if w in places:
+            found_places.append(places[w])
+            continue
+        if w in tags and tags[w] not in found_tags:
+            found_tags.append(tags[w])
+        words[w] = min(words.get(w, 1.0), 0.3 if w in segment.GENERIC else 1.0)
+    return QueryPlan(words, [p for p in phrases if p], found_tags, list(dict.fromkeys(found_places)))
+
+
+def _build_query(plan: QueryPlan):
+    from whoosh import query as Q
+
+    fields = ["title", "aliases", "tagtext", "placetext", "body"]
+    must = []
+    for words in plan.phrases:
+        if len(words) == 1:
+            must.append(Q.Or([Q.Term(f, words[0]) for f in fields]))
+        else:
+            must.append(Q.Or([Q.Phrase(f, words) for f in fields]))
+    should = [Q.Or([Q.Term(f, w, boost=weight) for f in fields]) for w, weight in plan.words.items()]
+    # Words typed next to each other score more where they stand together (108个网格).
+    seq = list(plan.words)
+    should += [Q.Phrase("body", [a, b], slop=2, boost=1.5) for a, b in zip(seq, seq[1:])]
+    should += [Q.Term("tags", t, boost=2.0) for t in plan.tags]
+    if must and should:
+        return Q.AndMaybe(Q.And(must), Q.Or(should))
+    if must:
+        return Q.And(must)
+    return Q.Or(should) if should else None
+
+
+class Searcher:
+    """A reusable searcher over ``search_index/`` (keep one for many queries)."""
+
+    def __init__(self, index_dir: Path):
+        from whoosh import index as windex
+
+        index_dir = Path(index_dir)
+        if not windex.exists_in(str(index_dir)):
+            raise FileNotFoundError(f"找不到检索索引 {index_dir}：请先运行 casebook index")
+        words = (index_dir / DICT_FILE).read_text(encoding="utf-8").split() if (index_dir / DICT_FILE).exists() else []
+        segment.init(words)
+        self.ix = windex.open_dir(str(index_dir))
+        self.searcher = self.ix.searcher()
+        meta = json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+        self.place_words = meta.get("places", {})
+        self.tag_words = meta.get("tags", {})
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def search(self, text: str, tag: str | None = None, place: str | None = None, limit: int = 10) -> list[Hit]:
+        """Ranked records for ``text``, optionally only those with a tag or in a place."""
+        from whoosh import query as Q
+        from whoosh.highlight import ContextFragmenter
+
+        plan = plan_query(text, self.place_words, self.tag_words)
+        q = _build_query(plan)
+        filters = [Q.Term("tags", tag)] if tag else []
+        for p in ([place] if place else []) + plan.places:
+            filters.append(Q.Term("places", p))
+        filt = Q.And(filters) if filters else None
+        if q is None:
+            if filt is None:
+                return []
+            q = Q.Every()
+        results = self.searcher.search(q, limit=limit, filter=filt, terms=True)
+        results.fragmenter = ContextFragmenter(maxchars=80, surround=30)
+        results.formatter = _bracket_formatter()
+        out = []
+        for r in results:
+            snip = (r.highlights("body", top=2) or r["summary"][:80]).replace("\n", " ")
+            out.append(Hit(r["id"], r["title"], r["place"], round(r.score, 3), snip, r["tags"].split(",")))
+        return out
+
+    def more_like(self, rid: str, top: int = 5) -> list[tuple[str, float]]:
+        """Records most like ``rid`` by body and tags (computed, not edited)."""
+        docnum = self.searcher.document_number(id=rid)
+        if docnum is None:
+            return []
+        text = self.searcher.stored_fields(docnum)["body"]
+        res = self.searcher.more_like(docnum, "body", text=text, top=top, numterms=20)
+        return [(r["id"], round(r.score, 3)) for r in res]
+
+
+def _bracket_formatter():
+    """Highlight matches as 【…】 for a terminal (no HTML in CLI output)."""
+    from whoosh.highlight import Formatter, get_text
+
+    class Bracket(Formatter):
+        between = " … "
+
+        def format_token(self, text, token, replace=False):
+            return "【" + get_text(text, token, replace) + "】"
+
+    return Bracket()
+
+
+def query_records(corpus: Corpus, query: str, limit: int = 20, index_dir: Path | None = None) -> list[str]:
+    """Record ids ranked for ``query``, from the Whoosh index (built or refreshed as needed)."""
+    index_dir = Path(index_dir or Path(corpus_root(corpus)) / "search_index")
+    build_whoosh(corpus, index_dir)
+    s = Searcher(index_dir)
+    try:
+        return [h.id for h in s.search(query, limit=limit)]
+    finally:
+        s.close()
+
+
+def corpus_root(corpus: Corpus) -> Path:
+    """The project folder of a corpus (the parent of its cases directory)."""
+    return Path(corpus.cases_dir or "cases").resolve().parent

@@ -1,0 +1,70 @@
+"""Search quality: hit@1, hit@5 and MRR over a file of queries.
+
+Used by ``make bench-search`` (benchmarks/search_quality.py) and by the tests,
+which assert floors just below the measured figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+
+@dataclass
+class Query:
+    q: str
+    kind: str
+    expect: list[str]
+
+
+@dataclass
+class Quality:
+    """Scores of one engine over one query set."""
+
+    engine: str
+    n: int = 0
+    hit1: float = 0.0
+    hit5: float = 0.0
+    mrr: float = 0.0
+    misses: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+
+    def line(self) -> str:
+        return f"{self.engine}: hit@1 {self.hit1:.3f}  hit@5 {self.hit5:.3f}  MRR {self.mrr:.3f}  （{self.n} 条查询）"
+
+
+def load_queries(path: Path) -> list[Query]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return [Query(str(x["q"]), x.get("kind", ""), list(x["expect"])) for x in data["queries"]]
+
+
+def evaluate(engine: str, queries: list[Query], run: Callable[[str], list[str]]) -> Quality:
+    """Run every query through ``run`` (query → ranked ids) and score the results."""
+    out = Quality(engine=engine, n=len(queries))
+    h1 = h5 = rr = 0.0
+    for qu in queries:
+        ranked = run(qu.q)
+        rank = next((i for i, rid in enumerate(ranked) if rid in qu.expect), None)
+        if rank == 0:
+            h1 += 1
+        if rank is not None and rank < 5:
+            h5 += 1
+        if rank is not None:
+            rr += 1 / (rank + 1)
+        if rank != 0:
+            out.misses.append((qu.q, qu.expect, ranked[:5]))
+    if queries:
+        out.hit1, out.hit5, out.mrr = h1 / len(queries), h5 / len(queries), rr / len(queries)
+    return out
+
+
+def browser_ids(results: list[dict]) -> list[str]:
+    """Record ids from the browser engine's result list (record pages only)."""
+    ids = []
+    for item in results:
+        loc = item["location"]
+        if loc.startswith("cases/"):
+            ids.append(loc[len("cases/"):-len(".html")])
+    return ids
