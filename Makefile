@@ -8,10 +8,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES ?= ../shared/sources
 SOURCES_FLAG := $(if $(wildcard $(SOURCES)),--sources $(SOURCES),)
-APT_PACKAGES := chromium fonts-wqy-microhei
+APT_PACKAGES := chromium fonts-wqy-microhei libreoffice-writer-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all site test validate dist serve sysdeps bench clean
+.PHONY: all site test validate dist serve sysdeps bench bench-search clean
 
 all: site
 
@@ -28,6 +28,7 @@ validate: $(STAMP)
 
 site: validate
 	$(BIN)/casebook build
+	$(BIN)/casebook index
 
 # System packages for the tests; installed only when missing.
 sysdeps:
@@ -43,6 +44,9 @@ test: $(STAMP) sysdeps
 
 dist: site
 	$(BIN)/casebook dist
+
+bench-search: $(STAMP) sysdeps
+	$(BIN)/python benchmarks/search_quality.py
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve

@@ -184,6 +184,76 @@ def dist(site_dir: str, out: str) -> None:
     click.echo(f"✔ 已打包 {path}（{path.stat().st_size // 1024} KB）：解压后双击 casebook-site/index.html")
 
 
+@main.command(context_settings=CONTEXT)
+@click.argument("cases_dir", required=False, type=click.Path(file_okay=False))
+@click.option("--out", "index_dir", default="search_index", show_default=True, type=click.Path(file_okay=False),
+              help="索引目录。")
+def index(cases_dir: str | None, index_dir: str) -> None:
+    """建立或更新命令行检索索引（Whoosh）。只重写有改动的记录。"""
+    from .build import load_corpus
+    from .index import build_whoosh
+
+    corpus, validation = load_corpus(_cases_dir(cases_dir))
+    if not validation.report.valid:
+        for p in validation.report.sorted():
+            click.echo(p.format(), err=True)
+        click.echo("✘ 记录未通过校验，索引未更新", err=True)
+        sys.exit(1)
+    r = build_whoosh(corpus, Path(index_dir))
+    how = "重建" if r.rebuilt else "更新"
+    click.echo(f"✔ 已{how}索引 {index_dir}：新增 {r.added}，更新 {r.updated}，删除 {r.removed}，未变 {r.unchanged}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("query", nargs=-1, required=True)
+@click.option("--tag", default=None, help="只看带此标签的记录（标签 slug，如 hongse-wuye）。")
+@click.option("--place", default=None, help="只看此地点及下辖地点的记录（地点 slug，如 wuxi）。")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：id、title、place、score、snippet。")
+@click.option("--index-dir", default="search_index", show_default=True, type=click.Path(file_okay=False))
+def search(query: tuple[str, ...], tag: str | None, place: str | None, limit: int, as_json: bool, index_dir: str) -> None:
+    """检索案例。QUERY 直接写中文，不用加空格；用引号括起的词组须整体出现，如 '"快递小哥"'。
+
+    
+    例：casebook search 外卖骑手怎么参与社区治理
+        casebook search 网格 --place changzhou --limit 5
+    """
+    from .index import Searcher
+
+    try:
+        s = Searcher(Path(index_dir))
+    except FileNotFoundError as err:
+        click.echo(f"✘ {err}", err=True)
+        sys.exit(2)
+    try:
+        hits = s.search(" ".join(query), tag=tag, place=place, limit=limit)
+    finally:
+        s.close()
+    if as_json:
+        click.echo(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    if not hits:
+        console.print("没有找到相关案例。试试换个说法，或去掉 --tag / --place 限定。", markup=False)
+        sys.exit(0)
+    for i, h in enumerate(hits, 1):
+        console.print(f"{i}. {h.title}", style="bold", markup=False)
+        console.print(f"   {h.place} · {h.id} · 相关度 {h.score}", style="dim", markup=False)
+        console.print(f"   {h.snippet}", markup=False)
+
+
+def _register_subcommands() -> None:
+    """Command groups that live in their own modules."""
+    try:
+        from .cli_course import course
+    except ImportError:  # the course module is optional while it is being written
+        return
+    main.add_command(course)
+
+
+_register_subcommands()
+
+
 def run() -> None:
     """Entry point: never let a traceback reach the user for ordinary failures."""
     try:

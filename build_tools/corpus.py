@@ -6,6 +6,7 @@ This is the one object that the output stages (render, index, course) take.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import model as m
 from .validate import Registry, Validation
@@ -29,6 +30,7 @@ class Corpus:
     registry: Registry
     files: dict[str, str] = field(default_factory=dict)
     links: dict[str, list[Link]] = field(default_factory=dict)
+    cases_dir: Path | None = None
 
     # -- places
     def place_name(self, slug: str | None) -> str:
@@ -96,4 +98,5 @@ def build_corpus(validation: Validation) -> Corpus:
             here, there = m.RELATION_LABELS[rel.relation]
             links[rec.id].append(Link(rel.id, rel.relation, here, True))
             links[rel.id].append(Link(rec.id, rel.relation, there, False))
-    return Corpus(records=records, registry=validation.registry, files=files, links=links)
+    return Corpus(records=records, registry=validation.registry, files=files, links=links,
+                  cases_dir=validation.cases_dir)

@@ -82,8 +82,17 @@ def record_places(corpus: Corpus, rec) -> list[str]:
     return sorted({s for x in spots for s in [x, *corpus.registry.ancestors(x)]})
 
 
-def browser_index(corpus: Corpus) -> dict:
-    """The compact browser index: documents, and term → [doc, weight, doc, weight, …]."""
+@dataclass
+class Weighted:
+    """Documents of the browser index with their BM25 term weights."""
+
+    docs: list[list]
+    weights: dict[str, dict[int, float]]
+    n_records: int
+
+
+def weigh(corpus: Corpus) -> Weighted:
+    """Segment every record, tag and place once and weigh its terms (BM25, field boosts)."""
     segment.init(segment.domain_words(corpus))
     docs: list[list] = []
     fields: list[dict[str, list[str]]] = []
@@ -93,6 +102,7 @@ def browser_index(corpus: Corpus) -> dict:
                      [corpus.tag_name(t) for t in rec.tags], rec.summary, record_places(corpus, rec),
                      list(rec.tags), " ".join(rec.aliases)])
         fields.append({k: segment.tokens(v) for k, v in f.items()})
+    n_records = len(docs)
     for tag in corpus.registry.tags.values():
         docs.append([f"tags/{tag.slug}.html", f"标签：{tag.name}", "", [], tag.definition, [], [tag.slug],
                      " ".join(tag.synonyms)])
@@ -103,13 +113,51 @@ def browser_index(corpus: Corpus) -> dict:
         docs.append([f"places/{place.slug}.html", f"地点：{place.name}", "", [], f"{place.level}，{n} 条案例",
                      [place.slug], [], ""])
         fields.append({"title": segment.tokens(place.name)})
-    weights = _bm25(fields)
-    terms = {t: [x for i, w in sorted(p.items()) for x in (i, round(w, 2))] for t, p in sorted(weights.items())}
-    return {"version": 2, "docs": docs, "terms": terms,
+    return Weighted(docs, _bm25(fields), n_records)
+
+
+def browser_index(corpus: Corpus, weighted: Weighted | None = None) -> dict:
+    """The compact browser index: documents, and term → [doc, weight, doc, weight, …]."""
+    w = weighted or weigh(corpus)
+    terms = {t: [x for i, wt in sorted(p.items()) for x in (i, round(wt, 2))] for t, p in sorted(w.weights.items())}
+    return {"version": 2, "docs": w.docs, "terms": terms,
             "places": {s: p.name for s, p in corpus.registry.places.items()},
             "tags": {s: t.name for s, t in corpus.registry.tags.items()},
             "placeWords": place_words(corpus), "tagWords": tag_words(corpus),
             "generic": sorted(segment.GENERIC)}
+
+
+def computed_related(corpus: Corpus, weighted: Weighted, top: int = 3, terms_per_doc: int = 20) -> dict[str, list[tuple[str, float]]]:
+    """More-like-this over body and tags: for each record, the records sharing its strongest terms.
+
+    Records already linked by hand are left out (they are shown anyway).
+    """
+    n = weighted.n_records
+    ids = list(corpus.records)
+    by_doc: list[list[tuple[str, float]]] = [[] for _ in range(n)]
+    for term, post in weighted.weights.items():
+        if term in segment.GENERIC:
+            continue
+        for i, wt in post.items():
+            if i < n:
+                by_doc[i].append((term, wt))
+    limit = max(50, n // 10)  # a term in more than a tenth of the records says little
+    out: dict[str, list[tuple[str, float]]] = {}
+    for i, rid in enumerate(ids):
+        strongest = sorted(by_doc[i], key=lambda x: (-x[1], x[0]))[:terms_per_doc]
+        scores: dict[int, float] = defaultdict(float)
+        for term, wt in strongest:
+            post = weighted.weights[term]
+            if len(post) > limit:
+                continue
+            for j, wj in post.items():
+                if j < n and j != i:
+                    scores[j] += wt * wj
+        linked = {l.target for l in corpus.links.get(rid, [])}
+        ranked = sorted(((ids[j], sc) for j, sc in scores.items() if ids[j] not in linked),
+                        key=lambda x: (-x[1], x[0]))[:top]
+        out[rid] = [(r, round(sc, 2)) for r, sc in ranked]
+    return out
 
 
 def browser_index_js(index: dict) -> str:
@@ -119,7 +167,7 @@ def browser_index_js(index: dict) -> str:
 
 # ---------------------------------------------------------------- Whoosh
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 META_FILE = "casebook.json"
 DICT_FILE = "userdict.txt"
 
@@ -209,13 +257,13 @@ def build_whoosh(corpus: Corpus, index_dir: Path) -> IndexReport:
     index_dir = Path(index_dir)
     words = segment.domain_words(corpus)
     segment.init(words)
-    meta = {"version": INDEX_VERSION, "dict": __import__("hashlib").sha256("\n".join(words).encode()).hexdigest(),
-            "places": place_words(corpus), "tags": tag_words(corpus)}
+    meta = {"version": INDEX_VERSION, "places": place_words(corpus), "tags": tag_words(corpus)}
     meta_path = index_dir / META_FILE
     old_meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else None
+    dict_path = index_dir / DICT_FILE
+    old_words = set(dict_path.read_text(encoding="utf-8").splitlines()) if dict_path.exists() else set()
     report = IndexReport()
-    if old_meta != meta or not windex.exists_in(str(index_dir)):
-        # A new dictionary changes how every text is cut: start again.
+    if (old_meta or {}).get("version") != INDEX_VERSION or not windex.exists_in(str(index_dir)):
         import shutil
 
         shutil.rmtree(index_dir, ignore_errors=True)
@@ -223,18 +271,23 @@ def build_whoosh(corpus: Corpus, index_dir: Path) -> IndexReport:
         ix = windex.create_in(str(index_dir), _schema())
         report.rebuilt = True
         stored: dict[str, str] = {}
+        changed_words: set[str] = set()
     else:
         ix = windex.open_dir(str(index_dir))
         with ix.searcher() as s:
             stored = {f["id"]: f["digest"] for f in s.all_stored_fields()}
-    (index_dir / DICT_FILE).write_text("\n".join(words) + "\n", encoding="utf-8")
+        # A word added to or dropped from the dictionary changes how texts that
+        # contain it are cut, and only those: re-index them, not everything.
+        changed_words = old_words ^ set(words)
+    dict_path.write_text("\n".join(words) + "\n", encoding="utf-8")
     writer = ix.writer()
     for rid in sorted(set(stored) - set(corpus.records)):
         writer.delete_by_term("id", rid)
         report.removed += 1
     for rec in corpus.records.values():
         doc = _record_doc(corpus, rec)
-        if stored.get(rec.id) == doc["digest"]:
+        text = "".join(str(doc[k]) for k in ("title", "aliases", "tagtext", "placetext", "body"))
+        if stored.get(rec.id) == doc["digest"] and not any(w in text for w in changed_words):
             report.unchanged += 1
             continue
         if rec.id in stored:
@@ -334,7 +387,7 @@ class Searcher:
         index_dir = Path(index_dir)
         if not windex.exists_in(str(index_dir)):
             raise FileNotFoundError(f"找不到检索索引 {index_dir}：请先运行 casebook index")
-        words = (index_dir / DICT_FILE).read_text(encoding="utf-8").split() if (index_dir / DICT_FILE).exists() else []
+        words = (index_dir / DICT_FILE).read_text(encoding="utf-8").splitlines() if (index_dir / DICT_FILE).exists() else []
         segment.init(words)
         self.ix = windex.open_dir(str(index_dir))
         self.searcher = self.ix.searcher()

@@ -65,6 +65,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown-group": (ERROR, "标签分组“{value}”未登记"),
     "tag-underused": (WARNING, "标签“{value}”只被 {count} 条记录使用；请至少用于两条记录，或在登记表的 note 中说明原因"),
     "no-records": (WARNING, "目录 {dir} 下没有找到任何记录"),
+    # course packs (courses/<id>.yml; build_tools/course.py)
+    "unknown-record": (ERROR, "案例记录“{value}”不存在"),
+    "empty-selection": (ERROR, "筛选条件 {criteria} 没有匹配到任何记录"),
+    "session-without-cases": (ERROR, "单元“{title}”既没有 cases 也没有 select，没有可讲的案例"),
+    "query-failed": (ERROR, "检索出错：{detail}"),
+    "duplicate-course-record": (WARNING, "案例“{value}”在本课程中出现了不止一次（另见 {other}）"),
+    "session-crowded": (WARNING, "单元“{title}”有 {count} 个案例，{minutes} 分钟讲不完（每个案例至少约 {per} 分钟）"),
+    "course-duration": (WARNING, "课程总时长 {duration} 分钟与各单元合计 {total} 分钟不一致"),
 }
 
 

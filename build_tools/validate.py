@@ -521,6 +521,7 @@ class Validation:
     registry: Registry
     records: list[tuple[m.Record, Document]]
     documents: list[Document]
+    cases_dir: Path | None = None
 
 
 def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = False) -> Validation:
@@ -549,7 +550,8 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
             report.extend(check_evidence(doc, rec, texts))
     report.problems = list(dict.fromkeys(report.problems))  # one problem found by two checks
     _drop_same_spot(report)
-    return Validation(report=report, registry=reg, records=records, documents=loaded.records)
+    return Validation(report=report, registry=reg, records=records, documents=loaded.records,
+                      cases_dir=loaded.cases_dir)
 
 
 def _drop_same_spot(report: Report) -> None:

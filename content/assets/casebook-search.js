@@ -41,6 +41,16 @@
     this.vocab = Object.keys(index.terms).sort();
     this.places = index.places || {};
     this.tags = index.tags || {};
+    this.placeWords = index.placeWords || {};
+    this.tagWords = index.tagWords || {};
+    this.generic = {};
+    var self = this;
+    (index.generic || []).forEach(function (w) { self.generic[w] = true; });
+    /* tag slug → documents carrying it, for query words that name a practice */
+    this.byTag = {};
+    this.docs.forEach(function (d, i) {
+      if (d[0].indexOf("cases/") === 0) d[6].forEach(function (t) { (self.byTag[t] = self.byTag[t] || []).push(i); });
+    });
   }
 
   Engine.prototype.has = function (w) {
@@ -95,13 +105,25 @@
   /* Query → filters and weighted terms. */
   Engine.prototype.parse = function (query) {
     var q = query.normalize ? query.normalize("NFKC").toLowerCase() : query.toLowerCase();
-    var filters = { place: [], tag: [] };
+    var filters = { place: [], tag: [], tagBoost: [] };
     q = q.replace(/(地点|地区|place|标签|tag)[:：]\s*(\S+)/g, function (_, key, value) {
       (/^(地点|地区|place)$/.test(key) ? filters.place : filters.tag).push(value);
       return " ";
     });
-    var terms = {}, self = this;
-    var add = function (w, weight) { if (!(w in terms) || terms[w] < weight) terms[w] = weight; };
+    var terms = {}, self = this, order = [];
+    var add = function (w, weight) {
+      /* Same plan as the command line: place names restrict, practice names
+         pull in their tag, generic words count little. */
+      if (Object.prototype.hasOwnProperty.call(self.placeWords, w) && weight >= 1) {
+        if (filters.place.indexOf(self.placeWords[w]) < 0) filters.place.push(self.placeWords[w]);
+        return;
+      }
+      if (Object.prototype.hasOwnProperty.call(self.tagWords, w) && weight >= 1 && filters.tagBoost.indexOf(self.tagWords[w]) < 0)
+        filters.tagBoost.push(self.tagWords[w]);
+      if (self.generic[w]) weight = Math.min(weight, 0.3);
+      if (!(w in terms)) order.push(w);
+      if (!(w in terms) || terms[w] < weight) terms[w] = weight;
+    };
     var parts = q.match(/[\u4e00-\u9fff]+|[a-z0-9.]+/g) || [];
     parts.forEach(function (part, k) {
       var last = k === parts.length - 1;
@@ -121,13 +143,14 @@
         if (last || !self.has(part)) self.expand(part, 12).forEach(function (w) { add(w, 0.5); });
       }
     });
-    return { terms: terms, filters: filters, han: (q.match(/[\u4e00-\u9fff]+/g) || []).join("") };
+    return { terms: terms, order: order, filters: filters, han: (q.match(/[\u4e00-\u9fff]+/g) || []).join("") };
   };
 
   Engine.prototype.matchesFilters = function (doc, filters) {
-    var place = doc[2] + " " + (this.places[doc[5]] || "");
+    var place = doc[2];
     var tags = doc[3].join(" ");
-    for (var i = 0; i < filters.place.length; i++) if (place.indexOf(filters.place[i]) < 0 && doc[5] !== filters.place[i]) return false;
+    for (var i = 0; i < filters.place.length; i++)
+      if (doc[5].indexOf(filters.place[i]) < 0 && place.indexOf(filters.place[i]) < 0) return false;
     for (i = 0; i < filters.tag.length; i++) if (tags.indexOf(filters.tag[i]) < 0 && doc[6].indexOf(filters.tag[i]) < 0) return false;
     return true;
   };
@@ -137,6 +160,10 @@
     var filtering = parsed.filters.place.length || parsed.filters.tag.length;
     var scores = {}, hits = {}, required = 0;
     names.forEach(function (t) { if (terms[t] >= 1) required++; });
+    var tagBoost = {};
+    parsed.filters.tagBoost.forEach(function (t) {
+      (this.byTag[t] || []).forEach(function (d) { tagBoost[d] = (tagBoost[d] || 0) + 1; });
+    }, this);
     for (var k = 0; k < names.length; k++) {
       var t = names[k], post = this.terms[t];
       if (!post) continue;
@@ -154,7 +181,7 @@
       var doc = this.docs[key];
       if (filtering && (doc[0].indexOf("cases/") !== 0 || !this.matchesFilters(doc, parsed.filters))) continue;
       var cover = required ? (hits[key] || 0) / required : 1;
-      var score = scores[key] * (0.25 + cover * cover);
+      var score = scores[key] * (0.25 + cover * cover) * (1 + 0.5 * (tagBoost[key] || 0));
       var title = (doc[1] + " " + doc[7]).toLowerCase();
       if (parsed.han.length >= 2 && title.indexOf(parsed.han) >= 0) score *= 1.5;
       out.push({ doc: doc, score: score });

@@ -1,0 +1,38 @@
+"""Drive the site's own search engine in Chromium from file:// (for quality and timing)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+ENGINE_READY = "() => !!window.__casebook_engine"
+
+
+def open_engine(context, site: Path):
+    """Open the home page and wake the search engine the way a user does (focus the box)."""
+    page = context.new_page()
+    page.goto((Path(site) / "index.html").as_uri())
+    page.locator("input.md-search__input").click()
+    page.wait_for_function(ENGINE_READY, timeout=30_000)
+    return page
+
+
+def engine_ids(page, query: str, limit: int = 10) -> list[str]:
+    """Record ids the browser engine ranks for ``query``."""
+    locs = page.evaluate(
+        "([q, n]) => window.__casebook_engine.search(q, n).items.map(x => x.doc[0])", [query, limit * 3])
+    return [l[len("cases/"):-len(".html")] for l in locs if l.startswith("cases/")][:limit]
+
+
+def first_result_seconds(context, site: Path, query: str) -> float:
+    """Seconds from typing a query on a fresh page to the first result shown."""
+    page = context.new_page()
+    page.goto((Path(site) / "index.html").as_uri())
+    box = page.locator("input.md-search__input")
+    box.click()
+    start = time.perf_counter()
+    box.fill(query)
+    page.wait_for_selector(".md-search-result__item", timeout=30_000)
+    took = time.perf_counter() - start
+    page.close()
+    return took
