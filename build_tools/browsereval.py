@@ -20,8 +20,8 @@ def open_engine(context, site: Path):
 def engine_ids(page, query: str, limit: int = 10) -> list[str]:
     """Record ids the browser engine ranks for ``query``."""
     locs = page.evaluate(
-        "([q, n]) => window.__casebook_engine.search(q, n).items.map(x => x.doc[0])", [query, limit * 3])
-    return [l[len("cases/"):-len(".html")] for l in locs if l.startswith("cases/")][:limit]
+        "async ([q, n]) => (await window.__casebook_engine.search(q, n)).items.map(x => x.doc[0])", [query, limit * 3])
+    return [l[len("cases/"):] for l in locs if l.startswith("cases/")][:limit]
 
 
 def first_result_seconds(context, site: Path, query: str) -> float:

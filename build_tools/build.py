@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import model as m
 from .corpus import Corpus, build_corpus
-from .index import browser_index, browser_index_js, computed_related, weigh
+from .index import browser_index, computed_related, weigh
 from .load import load_cases
 from .problems import Report
 from .render import render_pages
@@ -111,7 +111,7 @@ class SiteResult:
     report: Report
     corpus: Corpus | None
     pages: dict[str, str]
-    browser_index_js: str
+    search_files: dict[str, str]
 
 
 class Pipeline:
@@ -125,10 +125,10 @@ class Pipeline:
     def run(self) -> SiteResult:
         corpus, validation = load_corpus(self.cases_dir, self.sources_dir, self.strict)
         if not validation.report.valid:
-            return SiteResult(validation.report, None, {}, "")
+            return SiteResult(validation.report, None, {}, {})
         weighted = weigh(corpus)  # segment once; used by search and by related records
         pages = render_pages(corpus, computed_related(corpus, weighted))
-        return SiteResult(validation.report, corpus, pages, browser_index_js(browser_index(corpus, weighted)))
+        return SiteResult(validation.report, corpus, pages, browser_index(corpus, weighted))
 
 
 class BuildError(Exception):

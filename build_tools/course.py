@@ -404,7 +404,7 @@ def apportion(total: int, weights: list[float], unit: int = 1) -> list[int]:
 def class_plan(minutes: int, n_records: int, n_questions: int = 0) -> list[tuple[str, int, str]]:
     """The blocks of a session with their minutes (which add up to ``minutes``) and what happens."""
     n = max(1, n_records)
-    weights = [1.0, 1.0 + min(n, 5), 3.0, 2.0 + (0.5 if n > 1 else 0.0), 1.0]
+    weights = [1.0, 1.0 + 0.6 * min(n, 5), 3.0, 2.0 + (0.5 if n > 1 else 0.0), 1.0]
     unit = 5 if minutes % 5 == 0 and minutes // 5 >= 2 * len(weights) else 1
     mins = apportion(minutes, weights, unit)
     compare = "，对照案例对比表比较各地做法" if n > 1 else ""
@@ -452,6 +452,23 @@ class Table:
     rows: list[list[str]]
     numeric: tuple[int, ...] = ()
     kind: str = ""
+
+    @property
+    def widths(self) -> list[float]:
+        """Relative column widths (fractions of the text width)."""
+        known = TABLE_WIDTHS.get(self.kind)
+        if known and len(known) == len(self.header):
+            return list(known)
+        return [1 / len(self.header)] * len(self.header)
+
+
+TABLE_WIDTHS = {
+    "cover": (0.22, 0.78),
+    "schedule": (0.30, 0.10, 0.60),
+    "metrics": (0.34, 0.12, 0.10, 0.44),
+    "plan": (0.16, 0.10, 0.74),
+    "compare": (0.15, 0.23, 0.12, 0.25, 0.25),
+}
 
 
 @dataclass
@@ -740,7 +757,9 @@ def render_html(corpus: Corpus, course: Course, edition: Edition = "student",
             rows = "".join("<tr>" + "".join(f"<td{num if i in b.numeric else ''}>{html_esc(c)}</td>"
                                             for i, c in enumerate(row)) + "</tr>" for row in b.rows)
             cls = f' class="cb-{b.kind}"' if b.kind else ""
-            body.append(f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+            cols = "".join(f'<col style="width:{w * 100:.0f}%">' for w in b.widths)
+            body.append(f"<table{cls}><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+                        f"<tbody>{rows}</tbody></table>")
         elif isinstance(b, Break):
             body.append('<div class="cb-break"></div>')
     title = f"{course.title}（{EDITION_LABELS[edition]}）"
@@ -758,6 +777,8 @@ def render_html(corpus: Corpus, course: Course, edition: Edition = "student",
 
 DOCX_BODY_FONT = ("Times New Roman", "宋体")   # (ascii/hAnsi, eastAsia)
 DOCX_HEAD_FONT = ("Arial", "黑体")
+DOCX_MARGIN_CM = 2.2
+DOCX_TEXT_WIDTH_CM = 21 - 2 * DOCX_MARGIN_CM
 
 
 def _set_fonts(style, ascii_font: str, east_asia: str) -> None:
@@ -787,8 +808,8 @@ def _setup_docx(doc) -> None:
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
     sec.page_width, sec.page_height = Cm(21), Cm(29.7)
-    sec.left_margin = sec.right_margin = Cm(2.2)
-    sec.top_margin, sec.bottom_margin = Cm(2.2), Cm(2.2)
+    sec.left_margin = sec.right_margin = Cm(DOCX_MARGIN_CM)
+    sec.top_margin = sec.bottom_margin = Cm(DOCX_MARGIN_CM)
     # document defaults too: text without a style still gets Chinese fonts
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
@@ -879,6 +900,12 @@ class _Numbering:
         ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, numpr)
 
 
+def _no_split(row) -> None:
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _repeat_header(row) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -928,7 +955,7 @@ def render_docx(corpus: Corpus, course: Course, edition: Edition = "student", ou
     import docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = docx.Document()
     _setup_docx(doc)
@@ -986,8 +1013,13 @@ def render_docx(corpus: Corpus, course: Course, edition: Edition = "student", ou
                     cell.text = _x(text)
                     if i in b.numeric:
                         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            table.autofit = False
+            for col, width in zip(table.columns, b.widths):
+                col.width = Cm(DOCX_TEXT_WIDTH_CM * width)  # the grid: LibreOffice and WPS read this
             for row in table.rows:
-                for cell in row.cells:
+                _no_split(row)
+                for cell, width in zip(row.cells, b.widths):
+                    cell.width = Cm(DOCX_TEXT_WIDTH_CM * width)
                     for para in cell.paragraphs:
                         para.paragraph_format.space_after = Pt(0)
                         for run in para.runs:

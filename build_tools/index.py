@@ -116,15 +116,67 @@ def weigh(corpus: Corpus) -> Weighted:
     return Weighted(docs, _bm25(fields), n_records)
 
 
-def browser_index(corpus: Corpus, weighted: Weighted | None = None) -> dict:
-    """The compact browser index: documents, and term → [doc, weight, doc, weight, …]."""
+SHARD_BYTES = 48_000  # aim per term shard: a query loads a few of these
+DOCS_PER_SHARD = 200
+SUMMARY_CHARS = 110
+
+
+def shard_of(term: str, shards: int) -> int:
+    """Which term shard holds ``term``; the same FNV-1a hash runs in the browser."""
+    h = 0x811C9DC5
+    data = term.encode("utf-16-le")  # JavaScript strings are UTF-16 code units
+    for k in range(0, len(data), 2):
+        h ^= data[k] | (data[k + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def _postings(p: dict[int, float]) -> list:
+    """[first doc, weight×10, gap, weight×10, …]: small integers keep the files small."""
+    out, prev = [], 0
+    for i, wt in sorted(p.items()):
+        out += [i - prev, max(1, round(wt * 10))]
+        prev = i
+    return out
+
+
+def browser_index(corpus: Corpus, weighted: Weighted | None = None) -> dict[str, str]:
+    """The browser index as files under ``search/``, each loadable by a ``<script>`` tag.
+
+    ``casebook-index.js`` holds the vocabulary and query words; terms live in
+    hashed shards and documents in blocks, both loaded only when a query needs
+    them, so the bytes read before the first result stay small as the corpus grows.
+    Places and tags are pseudo-terms (``@wuxi``, ``#hongse-wuye``) for filtering.
+    """
     w = weighted or weigh(corpus)
-    terms = {t: [x for i, wt in sorted(p.items()) for x in (i, round(wt, 2))] for t, p in sorted(w.weights.items())}
-    return {"version": 2, "docs": w.docs, "terms": terms,
-            "places": {s: p.name for s, p in corpus.registry.places.items()},
-            "tags": {s: t.name for s, t in corpus.registry.tags.items()},
-            "placeWords": place_words(corpus), "tagWords": tag_words(corpus),
-            "generic": sorted(segment.GENERIC)}
+    postings: dict[str, dict[int, float]] = dict(w.weights)
+    for i, d in enumerate(w.docs[:w.n_records]):
+        for slug in d[5]:
+            postings.setdefault("@" + slug, {})[i] = 1.0
+        for slug in d[6]:
+            postings.setdefault("#" + slug, {})[i] = 1.0
+    encoded = {t: _postings(p) for t, p in postings.items()}
+    size = sum(len(t) * 3 + 4 * len(v) for t, v in encoded.items())
+    shards = max(1, -(-size // SHARD_BYTES))
+    buckets: list[dict[str, list]] = [{} for _ in range(shards)]
+    for t in sorted(encoded):
+        buckets[shard_of(t, shards)][t] = encoded[t]
+    docs = [[d[0][:-5], d[1], d[2], d[3], d[4][:SUMMARY_CHARS], d[7]] for d in w.docs]
+    meta = {
+        "version": 3, "shards": shards, "docsPerShard": DOCS_PER_SHARD, "nDocs": len(docs),
+        "nRecords": w.n_records, "vocab": sorted(t for t in w.weights),
+        "places": {s: p.name for s, p in corpus.registry.places.items()},
+        "tags": {s: t.name for s, t in corpus.registry.tags.items()},
+        "placeWords": place_words(corpus), "tagWords": tag_words(corpus), "generic": sorted(segment.GENERIC),
+    }
+    dump = lambda x: json.dumps(x, ensure_ascii=False, separators=(",", ":"))
+    files = {"search/casebook-index.js": f"window.__casebook_index={dump(meta)};\n"}
+    for k, bucket in enumerate(buckets):
+        files[f"search/t/{k}.js"] = f"__casebook_terms({k},{dump(bucket)});\n"
+    for k in range(0, len(docs), DOCS_PER_SHARD):
+        n = k // DOCS_PER_SHARD
+        files[f"search/d/{n}.js"] = f"__casebook_docs({n},{dump(docs[k:k + DOCS_PER_SHARD])});\n"
+    return files
 
 
 def computed_related(corpus: Corpus, weighted: Weighted, top: int = 3, terms_per_doc: int = 20) -> dict[str, list[tuple[str, float]]]:
@@ -158,11 +210,6 @@ def computed_related(corpus: Corpus, weighted: Weighted, top: int = 3, terms_per
                         key=lambda x: (-x[1], x[0]))[:top]
         out[rid] = [(r, round(sc, 2)) for r, sc in ranked]
     return out
-
-
-def browser_index_js(index: dict) -> str:
-    """The index as a script that a ``<script>`` tag can load from ``file://``."""
-    return "window.__casebook_index=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
 # ---------------------------------------------------------------- Whoosh

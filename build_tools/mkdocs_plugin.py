@@ -41,7 +41,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self):
         self.pipeline: Pipeline | None = None
         self.pages: dict[str, str] = {}
-        self.index_js = ""
+        self.search_files: dict[str, str] = {}
 
     def _root(self, config) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -58,7 +58,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError("案例记录未通过校验，站点未构建：\n" + "\n".join(lines)
                               + "\n请修正后重试（casebook validate 可单独运行校验）。")
         self.pages = result.pages
-        self.index_js = result.browser_index_js
+        self.search_files = result.search_files
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -78,8 +78,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_post_build(self, config):
         site = Path(config.site_dir)
-        (site / "search").mkdir(parents=True, exist_ok=True)
-        (site / "search" / "casebook-index.js").write_text(self.index_js, encoding="utf-8")
+        for rel, text in self.search_files.items():
+            path = site / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
         # Material loads search/search_index.js when opened from file://; its
         # own documents are unused (our engine answers), only its config counts.
         material = site / "search" / "search_index.json"

@@ -162,9 +162,9 @@ def test_browser_counts_the_last_word_of_a_query_typed_without_spaces(engine_pag
 
 def test_browser_place_and_tag_filters(engine_page):
     b, page, site = engine_page
-    places = page.evaluate("window.__casebook_engine.search('网格 地点:常州', 50).items.map(x => x.doc[2])")
+    places = page.evaluate("async () => (await window.__casebook_engine.search('网格 地点:常州', 50)).items.map(x => x.doc[2])")
     assert places and all(p.startswith("常州市") for p in places)
-    tagged = page.evaluate("window.__casebook_engine.search('标签:红色物业', 50).items.map(x => x.doc[3])")
+    tagged = page.evaluate("async () => (await window.__casebook_engine.search('标签:红色物业', 50)).items.map(x => x.doc[3])")
     assert tagged and all("红色物业" in t for t in tagged)
     p2 = b.open(site / "index.html")
     titles = search(p2, "网格 地点:江阴")
@@ -177,3 +177,19 @@ def test_record_page_shows_computed_related_marked_as_such(engine_page):
     _, page, site = engine_page
     html = (site / "cases" / "changzhou-sangang-shibaji.html").read_text(encoding="utf-8")
     assert "自动计算" in html and "cb-computed-note" in html
+
+
+def test_browser_and_python_agree_on_term_shards(engine_page):
+    _, page, _ = engine_page
+    shards = page.evaluate("window.__casebook_engine.meta.shards")
+    terms = ["快递小哥", "红色物业", "5150", "#hongse-wuye", "@wuxi", "𠀋字", "a"]
+    got = page.evaluate("ts => ts.map(t => window.__casebook_engine.shardOf(t))", terms)
+    assert got == [index.shard_of(t, shards) for t in terms]
+
+
+def test_browser_loads_only_the_shards_a_query_needs(engine_page):
+    b, page, site = engine_page
+    loaded = page.evaluate("Object.keys(window.__casebook_engine.loaded)")
+    total_term_shards = len(list((site / "search" / "t").glob("*.js")))
+    assert total_term_shards >= 2
+    assert len([k for k in loaded if k.startswith("t")]) <= total_term_shards

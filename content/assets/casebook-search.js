@@ -35,26 +35,80 @@
 
   /* ------------------------------------------------------------ engine */
 
-  function Engine(index) {
-    this.docs = index.docs;
-    this.terms = index.terms;
-    this.vocab = Object.keys(index.terms).sort();
-    this.places = index.places || {};
-    this.tags = index.tags || {};
-    this.placeWords = index.placeWords || {};
-    this.tagWords = index.tagWords || {};
+  /* Term and document shards announce themselves through these globals. */
+  var shardWaiters = {};
+  function announce(kind, n, data) {
+    var key = kind + n, w = shardWaiters[key];
+    if (w) { w.data = data; w.resolve(data); }
+    else shardWaiters[key] = { data: data, promise: Promise.resolve(data) };
+  }
+  window.__casebook_terms = function (n, data) { announce("t", n, data); };
+  window.__casebook_docs = function (n, data) { announce("d", n, data); };
+
+  function Engine(meta, root) {
+    this.root = root || "";
+    this.meta = meta;
+    this.vocab = meta.vocab;
+    this.inVocab = {};
+    for (var i = 0; i < meta.vocab.length; i++) this.inVocab[meta.vocab[i]] = true;
+    this.placeWords = meta.placeWords || {};
+    this.tagWords = meta.tagWords || {};
     this.generic = {};
     var self = this;
-    (index.generic || []).forEach(function (w) { self.generic[w] = true; });
-    /* tag slug → documents carrying it, for query words that name a practice */
-    this.byTag = {};
-    this.docs.forEach(function (d, i) {
-      if (d[0].indexOf("cases/") === 0) d[6].forEach(function (t) { (self.byTag[t] = self.byTag[t] || []).push(i); });
-    });
+    (meta.generic || []).forEach(function (w) { self.generic[w] = true; });
+    this.loaded = {};
   }
 
+  /* FNV-1a over UTF-16 code units, as build_tools.index.shard_of computes it. */
+  Engine.prototype.shardOf = function (term) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < term.length; i++) {
+      h ^= term.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h % this.meta.shards;
+  };
+
+  Engine.prototype.load = function (kind, n) {
+    var key = kind + n;
+    if (this.loaded[key]) return this.loaded[key];
+    var w = shardWaiters[key];
+    if (w && w.data) return (this.loaded[key] = Promise.resolve(w.data));
+    var waiter = { data: null };
+    waiter.promise = new Promise(function (resolve) { waiter.resolve = resolve; });
+    shardWaiters[key] = waiter;
+    var src = this.root + "search/" + kind + "/" + n + ".js";
+    this.loaded[key] = loadScript(src).then(function () { return waiter.promise; });
+    return this.loaded[key];
+  };
+
+  /* Postings of several terms: {term: [[doc, weight], …]} */
+  Engine.prototype.postings = function (terms) {
+    var self = this, shards = {};
+    terms.forEach(function (t) { shards[self.shardOf(t)] = true; });
+    return Promise.all(Object.keys(shards).map(function (n) { return self.load("t", n); })).then(function () {
+      var out = {};
+      terms.forEach(function (t) {
+        var data = shardWaiters["t" + self.shardOf(t)].data, raw = data && data[t];
+        if (!raw) return;
+        var list = [], doc = 0;
+        for (var i = 0; i < raw.length; i += 2) { doc += raw[i]; list.push([doc, raw[i + 1] / 10]); }
+        out[t] = list;
+      });
+      return out;
+    });
+  };
+
+  Engine.prototype.docs = function (ids) {
+    var self = this, per = this.meta.docsPerShard, shards = {};
+    ids.forEach(function (d) { shards[Math.floor(d / per)] = true; });
+    return Promise.all(Object.keys(shards).map(function (n) { return self.load("d", n); })).then(function () {
+      return ids.map(function (d) { return shardWaiters["d" + Math.floor(d / per)].data[d % per]; });
+    });
+  };
+
   Engine.prototype.has = function (w) {
-    return Object.prototype.hasOwnProperty.call(this.terms, w);
+    return this.inVocab[w] === true;
   };
 
   /* Words of the index that start with `prefix` (for words still being typed). */
@@ -102,18 +156,29 @@
     return { words: words.reverse(), gaps: gaps.reverse() };
   };
 
-  /* Query → filters and weighted terms. */
+  /* Query → filters and weighted terms (the same plan as the command line:
+     place names restrict, practice names pull in their tag, generic words
+     count little). Synchronous: it needs only the vocabulary. */
   Engine.prototype.parse = function (query) {
     var q = query.normalize ? query.normalize("NFKC").toLowerCase() : query.toLowerCase();
-    var filters = { place: [], tag: [], tagBoost: [] };
+    var self = this, filters = { place: [], tag: [], tagBoost: [] };
+    var placeSlug = function (v) {
+      if (Object.prototype.hasOwnProperty.call(self.placeWords, v)) return self.placeWords[v];
+      for (var slug in self.meta.places) if (self.meta.places[slug] === v || slug === v) return slug;
+      return v;
+    };
+    var tagSlug = function (v) {
+      if (Object.prototype.hasOwnProperty.call(self.tagWords, v)) return self.tagWords[v];
+      for (var slug in self.meta.tags) if (self.meta.tags[slug] === v || slug === v) return slug;
+      return v;
+    };
     q = q.replace(/(地点|地区|place|标签|tag)[:：]\s*(\S+)/g, function (_, key, value) {
-      (/^(地点|地区|place)$/.test(key) ? filters.place : filters.tag).push(value);
+      if (/^(地点|地区|place)$/.test(key)) filters.place.push(placeSlug(value));
+      else filters.tag.push(tagSlug(value));
       return " ";
     });
-    var terms = {}, self = this, order = [];
+    var terms = {}, order = [];
     var add = function (w, weight) {
-      /* Same plan as the command line: place names restrict, practice names
-         pull in their tag, generic words count little. */
       if (Object.prototype.hasOwnProperty.call(self.placeWords, w) && weight >= 1) {
         if (filters.place.indexOf(self.placeWords[w]) < 0) filters.place.push(self.placeWords[w]);
         return;
@@ -124,10 +189,11 @@
       if (!(w in terms)) order.push(w);
       if (!(w in terms) || terms[w] < weight) terms[w] = weight;
     };
-    var parts = q.match(/[\u4e00-\u9fff]+|[a-z0-9.]+/g) || [];
+    var parts = q.match(/[\u4e00-\u9fff]+|[a-z0-9.+]+/g) || [];
     parts.forEach(function (part, k) {
       var last = k === parts.length - 1;
       if (/^[\u4e00-\u9fff]+$/.test(part)) {
+        if (Object.prototype.hasOwnProperty.call(self.placeWords, part)) { add(part, 1); return; }
         var seg = self.segmentHan(part);
         seg.words.forEach(function (w) { add(w, 1); });
         seg.gaps.forEach(function (g) {
@@ -139,55 +205,62 @@
           if (tail && part.slice(-tail.length) === tail) self.expand(tail, 12).forEach(function (w) { add(w, 0.6); });
         }
       } else {
-        if (self.has(part)) add(part, 1);
-        if (last || !self.has(part)) self.expand(part, 12).forEach(function (w) { add(w, 0.5); });
+        part.split(/\+/).filter(Boolean).forEach(function (p) {
+          if (self.has(p)) add(p, 1);
+          if (last || !self.has(p)) self.expand(p, 12).forEach(function (w) { add(w, 0.5); });
+        });
       }
     });
     return { terms: terms, order: order, filters: filters, han: (q.match(/[\u4e00-\u9fff]+/g) || []).join("") };
   };
 
-  Engine.prototype.matchesFilters = function (doc, filters) {
-    var place = doc[2];
-    var tags = doc[3].join(" ");
-    for (var i = 0; i < filters.place.length; i++)
-      if (doc[5].indexOf(filters.place[i]) < 0 && place.indexOf(filters.place[i]) < 0) return false;
-    for (i = 0; i < filters.tag.length; i++) if (tags.indexOf(filters.tag[i]) < 0 && doc[6].indexOf(filters.tag[i]) < 0) return false;
-    return true;
-  };
-
+  /* Ranked documents: a Promise of {items: [{doc, score}], terms}. */
   Engine.prototype.search = function (query, limit) {
-    var parsed = this.parse(query), terms = parsed.terms, names = Object.keys(terms);
-    var filtering = parsed.filters.place.length || parsed.filters.tag.length;
-    var scores = {}, hits = {}, required = 0;
-    names.forEach(function (t) { if (terms[t] >= 1) required++; });
-    var tagBoost = {};
-    parsed.filters.tagBoost.forEach(function (t) {
-      (this.byTag[t] || []).forEach(function (d) { tagBoost[d] = (tagBoost[d] || 0) + 1; });
-    }, this);
-    for (var k = 0; k < names.length; k++) {
-      var t = names[k], post = this.terms[t];
-      if (!post) continue;
-      for (var i = 0; i < post.length; i += 2) {
-        var d = post[i];
-        scores[d] = (scores[d] || 0) + post[i + 1] * terms[t];
-        if (terms[t] >= 1) hits[d] = (hits[d] || 0) + 1;
+    var self = this, parsed = this.parse(query), terms = parsed.terms, names = Object.keys(terms);
+    var f = parsed.filters, nRecords = this.meta.nRecords;
+    var pseudo = f.place.map(function (p) { return "@" + p; })
+      .concat(f.tag.map(function (t) { return "#" + t; }))
+      .concat(f.tagBoost.map(function (t) { return "#" + t; }));
+    return this.postings(names.concat(pseudo)).then(function (post) {
+      var allow = null;
+      var restrict = function (key) {
+        var set = {};
+        (post[key] || []).forEach(function (p) { set[p[0]] = true; });
+        if (allow === null) allow = set;
+        else for (var d in allow) if (!set[d]) delete allow[d];
+      };
+      f.place.forEach(function (p) { restrict("@" + p); });
+      f.tag.forEach(function (t) { restrict("#" + t); });
+      var scores = {}, hits = {}, required = 0, boost = {};
+      names.forEach(function (t) { if (terms[t] >= 1) required++; });
+      f.tagBoost.forEach(function (t) { (post["#" + t] || []).forEach(function (p) { boost[p[0]] = (boost[p[0]] || 0) + 1; }); });
+      names.forEach(function (t) {
+        (post[t] || []).forEach(function (p) {
+          scores[p[0]] = (scores[p[0]] || 0) + p[1] * terms[t];
+          if (terms[t] >= 1) hits[p[0]] = (hits[p[0]] || 0) + 1;
+        });
+      });
+      if (!names.length && allow) for (var d in allow) scores[d] = 1;
+      var ranked = [];
+      for (var key in scores) {
+        var id = +key;
+        if (allow && (!allow[id] || id >= nRecords)) continue;
+        var cover = required ? (hits[id] || 0) / required : 1;
+        ranked.push({ id: id, score: scores[id] * (0.25 + cover * cover) * (1 + 0.5 * (boost[id] || 0)) });
       }
-    }
-    if (!names.length && filtering) {
-      for (var x = 0; x < this.docs.length; x++) if (this.docs[x][0].indexOf("cases/") === 0) scores[x] = 1;
-    }
-    var out = [];
-    for (var key in scores) {
-      var doc = this.docs[key];
-      if (filtering && (doc[0].indexOf("cases/") !== 0 || !this.matchesFilters(doc, parsed.filters))) continue;
-      var cover = required ? (hits[key] || 0) / required : 1;
-      var score = scores[key] * (0.25 + cover * cover) * (1 + 0.5 * (tagBoost[key] || 0));
-      var title = (doc[1] + " " + doc[7]).toLowerCase();
-      if (parsed.han.length >= 2 && title.indexOf(parsed.han) >= 0) score *= 1.5;
-      out.push({ doc: doc, score: score });
-    }
-    out.sort(function (a, b) { return b.score - a.score || (a.doc[0] < b.doc[0] ? -1 : 1); });
-    return { items: out.slice(0, limit || 20), terms: names };
+      ranked.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+      /* Titles typed whole rank first; check the best few candidates only. */
+      var pool = ranked.slice(0, Math.max(limit || 20, 40));
+      return self.docs(pool.map(function (r) { return r.id; })).then(function (docs) {
+        pool.forEach(function (r, i) {
+          r.doc = docs[i];
+          var title = (docs[i][1] + " " + docs[i][5]).toLowerCase();
+          if (parsed.han.length >= 2 && title.indexOf(parsed.han) >= 0) r.score *= 1.5;
+        });
+        pool.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+        return { items: pool.slice(0, limit || 20), terms: names };
+      });
+    });
   };
 
   /* ------------------------------------------------------- rendering */
@@ -222,7 +295,7 @@
         var d = hit.doc;
         var place = d[2] ? '<span class="cb-sr-place">' + escapeHtml(d[2]) + "</span> " : "";
         return [{
-          location: d[0],
+          location: d[0] + ".html",
           title: mark(d[1]),
           text: place + mark(snippet(d[4], result.terms, 90)),
           tags: d[3].map(escapeHtml),
@@ -262,7 +335,7 @@
     if (!this.loading) {
       this.loading = (window.__casebook_index ? Promise.resolve() : loadScript(this.root + "search/casebook-index.js"))
         .then(function () {
-          self.engine = new Engine(window.__casebook_index);
+          self.engine = new Engine(window.__casebook_index, self.root);
           window.__casebook_engine = self.engine;
         });
     }
@@ -274,10 +347,14 @@
       this.ready().then(function () { self.emit({ type: 1 }); },
         function (err) { console.error(err); });
     } else if (message.type === 2) {
+      var query = String(message.data || "");
+      this.latest = query;
       this.ready().then(function () {
-        var query = String(message.data || "");
-        self.emit({ type: 3, data: query.trim() ? toMaterial(self.engine.search(query, 20)) : { items: [] } });
-      });
+        if (!query.trim()) return { items: [] };
+        return self.engine.search(query, 20).then(toMaterial);
+      }).then(function (result) {
+        if (self.latest === query) self.emit({ type: 3, data: result });  /* drop stale answers */
+      }, function (err) { console.error(err); });
     }
   };
 
