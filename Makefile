@@ -25,6 +25,7 @@ venv: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/casebook validate --strict $(SOURCES_FLAG)
+	$(BIN)/casebook course check
 
 site: validate
 	$(BIN)/casebook build
@@ -38,8 +39,7 @@ sysdeps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-test: $(STAMP) sysdeps
-	$(BIN)/casebook validate --strict $(SOURCES_FLAG)
+test: validate sysdeps
 	$(BIN)/python -m pytest -q
 
 dist: site

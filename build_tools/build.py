@@ -117,17 +117,32 @@ class SiteResult:
 class Pipeline:
     """load → validate → corpus → pages and browser index, in that order."""
 
-    def __init__(self, cases_dir: Path, sources_dir: Path | None = None, strict: bool = True):
+    def __init__(self, cases_dir: Path, sources_dir: Path | None = None, strict: bool = True,
+                 cache_dir: Path | None = None):
         self.cases_dir = Path(cases_dir)
         self.sources_dir = sources_dir
         self.strict = strict
+        self.cache_dir = Path(cache_dir) if cache_dir else self.cases_dir.resolve().parent / ".cache"
 
     def run(self) -> SiteResult:
+        from . import segment
+
         corpus, validation = load_corpus(self.cases_dir, self.sources_dir, self.strict)
         if not validation.report.valid:
             return SiteResult(validation.report, None, {}, {})
+        cache = self.cache_dir / "segments.pickle"
+        segment.load_cache(cache)
         weighted = weigh(corpus)  # segment once; used by search and by related records
+        segment.save_cache(cache)
         pages = render_pages(corpus, computed_related(corpus, weighted))
+        from .course import course_pages, load_courses
+
+        courses_dir = self.cases_dir.resolve().parent / "courses"
+        courses, problems = load_courses(courses_dir, corpus) if courses_dir.is_dir() else ([], [])
+        validation.report.extend(problems)
+        if not validation.report.valid:
+            return SiteResult(validation.report, None, {}, {})
+        pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
         return SiteResult(validation.report, corpus, pages, browser_index(corpus, weighted))
 
 
@@ -168,7 +183,7 @@ def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkd
 
     class _Collect(logging.Handler):
         def __init__(self):
-            super().__init__(logging.ERROR)
+            super().__init__(logging.WARNING)
             self.messages: list[str] = []
 
         def emit(self, record):

@@ -244,10 +244,8 @@ def search(query: tuple[str, ...], tag: str | None, place: str | None, limit: in
 
 def _register_subcommands() -> None:
     """Command groups that live in their own modules."""
-    try:
-        from .cli_course import course
-    except ImportError:  # the course module is optional while it is being written
-        return
+    from .cli_course import course
+
     main.add_command(course)
 
 

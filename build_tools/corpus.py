@@ -31,6 +31,7 @@ class Corpus:
     files: dict[str, str] = field(default_factory=dict)
     links: dict[str, list[Link]] = field(default_factory=dict)
     cases_dir: Path | None = None
+    _by_place: dict | None = field(default=None, repr=False, compare=False)
 
     # -- places
     def place_name(self, slug: str | None) -> str:
@@ -51,17 +52,18 @@ class Corpus:
         return "".join(names)
 
     def records_in(self, slug: str) -> list[m.Record]:
-        """Records whose place or unit is ``slug`` or lies under it."""
-        out = []
-        for rec in self.records.values():
-            spots = {rec.place, rec.unit} - {None}
-            chain = set()
-            for s in spots:
-                chain.add(s)
-                chain.update(self.registry.ancestors(s))
-            if slug in chain:
-                out.append(rec)
-        return out
+        """Records whose place or unit is ``slug`` or lies under it (in id order)."""
+        if self._by_place is None:
+            by: dict[str, list[m.Record]] = {}
+            for rec in self.records.values():
+                chain: set[str] = set()
+                for s in {rec.place, rec.unit} - {None}:
+                    chain.add(s)
+                    chain.update(self.registry.ancestors(s))
+                for s in chain:
+                    by.setdefault(s, []).append(rec)
+            self._by_place = by
+        return list(self._by_place.get(slug, []))
 
     def children(self, slug: str | None) -> list[m.Place]:
         return sorted((p for p in self.registry.places.values() if p.parent == slug), key=lambda p: p.slug)

@@ -22,11 +22,10 @@ Every text from YAML goes through :func:`render.esc` (Markdown) or
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Literal, Union
 
@@ -36,6 +35,7 @@ from . import model as m
 from . import validate as v
 from .corpus import Corpus
 from .load import Document, display_path, load_file
+from .load import format_path as _fmt
 from .problems import ERROR, Problem, problem
 from .render import _Page, esc, fmt_value, html_esc, record_path
 
@@ -145,16 +145,12 @@ def _query(corpus: Corpus, text: str) -> list[str]:
     return query_records(corpus, text, limit=20)
 
 
-def _top_place(corpus: Corpus, rec: m.Record) -> str:
-    return rec.place
-
-
 def diversify(corpus: Corpus, recs: list[m.Record]) -> list[m.Record]:
     """Interleave records place by place, so the first few come from different places."""
     groups: dict[str, list[m.Record]] = {}
     order = {slug: i for i, slug in enumerate(corpus.registry.places)}
     for r in recs:
-        groups.setdefault(_top_place(corpus, r), []).append(r)
+        groups.setdefault(r.place, []).append(r)
     queues = [groups[k] for k in sorted(groups, key=lambda s: order.get(s, len(order)))]
     out: list[m.Record] = []
     while any(queues):
@@ -254,12 +250,6 @@ def _raw_refs(doc: Document, corpus: Corpus) -> Iterator[Problem]:
                               suggestion=v._suggest(p, reg.places, names) or "可用的地点见 cases/_registry/places/")
 
 
-def _fmt(path: tuple) -> str:
-    from .load import format_path
-
-    return format_path(path)
-
-
 def check_course(doc: Document, corpus: Corpus, query: QueryFn | None = None) -> tuple[Course | None, list[Problem]]:
     """Check one loaded spec against the corpus; resolve it when it has no errors.
 
@@ -319,7 +309,7 @@ def check_course(doc: Document, corpus: Corpus, query: QueryFn | None = None) ->
                                            criteria=_criteria(sel, corpus),
                                            suggestion="放宽条件（减少地点、换一个标签或检索词），或直接用 cases 列出记录 id"))
                 recs += [r for r in found if r not in recs]
-        for j, r in enumerate(recs):
+        for r in recs:
             where = f"{f}:{doc.pos(at)[0]}"
             if r.id in first_seen:
                 out.append(problem("duplicate-course-record", f, doc.pos(at), _fmt(at), value=r.id,
@@ -509,10 +499,13 @@ def _citation(corpus: Corpus, rec: m.Record) -> list[str]:
 
 
 def _metric_source(corpus: Corpus, rec: m.Record, mt: m.Metric) -> str:
+    """The verbatim clause, plus the article when the record cites more than one."""
     src = mt.source or (rec.sources[0].source if rec.sources else "")
-    title = corpus.registry.sources[src].title if src in corpus.registry.sources else src
-    section = next((s.section for s in rec.sources if s.source == src and s.section), "")
-    return f"《{title}》" + (f"“{section}”" if section else "")
+    out = f"原文：“{mt.evidence}”"
+    if len({s.source for s in rec.sources} | {src}) > 1:
+        title = corpus.registry.sources[src].title if src in corpus.registry.sources else src
+        out += f"（《{title}》）"
+    return out
 
 
 def _place_line(corpus: Corpus, rec: m.Record) -> str:

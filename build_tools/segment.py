@@ -17,6 +17,11 @@ from typing import Iterable
 _lock = threading.Lock()
 _tokenizer = None
 _words: set[str] = set()
+# text → tokens, kept across builds in one process (mkdocs serve) and on disk
+# between processes; an entry is dropped when a dictionary word it contains changes.
+_cache: dict[str, list[str]] = {}
+_cache_dirty = False
+CACHE_VERSION = 1
 
 # Function words that carry no meaning for retrieval.
 STOP = set("的 了 和 与 及 等 在 是 为 对 把 被 让 将 由 从 向 以 之 其 或 并 而 也 都 就 又 要 有 个 中 上 下 "
@@ -75,6 +80,56 @@ def init(words: Iterable[str] = ()) -> None:
         for w in new:
             _tokenizer.add_word(w, freq=max(2000, 200 * len(w)))
             _words.add(w)
+        if new and _cache:
+            _forget(new)
+
+
+def _forget(words: list[str]) -> None:
+    """Drop cached cuts of texts that contain a word whose entry just changed."""
+    global _cache_dirty
+    stale = [t for t in _cache if any(w in t for w in words)]
+    for t in stale:
+        del _cache[t]
+    _cache_dirty = _cache_dirty or bool(stale)
+
+
+def load_cache(path) -> None:
+    """Read cuts saved by an earlier build (missing or unreadable: start empty)."""
+    import pickle
+    from pathlib import Path
+
+    global _cache
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            version, words, cache = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        return
+    if version != CACHE_VERSION:
+        return
+    init()
+    changed = sorted(set(words) ^ _words)
+    _cache.update(cache)
+    if changed:
+        _forget(changed)
+
+
+def save_cache(path) -> None:
+    """Write the cuts for the next build (only when something new was cut)."""
+    import os
+    import pickle
+    from pathlib import Path
+
+    global _cache_dirty
+    if not _cache_dirty:
+        return
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump((CACHE_VERSION, sorted(_words), _cache), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, p)
+    _cache_dirty = False
 
 
 def normalise(text: str) -> str:
@@ -87,7 +142,11 @@ def tokens(text: str, search_mode: bool = True) -> list[str]:
     In search mode long words also yield their sub-words (新就业群体 → 就业, 群体,
     新就业群体) so that a shorter query still matches.
     """
+    global _cache_dirty
+    if search_mode and text in _cache:
+        return _cache[text]
     init()
+    key = text
     text = normalise(text)
     cut = _tokenizer.cut_for_search(text) if search_mode else _tokenizer.cut(text)
     out = []
@@ -98,6 +157,9 @@ def tokens(text: str, search_mode: bool = True) -> list[str]:
         if len(w) == 1 and _HAN.match(w):
             continue
         out.append(w)
+    if search_mode:
+        _cache[key] = out
+        _cache_dirty = True
     return out
 
 

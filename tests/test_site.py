@@ -26,7 +26,8 @@ def browser():
 
 PAGES = ["index.html", "places/wuxi.html", "tags/hongse-wuye.html", "figures.html",
          "cases/hongse-wuye-1-3-n.html", "cases/5150-qingmiao-jihua.html", "cases/jiangyin-siji-dangjian-wangge.html",
-         "places/index.html", "tags/index.html", "guide/cadres.html"]
+         "places/index.html", "tags/index.html", "guide/cadres.html", "courses/index.html",
+         "courses/hongse-wuye-xiaoqu-zhili.html", "guide/trainers.html", "guide/editors.html"]
 
 
 @pytest.mark.parametrize("rel", PAGES)
