@@ -74,6 +74,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_serve(self, server, config, builder):
         root = self._root(config)
         server.watch(str(root / self.config.cases_dir))
+        if (root / "courses").is_dir():
+            server.watch(str(root / "courses"))
         return server
 
     def on_post_build(self, config):

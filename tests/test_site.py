@@ -206,3 +206,16 @@ def test_dist_zip_has_ascii_names_and_instructions_first(site, tmp_path, browser
     assert search(page, "红色物业")
     assert browser.external == [] and page.errors == []
     page.close()
+
+
+def test_record_prints_cleanly_on_a4(site, browser):
+    page = browser.open(site / "cases/jiangyin-siji-dangjian-wangge.html")
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator(".md-sidebar--primary").evaluate("e => getComputedStyle(e).display") == "none"
+    pdf = page.pdf(format="A4")
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= pages <= 6, pages
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "record-print.pdf").write_bytes(pdf)
+    page.close()
