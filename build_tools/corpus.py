@@ -68,6 +68,24 @@ class Corpus:
     def children(self, slug: str | None) -> list[m.Place]:
         return sorted((p for p in self.registry.places.values() if p.parent == slug), key=lambda p: p.slug)
 
+    # -- sources
+    def citations(self, rec: m.Record) -> list[str]:
+        """Plain-text citations of a record's sources: 《标题》，日期，版面，“小节”部分."""
+        out = []
+        for s in rec.sources:
+            src = self.registry.sources.get(s.source)
+            if src is None:
+                continue
+            bits = [f"《{src.title}》"]
+            if src.date:
+                bits.append(src.date.isoformat())
+            if src.pages:
+                bits.append(src.pages)
+            if s.section:
+                bits.append(f"“{s.section}”部分")
+            out.append("，".join(bits))
+        return list(dict.fromkeys(out))
+
     # -- tags
     def records_with_tag(self, tag: str) -> list[m.Record]:
         return [r for r in self.records.values() if tag in r.tags]

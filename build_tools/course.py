@@ -481,23 +481,6 @@ def _plain_figures(rec: m.Record, n: int = 3) -> str:
     return "；".join(f"{mt.label} {fmt_value(mt)}{mt.unit}" for mt in rec.metrics[:n]) or "—"
 
 
-def _citation(corpus: Corpus, rec: m.Record) -> list[str]:
-    out = []
-    for s in rec.sources:
-        src = corpus.registry.sources.get(s.source)
-        if src is None:
-            continue
-        bits = [f"《{src.title}》"]
-        if src.date:
-            bits.append(src.date.isoformat())
-        if src.pages:
-            bits.append(src.pages)
-        if s.section:
-            bits.append(f"“{s.section}”部分")
-        out.append("，".join(bits))
-    return list(dict.fromkeys(out))
-
-
 def _metric_source(corpus: Corpus, rec: m.Record, mt: m.Metric) -> str:
     """The verbatim clause, plus the article when the record cites more than one."""
     src = mt.source or (rec.sources[0].source if rec.sources else "")
@@ -545,7 +528,7 @@ def record_blocks(corpus: Corpus, rec: m.Record, number: str) -> list[Block]:
             out.append(Table(["指标", "数值", "单位", "出处"],
                              [[mt.label, fmt_value(mt), mt.unit, _metric_source(corpus, rec, mt)] for mt in rec.metrics],
                              numeric=(1,), kind="metrics"))
-    cites = _citation(corpus, rec)
+    cites = corpus.citations(rec)
     if cites:
         out += [H(3, "来源"), UL(cites)]
     if rec.teaching.questions:

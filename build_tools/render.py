@@ -151,20 +151,7 @@ def render_record(corpus: Corpus, rec: m.Record, computed: list[tuple[str, float
     if rec.teaching.key_points:
         out += ['??? note "教学要点（供培训教师参考）"', ""]
         out += [f"    - {esc(k)}" for k in rec.teaching.key_points] + [""]
-    out += ["## 来源", ""]
-    for s in rec.sources:
-        src = reg.sources.get(s.source)
-        if src is None:
-            continue
-        bits = [f"《{esc(src.title)}》"]
-        if src.date:
-            bits.append(src.date.isoformat())
-        if src.pages:
-            bits.append(esc(src.pages))
-        if s.section:
-            bits.append(f"“{esc(s.section)}”部分")
-        out.append(f"- {'，'.join(bits)}")
-    out.append("")
+    out += ["## 来源", ""] + [f"- {esc(c)}" for c in corpus.citations(rec)] + [""]
     links = corpus.links.get(rec.id, [])
     if links or computed:
         out += ["## 相关案例", ""]
