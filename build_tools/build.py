@@ -112,6 +112,7 @@ class SiteResult:
     corpus: Corpus | None
     pages: dict[str, str]
     search_files: dict[str, str]
+    domain_words: list[str] = ()
 
 
 class Pipeline:
@@ -143,7 +144,8 @@ class Pipeline:
         if not validation.report.valid:
             return SiteResult(validation.report, None, {}, {})
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
-        return SiteResult(validation.report, corpus, pages, browser_index(corpus, weighted))
+        return SiteResult(validation.report, corpus, pages, browser_index(corpus, weighted),
+                          segment.domain_words(corpus))
 
 
 class BuildError(Exception):

@@ -219,3 +219,8 @@ def test_record_prints_cleanly_on_a4(site, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "record-print.pdf").write_bytes(pdf)
     page.close()
+
+
+def test_material_search_gets_the_same_domain_dictionary(site):
+    words = (ROOT / ".cache" / "jieba_user.txt").read_text(encoding="utf-8").splitlines()
+    assert "新就业群体 2000" in words and "党员中心户 2000" in words
