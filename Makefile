@@ -49,7 +49,7 @@ bench-search: $(STAMP) sysdeps
 	$(BIN)/python benchmarks/search_quality.py
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty --no-strict
 
 clean:
 	rm -rf site dist search_index tests/artifacts .pytest_cache

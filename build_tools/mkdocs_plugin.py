@@ -78,13 +78,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         search.config.jieba_dict_user = str(path)
 
     def on_files(self, files: Files, config) -> Files:
+        # Pages are backed by files that keep their mtime while their text is
+        # unchanged, so `mkdocs serve --dirty` rebuilds only what an edit touched.
+        out_dir = self._root(config) / ".cache" / "pages"
+        keep = set()
         for path, text in self.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
             # Our own engine indexes the records; keep Material's index (and
             # its slow jieba pass) to the hand-written pages.
-            files.append(File.generated(config, path, content=_FRONT + text))
+            content = _FRONT + text
+            target = out_dir / path
+            keep.add(target)
+            if not target.is_file() or target.read_text(encoding="utf-8") != content:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(content, encoding="utf-8")
+            files.append(File.generated(config, path, abs_src_path=str(target)))
+        for old in out_dir.rglob("*.md") if out_dir.is_dir() else []:
+            if old not in keep:
+                old.unlink()
         return files
 
     def on_serve(self, server, config, builder):
