@@ -179,42 +179,41 @@ def browser_index(corpus: Corpus, weighted: Weighted | None = None) -> dict[str,
     return files
 
 
-def computed_related(corpus: Corpus, weighted: Weighted, top: int = 3, terms_per_doc: int = 20) -> dict[str, list[tuple[str, float]]]:
+def computed_related(corpus: Corpus, weighted: Weighted, top: int = 3, terms_per_doc: int = 12) -> dict[str, list[tuple[str, float]]]:
     """More-like-this over body and tags: for each record, the records sharing its strongest terms.
 
-    Records already linked by hand are left out (they are shown anyway).
+    Only distinctive terms take part (a term in many records says little about
+    likeness, and would make this quadratic). Records already linked by hand
+    are left out: they are shown anyway.
     """
+    import heapq
+
     n = weighted.n_records
     ids = list(corpus.records)
-    by_doc: list[list[tuple[str, float]]] = [[] for _ in range(n)]
-    for term, post in weighted.weights.items():
-        if term in segment.GENERIC:
-            continue
+    limit = max(30, min(200, n // 50))
+    rare = {t: {i: w for i, w in p.items() if i < n} for t, p in weighted.weights.items()
+            if t not in segment.GENERIC}
+    rare = {t: p for t, p in rare.items() if 1 < len(p) <= limit}
+    by_doc: list[list[tuple[float, str]]] = [[] for _ in range(n)]
+    for term, post in rare.items():
         for i, wt in post.items():
-            if i < n:
-                by_doc[i].append((term, wt))
-    limit = max(50, n // 10)  # a term in more than a tenth of the records says little
+            by_doc[i].append((wt, term))
     out: dict[str, list[tuple[str, float]]] = {}
     for i, rid in enumerate(ids):
-        strongest = sorted(by_doc[i], key=lambda x: (-x[1], x[0]))[:terms_per_doc]
         scores: dict[int, float] = defaultdict(float)
-        for term, wt in strongest:
-            post = weighted.weights[term]
-            if len(post) > limit:
-                continue
-            for j, wj in post.items():
-                if j < n and j != i:
+        for wt, term in heapq.nlargest(terms_per_doc, by_doc[i]):
+            for j, wj in rare[term].items():
+                if j != i:
                     scores[j] += wt * wj
         linked = {l.target for l in corpus.links.get(rid, [])}
-        ranked = sorted(((ids[j], sc) for j, sc in scores.items() if ids[j] not in linked),
-                        key=lambda x: (-x[1], x[0]))[:top]
-        out[rid] = [(r, round(sc, 2)) for r, sc in ranked]
+        best = heapq.nsmallest(top + len(linked), ((-sc, ids[j]) for j, sc in scores.items()))
+        out[rid] = [(r, round(-sc, 2)) for sc, r in best if r not in linked][:top]
     return out
 
 
 # ---------------------------------------------------------------- Whoosh
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 META_FILE = "casebook.json"
 DICT_FILE = "userdict.txt"
 
@@ -270,6 +269,7 @@ def _schema():
         places=KEYWORD(stored=True, commas=True),
         place=STORED(),
         summary=STORED(),
+        snip=STORED(),
         digest=STORED(),
     )
 
@@ -282,6 +282,8 @@ def _record_doc(corpus: Corpus, rec) -> dict:
         "id": rec.id, "title": rec.title, "aliases": f["aliases"], "tagtext": f["tags"], "placetext": f["place"],
         "body": f["body"], "tags": ",".join(rec.tags), "places": ",".join(places),
         "place": corpus.full_place(rec), "summary": rec.summary,
+        # Snippets are cut from this shorter text: highlighting re-reads it per hit.
+        "snip": "\n".join([rec.summary, *rec.practices, *rec.outcomes, *(mt.evidence for mt in rec.metrics)])[:900],
         "digest": __import__("hashlib").sha256(payload.encode()).hexdigest(),
     }
 
@@ -413,16 +415,23 @@ def _build_query(plan: QueryPlan):
             must.append(Q.Or([Q.Term(f, words[0]) for f in fields]))
         else:
             must.append(Q.Or([Q.Phrase(f, words) for f in fields]))
-    should = [Q.Or([Q.Term(f, w, boost=weight) for f in fields]) for w, weight in plan.words.items()]
-    # Words typed next to each other score more where they stand together (108个网格).
-    seq = list(plan.words)
+    words = plan.words
+    core = {w: wt for w, wt in words.items() if wt >= 1} or words
+    should = [Q.Or([Q.Term(f, w, boost=weight) for f in fields]) for w, weight in core.items()]
+    # Words typed next to each other score more where they stand together
+    # (108个网格, 快递小哥送外卖); generic words take no part.
+    seq = list(core)
     should += [Q.Phrase("body", [a, b], slop=2, boost=1.5) for a, b in zip(seq, seq[1:])]
+    optional: list = []
     should += [Q.Term("tags", t, boost=2.0) for t in plan.tags]
     if must and should:
         return Q.AndMaybe(Q.And(must), Q.Or(should))
     if must:
         return Q.And(must)
     return Q.Or(should) if should else None
+
+
+GENERIC_SHARE = 0.2
 
 
 class Searcher:
@@ -451,6 +460,12 @@ class Searcher:
         from whoosh.highlight import ContextFragmenter
 
         plan = plan_query(text, self.place_words, self.tag_words)
+        # Words found in over a fifth of the records say little about which
+        # one is meant (and make the query slow): they count as generic.
+        n = max(1, self.searcher.doc_count())
+        for w in list(plan.words):
+            if plan.words[w] >= 1 and self.searcher.doc_frequency("body", w) > GENERIC_SHARE * n:
+                plan.words[w] = 0.3
         q = _build_query(plan)
         filters = [Q.Term("tags", tag)] if tag else []
         for p in ([place] if place else []) + plan.places:
@@ -460,12 +475,12 @@ class Searcher:
             if filt is None:
                 return []
             q = Q.Every()
-        results = self.searcher.search(q, limit=limit, filter=filt, terms=True)
+        results = self.searcher.search(q, limit=limit, filter=filt)
         results.fragmenter = ContextFragmenter(maxchars=80, surround=30)
         results.formatter = _bracket_formatter()
         out = []
         for r in results:
-            snip = (r.highlights("body", top=2) or r["summary"][:80]).replace("\n", " ")
+            snip = (r.highlights("body", text=r["snip"], top=2) or r["summary"][:80]).replace("\n", " ")
             out.append(Hit(r["id"], r["title"], r["place"], round(r.score, 3), snip, r["tags"].split(",")))
         return out
 

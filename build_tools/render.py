@@ -51,7 +51,16 @@ def fmt_value(mt: m.Metric) -> str:
 def rel(src: str, dst: str) -> str:
     """Relative link from page ``src`` to page ``dst`` (both docs-relative .md paths)."""
     target, _, anchor = dst.partition("#")
-    out = posixpath.relpath(target, posixpath.dirname(src) or ".")
+    src_dir = src.rpartition("/")[0]
+    if "/" not in src_dir and "/" not in target.rpartition("/")[0]:
+        # Our pages are at most one folder deep: no need for os.path (hot path).
+        dst_dir, _, name = target.rpartition("/")
+        if src_dir == dst_dir:
+            out = name
+        else:
+            out = ("../" if src_dir else "") + target
+    else:
+        out = posixpath.relpath(target, src_dir or ".")
     return out + (f"#{anchor}" if anchor else "")
 
 

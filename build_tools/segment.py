@@ -26,7 +26,7 @@ CACHE_VERSION = 1
 # Function words that carry no meaning for retrieval.
 STOP = set("的 了 和 与 及 等 在 是 为 对 把 被 让 将 由 从 向 以 之 其 或 并 而 也 都 就 又 要 有 个 中 上 下 "
            "这 那 我 你 他 她 它 们 着 过 还 所 于 则 至 该 每 各 即 但 如 若 因 使 得 地 能 会 怎么 什么 如何 "
-           "怎样 哪些 哪里 一个 一些 进行 开展 通过 推动 实现 以及 我们 社区里".split())
+           "怎样 哪些 哪里 一个 一些 进行 开展 通过 推动 实现 以及 我们 社区里 没有 以后 怎么办 老是 随意 好几个".split())
 
 # Words so common in this corpus that they say little about which record is meant.
 GENERIC = set("社区 治理 社区治理 基层 基层治理 城市 参与 工作 建设 党建 引领 党建引领 党组织 问题 群众 居民 "

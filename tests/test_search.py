@@ -124,7 +124,7 @@ def test_more_like_this(searcher):
 
 def test_command_line_quality_floor(searcher):
     q = evaluate("cli", QUERIES, lambda text: [h.id for h in searcher.search(text, limit=10)])
-    # measured: hit@1 0.962, hit@5 1.000, MRR 0.981 on 52 queries
+    # measured: hit@1 0.942, hit@5 1.000, MRR 0.966 on 52 queries
     assert len(QUERIES) >= 40
     assert q.hit5 >= 0.96, q.misses
     assert q.hit1 >= 0.90, q.misses
