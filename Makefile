@@ -45,6 +45,9 @@ test: validate sysdeps
 dist: site
 	$(BIN)/casebook dist
 
+bench: $(STAMP) sysdeps
+	$(BIN)/python benchmarks/scale.py
+
 bench-search: $(STAMP) sysdeps
 	$(BIN)/python benchmarks/search_quality.py
 

@@ -175,7 +175,8 @@ def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkd
 
     root = Path(root).resolve()
     site_dir = Path(site_dir or root / "site").resolve()
-    os.environ.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(root))
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        os.environ["SOURCE_DATE_EPOCH"] = _source_date_epoch(root)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
