@@ -310,7 +310,7 @@ def render_home(corpus: Corpus) -> str:
         f"**收录**：{len(recs)} 条案例 · {len(places)} 个地区 · {len(corpus.registry.tags)} 个实践标签 · {n_metrics} 项数字", "",
         "**从这里开始**：" + " · ".join([
             p.link("全部案例", "cases/index.md"), p.link("按地点浏览", "places/index.md"),
-            p.link("按标签浏览", "tags/index.md"), p.link("数据一览", "figures.md"),
+            p.link("按标签浏览", "tags/index.md"), p.link("数据一览", "figures.md"), p.link("检索", "search.md"),
             p.link("使用指南", "guide/cadres.md")]), "",
         "按顶部搜索框输入中文即可检索，不需要空格，例如“外卖骑手怎么参与社区治理”“红色物业”“三岗十八级”。", "",
         "## 哪里有哪种做法", "",
@@ -346,6 +346,30 @@ def render_figures(corpus: Corpus) -> str:
     return "\n".join(out)
 
 
+def render_search_page(corpus: Corpus) -> str:
+    """A search page with place and tag choices (the same engine as the search box, offline)."""
+    places = [p for p in corpus.registry.places.values()
+              if p.level in ("地级市", "县级市", "市辖区", "县") and corpus.records_in(p.slug)]
+    opt_places = "".join(f'<option value="{html_esc(p.slug)}">{html_esc(p.name)}</option>' for p in places)
+    groups = []
+    for g in corpus.registry.groups.values():
+        opts = "".join(f'<option value="{html_esc(t.slug)}">{html_esc(t.name)}</option>'
+                       for t in corpus.registry.tags.values() if t.group == g.slug)
+        groups.append(f'<optgroup label="{html_esc(g.name)}">{opts}</optgroup>')
+    return "\n".join([
+        "# 检索", "",
+        "输入中文（不用空格），可再限定地点和标签；没有网络也能用。只选地点或标签、不填文字，会列出该范围内的全部案例。", "",
+        '<form class="cb-search-form" data-cb-search role="search">',
+        '<label>检索词 <input type="search" name="q" placeholder="如：外卖骑手怎么参与社区治理" autocomplete="off"></label>',
+        f'<label>地点 <select name="place"><option value="">全部地点</option>{opt_places}</select></label>',
+        f'<label>标签 <select name="tag"><option value="">全部标签</option>{"".join(groups)}</select></label>',
+        '<button type="submit" class="md-button md-button--primary">检索</button>',
+        "</form>", "",
+        '<p class="cb-search-status" aria-live="polite"></p>',
+        '<ol class="cb-search-results"></ol>', "",
+    ])
+
+
 def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, float]]] | None = None) -> dict[str, str]:
     """All generated pages: ``{docs-relative path: Markdown}``, in a stable order."""
     computed_related = computed_related or {}
@@ -355,6 +379,7 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
         "places/index.md": render_places_index(corpus),
         "tags/index.md": render_tags_index(corpus),
         "figures.md": render_figures(corpus),
+        "search.md": render_search_page(corpus),
     }
     for rid, rec in corpus.records.items():
         pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid))

@@ -224,3 +224,23 @@ def test_record_prints_cleanly_on_a4(site, browser):
 def test_material_search_gets_the_same_domain_dictionary(site):
     words = (ROOT / ".cache" / "jieba_user.txt").read_text(encoding="utf-8").splitlines()
     assert "新就业群体 2000" in words and "党员中心户 2000" in words
+
+
+def test_search_page_with_place_and_tag_choices_offline(site, browser):
+    page = browser.open(site / "search.html")
+    page.fill("form[data-cb-search] input[name=q]", "网格")
+    page.select_option("form[data-cb-search] select[name=place]", "changzhou")
+    page.click("form[data-cb-search] button[type=submit]")
+    page.wait_for_function("() => /找到|没有/.test(document.querySelector('.cb-search-status').textContent)")
+    places = page.locator(".cb-search-results .cb-sr-place").all_inner_texts()
+    assert places and all(p.startswith("常州市") for p in places), places
+    page.select_option("form[data-cb-search] select[name=place]", "")
+    page.fill("form[data-cb-search] input[name=q]", "")
+    page.select_option("form[data-cb-search] select[name=tag]", "xinjiuye-qunti")
+    page.wait_for_function("() => /找到/.test(document.querySelector('.cb-search-status').textContent)")
+    links = page.locator(".cb-search-results a")
+    assert links.count() >= 4
+    href = links.first.get_attribute("href")
+    assert href.startswith("file://") and Path(href[7:]).exists()
+    assert page.errors == [] and browser.external == []
+    page.close()

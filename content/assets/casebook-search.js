@@ -371,5 +371,15 @@
     if (!NativeWorker) throw new Error("Worker unsupported");
     return new NativeWorker(url, options);
   };
-  window.CasebookSearch = { Engine: Engine, escapeHtml: escapeHtml };
+  /* The engine without Material's search box (the 检索 page uses it). */
+  var opened = null;
+  function openEngine(root) {
+    if (!opened) {
+      var worker = new SearchWorker(root + "assets/javascripts/workers/search.js");
+      opened = worker.ready().then(function () { return worker.engine; });
+    }
+    return opened;
+  }
+
+  window.CasebookSearch = { Engine: Engine, escapeHtml: escapeHtml, open: openEngine, highlighter: highlighter, snippet: snippet };
 })();

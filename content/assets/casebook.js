@@ -59,7 +59,52 @@
     update();
   }
 
+  /* The 检索 page: query, place and tag, answered offline by our engine. */
+  function siteRoot() {
+    var cfg = document.getElementById("__config");
+    var base = cfg ? JSON.parse(cfg.textContent).base : ".";
+    return new URL(base.replace(/\/?$/, "/"), location.href).href;
+  }
+
+  function bindSearchPage(form) {
+    if (form.dataset.cbBound || !window.CasebookSearch) return;
+    form.dataset.cbBound = "1";
+    var CS = window.CasebookSearch;
+    var status = document.querySelector(".cb-search-status");
+    var list = document.querySelector(".cb-search-results");
+    var run = function (ev) {
+      if (ev) ev.preventDefault();
+      var q = form.q.value.trim(), place = form.place.value, tag = form.tag.value;
+      var query = q + (place ? " 地点:" + place : "") + (tag ? " 标签:" + tag : "");
+      if (!query.trim()) { status.textContent = "请输入检索词，或选择地点、标签。"; list.innerHTML = ""; return; }
+      status.textContent = "检索中…";
+      CS.open(siteRoot()).then(function (engine) { return engine.search(query, 50); }).then(function (res) {
+        var mark = CS.highlighter(res.terms);
+        var items = res.items.filter(function (x) { return x.doc[0].indexOf("cases/") === 0 || (!place && !tag); });
+        status.textContent = items.length ? "找到 " + items.length + " 条" + (items.length === 50 ? "（只列前 50 条）" : "") : "没有找到，换个说法试试。";
+        list.innerHTML = items.map(function (x) {
+          var d = x.doc;
+          return '<li><a href="' + siteRoot() + CS.escapeHtml(d[0]) + '.html">' + mark(d[1]) + "</a>" +
+            (d[2] ? ' <span class="cb-sr-place">' + CS.escapeHtml(d[2]) + "</span>" : "") +
+            "<br>" + mark(CS.snippet(d[4], res.terms, 90)) + "</li>";
+        }).join("");
+        var params = new URLSearchParams();
+        if (q) params.set("q", q);
+        if (place) params.set("place", place);
+        if (tag) params.set("tag", tag);
+        if (location.protocol !== "file:") history.replaceState(null, "", "?" + params.toString());
+      });
+    };
+    form.addEventListener("submit", run);
+    form.place.addEventListener("change", run);
+    form.tag.addEventListener("change", run);
+    var params = new URLSearchParams(location.search);
+    ["q", "place", "tag"].forEach(function (k) { if (params.get(k)) form[k].value = params.get(k); });
+    if (params.get("q") || params.get("place") || params.get("tag")) run();
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-cb-search]"), bindSearchPage);
     Array.prototype.forEach.call(document.querySelectorAll("table.cb-sortable, .cb-sortable table"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-cb-filter]"), bindFilter);
   }
