@@ -44,6 +44,9 @@ def main() -> None:
       casebook validate --strict --sources ../shared/sources   校验全部记录
       casebook new --place binhu --title 某某工作法             新建记录骨架
       casebook stats                                           统计
+      casebook build                                           构建网站到 site/
+      casebook index && casebook search 外卖骑手怎么参与社区治理  命令行检索
+      casebook course build courses/xinjiuye-qunti.yml         生成课程包
     """
 
 
