@@ -35,11 +35,9 @@ def load_corpus(cases_dir: Path, sources_dir: Path | None = None, strict: bool =
 
 
 def _slugify(title: str) -> str:
-    try:
-        from pypinyin import lazy_pinyin  # optional: nicer ids when installed
-        words = lazy_pinyin(title)
-    except ImportError:
-        words = []
+    from pypinyin import lazy_pinyin
+
+    words = lazy_pinyin(title)
     slug = "-".join(re.sub(r"[^a-z0-9]+", "", w.lower()) for w in words)
     slug = re.sub(r"-+", "-", slug).strip("-")
     return slug[:48].strip("-")

@@ -37,7 +37,7 @@ from .corpus import Corpus
 from .load import Document, display_path, load_file
 from .load import format_path as _fmt
 from .problems import ERROR, Problem, problem
-from .render import _Page, esc, fmt_value, html_esc, record_path
+from .render import Page, esc, figures_text, fmt_value, html_esc, record_path
 
 # ------------------------------------------------------------------ the spec
 
@@ -86,10 +86,6 @@ class CourseSpec(_Spec):
     sessions: list[Session] = Field(min_length=1)
 
 
-_SPEC_MODELS = (Selection, Session, CourseSpec)
-# check_model keeps a missing key in an error's location only when it is a
-# known field name; make the spec's own field names known to it.
-v._all_field_names().update(*(cls.model_fields for cls in _SPEC_MODELS))
 
 
 @dataclass
@@ -199,7 +195,7 @@ def _criteria(sel: Selection, corpus: Corpus) -> str:
 
 def load_course(path: Path, display: str | None = None) -> Document:
     """Read a spec file, keeping the position of every node."""
-    return load_file(Path(path), display or display_path(Path(path), Path.cwd()))
+    return load_file(Path(path), display or display_path(Path(path)))
 
 
 def _suggest_record(value: str, corpus: Corpus) -> str:
@@ -240,14 +236,14 @@ def _raw_refs(doc: Document, corpus: Corpus) -> Iterator[Problem]:
             if isinstance(t, str) and t not in reg.tags:
                 path = ("sessions", i, "select", "tags", j)
                 yield problem("unknown-tag", f, doc.pos(path), _fmt(path), value=t,
-                              suggestion=v._suggest(t, reg.tags, lookup) or "可用的标签见 cases/_registry/tags.yml")
+                              suggestion=v.suggest(t, reg.tags, lookup) or "可用的标签见 cases/_registry/tags.yml")
         places = sel.get("places")
         names = {p.name: p.slug for p in reg.places.values()}
         for j, p in enumerate(places if isinstance(places, list) else []):
             if isinstance(p, str) and p not in reg.places:
                 path = ("sessions", i, "select", "places", j)
                 yield problem("unknown-place", f, doc.pos(path), _fmt(path), value=p,
-                              suggestion=v._suggest(p, reg.places, names) or "可用的地点见 cases/_registry/places/")
+                              suggestion=v.suggest(p, reg.places, names) or "可用的地点见 cases/_registry/places/")
 
 
 def check_course(doc: Document, corpus: Corpus, query: QueryFn | None = None) -> tuple[Course | None, list[Problem]]:
@@ -477,10 +473,6 @@ Block = Union[H, P, OL, UL, Table, Break, Tick]
 Edition = Literal["student", "trainer"]
 
 
-def _plain_figures(rec: m.Record, n: int = 3) -> str:
-    return "；".join(f"{mt.label} {fmt_value(mt)}{mt.unit}" for mt in rec.metrics[:n]) or "—"
-
-
 def _metric_source(corpus: Corpus, rec: m.Record, mt: m.Metric) -> str:
     """The verbatim clause, plus the article when the record cites more than one."""
     src = mt.source or (rec.sources[0].source if rec.sources else "")
@@ -566,7 +558,7 @@ def teaching_blocks(corpus: Corpus, course: Course, s: CourseSession) -> list[Bl
     if len(s.records) > 1:
         out += [H(3, "案例对比"),
                 Table(["地点", "案例", "实施层级", "主要数字", "组织链条"],
-                      [[corpus.full_place(r), r.title, r.level, _plain_figures(r),
+                      [[corpus.full_place(r), r.title, r.level, figures_text(r, 3),
                         " → ".join(r.structure) if r.structure else "—"] for r in s.records], kind="compare")]
     return out
 
@@ -616,7 +608,7 @@ def _ticks(blocks: list[Block], tick: Callable[[str], None] | None) -> Iterator[
 def render_markdown(corpus: Corpus, course: Course, edition: Edition = "student", page: str | None = None,
                     tick: Callable[[str], None] | None = None) -> str:
     """Markdown of a pack; with ``page`` (its docs path) record titles link to the record pages."""
-    p = _Page(corpus, page) if page else None
+    p = Page(corpus, page) if page else None
     out: list[str] = []
     for b in _ticks(pack_blocks(corpus, course, edition), tick):
         if isinstance(b, H):
@@ -651,7 +643,7 @@ def course_pages(corpus: Corpus, specs: Iterable[CourseSpec | Course], query: Qu
     """The site's 课程 section (student edition): ``{"courses/index.md": …, "courses/<id>.md": …}``."""
     courses = [resolve(corpus, s, query) for s in specs]
     pages: dict[str, str] = {}
-    idx = _Page(corpus, "courses/index.md")
+    idx = Page(corpus, "courses/index.md")
     lines = ["# 课程", "",
              "按主题编排的教学案例包（学员版）：每个课程分几个单元，每个单元对比几地的做法，附思考题。"
              "培训教师可用 `casebook course build` 生成可打印的学员版、教师版（HTML、Word）。", ""]
@@ -1085,12 +1077,12 @@ def new_spec(corpus: Corpus, title: str, tags: Iterable[str] = (), places: Itera
     reg = corpus.registry
     for t in tags:
         if t not in reg.tags:
-            hint = v._suggest(t, reg.tags, reg.tag_lookup())
+            hint = v.suggest(t, reg.tags, reg.tag_lookup())
             raise ValueError(f"未登记的标签“{t}”" + (f"，{hint}" if hint else "；可用的标签见 cases/_registry/tags.yml"))
     names = {p.name: p.slug for p in reg.places.values()}
     for p in places:
         if p not in reg.places:
-            hint = v._suggest(p, reg.places, names)
+            hint = v.suggest(p, reg.places, names)
             raise ValueError(f"未登记的地点“{p}”" + (f"，{hint}" if hint else "；可用的地点见 cases/_registry/places/"))
     sel = Selection(tags=tags, places=places, query=query or None, limit=LIMIT_MAX)
     found = select_records(corpus, sel, query_fn) if (tags or places or query) else []

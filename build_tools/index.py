@@ -9,6 +9,7 @@ the browser only adds numbers.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import Counter, defaultdict
@@ -284,7 +285,7 @@ def _record_doc(corpus: Corpus, rec) -> dict:
         "place": corpus.full_place(rec), "summary": rec.summary,
         # Snippets are cut from this shorter text: highlighting re-reads it per hit.
         "snip": "\n".join([rec.summary, *rec.practices, *rec.outcomes, *(mt.evidence for mt in rec.metrics)])[:900],
-        "digest": __import__("hashlib").sha256(payload.encode()).hexdigest(),
+        "digest": hashlib.sha256(payload.encode()).hexdigest(),
     }
 
 
@@ -510,12 +511,16 @@ def _bracket_formatter():
 def query_records(corpus: Corpus, query: str, limit: int = 20, index_dir: Path | None = None) -> list[str]:
     """Record ids ranked for ``query``, from the Whoosh index (built or refreshed as needed)."""
     index_dir = Path(index_dir or Path(corpus_root(corpus)) / "search_index")
-    build_whoosh(corpus, index_dir)
-    s = Searcher(index_dir)
-    try:
-        return [h.id for h in s.search(query, limit=limit)]
-    finally:
-        s.close()
+    key = (str(index_dir.resolve()), id(corpus))
+    if key not in _refreshed:
+        # Refresh the index once per corpus in this process, not once per query.
+        # The entry keeps the corpus alive, so its id cannot be reused by another.
+        build_whoosh(corpus, index_dir)
+        _refreshed[key] = (corpus, Searcher(index_dir))
+    return [h.id for h in _refreshed[key][1].search(query, limit=limit)]
+
+
+_refreshed: dict[tuple[str, int], tuple[Corpus, "Searcher"]] = {}
 
 
 def corpus_root(corpus: Corpus) -> Path:

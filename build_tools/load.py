@@ -258,7 +258,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
 REGISTRY_DIR = "_registry"
 
 
-def display_path(path: Path, root: Path) -> str:
+def display_path(path: Path) -> str:
     """Path as the user typed it: relative to the working directory when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -292,11 +292,11 @@ class Loaded:
 def load_cases(cases_dir: Path) -> Loaded:
     """Read every record and registry file under ``cases_dir``."""
     reg = cases_dir / REGISTRY_DIR
-    records = [load_file(p, display_path(p, cases_dir)) for p in record_files(cases_dir)]
+    records = [load_file(p, display_path(p)) for p in record_files(cases_dir)]
     place_files = sorted((reg / "places").glob("*.yml")) if (reg / "places").is_dir() else []
     if (reg / "places.yml").is_file():
         place_files.insert(0, reg / "places.yml")
-    places = [load_file(p, display_path(p, cases_dir)) for p in place_files]
-    tags = load_file(reg / "tags.yml", display_path(reg / "tags.yml", cases_dir)) if (reg / "tags.yml").is_file() else None
-    sources = load_file(reg / "sources.yml", display_path(reg / "sources.yml", cases_dir)) if (reg / "sources.yml").is_file() else None
+    places = [load_file(p, display_path(p)) for p in place_files]
+    tags = load_file(reg / "tags.yml", display_path(reg / "tags.yml")) if (reg / "tags.yml").is_file() else None
+    sources = load_file(reg / "sources.yml", display_path(reg / "sources.yml")) if (reg / "sources.yml").is_file() else None
     return Loaded(cases_dir=cases_dir, records=records, places=places, tags=tags, sources=sources)

@@ -79,7 +79,7 @@ def tag_path(slug: str) -> str:
 LEVEL_ORDER = ["省", "地级市", "县级市", "市辖区", "县", "街道", "镇", "社区", "村", "小区"]
 
 
-class _Page:
+class Page:
     """Helpers bound to one page path, so links are always relative and right."""
 
     def __init__(self, corpus: Corpus, path: str):
@@ -103,8 +103,13 @@ class _Page:
 # ------------------------------------------------------------------ records
 
 
+def figures_text(rec: m.Record, n: int = 2) -> str:
+    """A record's first figures as plain text: “标签 数值单位；…”."""
+    return "；".join(f"{mt.label} {fmt_value(mt)}{mt.unit}" for mt in rec.metrics[:n]) or "—"
+
+
 def key_figures(rec: m.Record, n: int = 2) -> str:
-    return "；".join(f"{esc(mt.label)} {fmt_value(mt)}{esc(mt.unit)}" for mt in rec.metrics[:n]) or "—"
+    return esc(figures_text(rec, n))
 
 
 def chain_html(steps: list[str]) -> str:
@@ -115,7 +120,7 @@ def chain_html(steps: list[str]) -> str:
 
 def render_record(corpus: Corpus, rec: m.Record, computed: list[tuple[str, float]] | None = None) -> str:
     """The Markdown page of one record."""
-    p = _Page(corpus, record_path(rec.id))
+    p = Page(corpus, record_path(rec.id))
     reg = corpus.registry
     out: list[str] = [f"# {esc(rec.title)}", ""]
     meta = [f"**地点**：{p.place(rec.place)}"]
@@ -186,7 +191,7 @@ def _top_places(corpus: Corpus) -> list[str]:
     return [s for s in corpus.registry.places if s in used]
 
 
-def place_tree_md(p: _Page, corpus: Corpus, slug: str | None, depth: int = 0) -> list[str]:
+def place_tree_md(p: Page, corpus: Corpus, slug: str | None, depth: int = 0) -> list[str]:
     lines = []
     for child in corpus.children(slug):
         n = len(corpus.records_in(child.slug))
@@ -197,7 +202,7 @@ def place_tree_md(p: _Page, corpus: Corpus, slug: str | None, depth: int = 0) ->
 
 
 def render_place(corpus: Corpus, slug: str) -> str:
-    p = _Page(corpus, place_path(slug))
+    p = Page(corpus, place_path(slug))
     place = corpus.registry.places[slug]
     out = [f"# {esc(place.name)}", ""]
     chain = corpus.place_chain(slug)
@@ -231,7 +236,7 @@ def render_place(corpus: Corpus, slug: str) -> str:
 
 
 def render_places_index(corpus: Corpus) -> str:
-    p = _Page(corpus, "places/index.md")
+    p = Page(corpus, "places/index.md")
     out = ["# 地点", "", "从省到市、县（区）、街道（镇）和社区（村）逐级浏览。括号中是该地及下辖地点的案例数。", ""]
     out += place_tree_md(p, corpus, None)
     return "\n".join(out) + "\n"
@@ -241,7 +246,7 @@ def render_places_index(corpus: Corpus) -> str:
 
 
 def render_tag(corpus: Corpus, slug: str) -> str:
-    p = _Page(corpus, tag_path(slug))
+    p = Page(corpus, tag_path(slug))
     tag = corpus.registry.tags[slug]
     group = corpus.registry.groups.get(tag.group)
     out = [f"# {esc(tag.name)}", ""]
@@ -274,7 +279,7 @@ def render_tag(corpus: Corpus, slug: str) -> str:
 
 
 def render_tags_index(corpus: Corpus) -> str:
-    p = _Page(corpus, "tags/index.md")
+    p = Page(corpus, "tags/index.md")
     out = ["# 实践标签", "", "标签分两级：先按工作领域分组，再细分到具体做法。括号中是案例数。", ""]
     for g in corpus.registry.groups.values():
         out += [f"## {esc(g.name)}", "", esc(g.definition), ""]
@@ -289,7 +294,7 @@ def render_tags_index(corpus: Corpus) -> str:
 
 
 def render_cases_index(corpus: Corpus) -> str:
-    p = _Page(corpus, "cases/index.md")
+    p = Page(corpus, "cases/index.md")
     out = ["# 全部案例", "", f"共 {len(corpus.records)} 条，按地点排列。", ""]
     for place in _top_places(corpus):
         recs = [r for r in corpus.records.values() if r.place == place]
@@ -299,7 +304,7 @@ def render_cases_index(corpus: Corpus) -> str:
 
 
 def render_home(corpus: Corpus) -> str:
-    p = _Page(corpus, "index.md")
+    p = Page(corpus, "index.md")
     recs = list(corpus.records.values())
     places = _top_places(corpus)
     n_metrics = sum(len(r.metrics) for r in recs)
@@ -329,7 +334,7 @@ def render_home(corpus: Corpus) -> str:
 
 
 def render_figures(corpus: Corpus) -> str:
-    p = _Page(corpus, "figures.md")
+    p = Page(corpus, "figures.md")
     out = ["# 数据一览", "",
            "全部案例中的数字。在下方输入框中输入文字可筛选（如“网格”“无锡”），点击表头可排序；离线也能使用。", "",
            '<div class="cb-filter"><label>筛选：<input type="search" class="cb-filter__input" '

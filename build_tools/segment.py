@@ -145,7 +145,8 @@ def tokens(text: str, search_mode: bool = True) -> list[str]:
     global _cache_dirty
     if search_mode and text in _cache:
         return _cache[text]
-    init()
+    if _tokenizer is None:
+        init()
     key = text
     text = normalise(text)
     cut = _tokenizer.cut_for_search(text) if search_mode else _tokenizer.cut(text)

@@ -59,36 +59,25 @@ def _unwrap(ann: Any) -> Any:
     return ann
 
 
-def _real_loc(data: Any, loc: tuple) -> tuple:
-    """Drop pydantic's union-member markers (``int``, ``Range``…) from an error location."""
+def _real_loc(data: Any, loc: tuple, missing: bool = False) -> tuple:
+    """The part of an error location that exists in the data.
+
+    Pydantic's union-member markers (``int``, ``Range``…) are not in the data
+    and are dropped; for a ``missing`` error the last element names the
+    missing field and is kept.
+    """
     out: list = []
     cur = data
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(cur, dict) and part in cur:
             out.append(part)
             cur = cur[part]
         elif isinstance(cur, list) and isinstance(part, int) and part < len(cur):
             out.append(part)
             cur = cur[part]
-        elif isinstance(cur, dict) and isinstance(part, str) and not out[-1:] == [part]:
-            # a missing key of a mapping: keep it, it names the missing field
-            if part in _all_field_names():
-                out.append(part)
-            break
-        else:
-            break
+        elif missing and i == len(loc) - 1 and isinstance(part, str):
+            out.append(part)
     return tuple(out)
-
-
-_FIELD_NAMES: set[str] = set()
-
-
-def _all_field_names() -> set[str]:
-    if not _FIELD_NAMES:
-        for cls in (m.Record, m.Metric, m.Range, m.RelatedRef, m.SourceRef, m.Teaching,
-                    m.Place, m.Tag, m.TagGroup, m.Source, m.PlacesFile, m.TagsFile, m.SourcesFile):
-            _FIELD_NAMES.update(cls.model_fields)
-    return _FIELD_NAMES
 
 
 def check_model(doc: Document, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
@@ -99,7 +88,7 @@ def check_model(doc: Document, model: type[BaseModel]) -> tuple[BaseModel | None
         out: list[Problem] = []
         seen: set = set()
         for e in err.errors():
-            loc = _real_loc(doc.data, tuple(e["loc"]))
+            loc = _real_loc(doc.data, tuple(e["loc"]), missing=e["type"] == "missing")
             if any(loc[:len(r)] == r for r in doc.rejected if r):
                 continue  # already reported by the loader (e.g. a custom tag)
             kind = e["type"]
@@ -210,15 +199,16 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
     """Check the places, tags and sources registries."""
     reg = Registry()
     out: list[Problem] = []
-    where: dict[tuple[str, str], str] = {}
+    where: dict[tuple[str, str], tuple[str, tuple[int, int]]] = {}
 
     def add(kind: str, slug: str, obj: Any, doc: Document, path: tuple) -> bool:
         key = (kind, slug)
         if key in where:
+            file, pos = where[key]
             out.append(problem("duplicate-slug", doc.display, doc.pos(path), format_path(path),
-                               value=slug, other=where[key]))
+                               value=slug, other=f"{file}:{pos[0]}"))
             return False
-        where[key] = f"{doc.display}:{doc.pos(path)[0]}"
+        where[key] = (doc.display, doc.pos(path))
         return True
 
     for doc in loaded.places:
@@ -237,10 +227,10 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
             out.append(problem("missing-field", doc.display, (1, 1), "places", field="places"))
     for slug, place in reg.places.items():
         if place.parent and place.parent not in reg.places:
-            out.append(problem("unknown-parent", _where_file(where, "place", slug), _where_pos(where, "place", slug),
-                               "parent", value=place.parent, suggestion=_suggest(place.parent, reg.places)))
+            out.append(problem("unknown-parent", *where[("place", slug)],
+                               "parent", value=place.parent, suggestion=suggest(place.parent, reg.places)))
         elif reg.in_cycle(slug):
-            out.append(problem("place-cycle", _where_file(where, "place", slug), _where_pos(where, "place", slug),
+            out.append(problem("place-cycle", *where[("place", slug)],
                                "parent", value=slug))
 
     if loaded.tags is None:
@@ -260,7 +250,7 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
                         reg.tags[t.slug] = t
                     if t.group not in reg.groups:
                         out.append(problem("unknown-group", loaded.tags.display, loaded.tags.pos(("tags", i, "group")),
-                                           f"tags[{i}].group", value=t.group, suggestion=_suggest(t.group, reg.groups)))
+                                           f"tags[{i}].group", value=t.group, suggestion=suggest(t.group, reg.groups)))
 
     if loaded.sources is None:
         out.append(problem("registry-missing", str(loaded.cases_dir / "_registry"), None, filename="sources.yml"))
@@ -279,16 +269,8 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
                             out.append(problem("unknown-place", loaded.sources.display,
                                                loaded.sources.pos(("sources", i, "places", j)),
                                                f"sources[{i}].places[{j}]", value=pl,
-                                               suggestion=_suggest(pl, reg.places)))
+                                               suggestion=suggest(pl, reg.places)))
     return reg, out
-
-
-def _where_file(where: dict, kind: str, slug: str) -> str:
-    return where[(kind, slug)].rsplit(":", 1)[0]
-
-
-def _where_pos(where: dict, kind: str, slug: str) -> tuple[int, int]:
-    return (int(where[(kind, slug)].rsplit(":", 1)[1]), 1)
 
 
 def _shift(probs: list[Problem], prefix: tuple) -> list[Problem]:
@@ -298,7 +280,7 @@ def _shift(probs: list[Problem], prefix: tuple) -> list[Problem]:
     return [replace(p, field=f"{pre}.{p.field}" if p.field else pre) for p in probs]
 
 
-def _suggest(value: str, choices: Iterable[str], names: dict[str, str] | None = None) -> str:
+def suggest(value: str, choices: Iterable[str], names: dict[str, str] | None = None) -> str:
     guess = None
     if names and value in names:
         guess = names[value]
@@ -335,7 +317,7 @@ def check_record_refs(doc: Document, reg: Registry) -> Iterator[Problem]:
         names = {p.name: p.slug for p in reg.places.values()}
         if place not in reg.places:
             yield problem("unknown-place", f, doc.pos(("place",)), "place", value=place,
-                          suggestion=_suggest(place, reg.places, names) or "先在 cases/_registry/places/ 中登记")
+                          suggestion=suggest(place, reg.places, names) or "先在 cases/_registry/places/ 中登记")
         else:
             folder = doc.path.parent.name
             if folder != place and folder in reg.places:
@@ -346,7 +328,7 @@ def check_record_refs(doc: Document, reg: Registry) -> Iterator[Problem]:
         names = {p.name: p.slug for p in reg.places.values()}
         if unit not in reg.places:
             yield problem("unknown-unit", f, doc.pos(("unit",)), "unit", value=unit,
-                          suggestion=_suggest(unit, reg.places, names) or "先在 cases/_registry/places/ 中登记该街道或社区")
+                          suggestion=suggest(unit, reg.places, names) or "先在 cases/_registry/places/ 中登记该街道或社区")
         elif isinstance(place, str) and place in reg.places and place not in reg.ancestors(unit) and unit != place:
             yield problem("unit-outside-place", f, doc.pos(("unit",)), "unit", value=unit, place=place,
                           suggestion="检查登记表中该单位的 parent，或更正 place")
@@ -359,7 +341,7 @@ def check_record_refs(doc: Document, reg: Registry) -> Iterator[Problem]:
                 continue
             if t not in reg.tags:
                 yield problem("unknown-tag", f, doc.pos(("tags", i)), f"tags[{i}]", value=t,
-                              suggestion=_suggest(t, reg.tags, lookup) or "可用的标签见 cases/_registry/tags.yml")
+                              suggestion=suggest(t, reg.tags, lookup) or "可用的标签见 cases/_registry/tags.yml")
             if t in seen:
                 yield problem("duplicate-tag", f, doc.pos(("tags", i)), f"tags[{i}]", value=t)
             seen.add(t)
@@ -369,7 +351,7 @@ def check_record_refs(doc: Document, reg: Registry) -> Iterator[Problem]:
         sid = s.get("source") if isinstance(s, dict) else None
         if isinstance(sid, str) and sid not in reg.sources:
             yield problem("unknown-source", f, doc.pos(("sources", i, "source")), f"sources[{i}].source", value=sid,
-                          suggestion=_suggest(sid, reg.sources))
+                          suggestion=suggest(sid, reg.sources))
     metrics = d.get("metrics")
     for i, mt in enumerate(metrics if isinstance(metrics, list) else []):
         if not isinstance(mt, dict):
@@ -377,7 +359,7 @@ def check_record_refs(doc: Document, reg: Registry) -> Iterator[Problem]:
         sid = mt.get("source")
         if isinstance(sid, str) and sid not in reg.sources:
             yield problem("unknown-source", f, doc.pos(("metrics", i, "source")), f"metrics[{i}].source", value=sid,
-                          suggestion=_suggest(sid, reg.sources))
+                          suggestion=suggest(sid, reg.sources))
         ev, val = mt.get("evidence"), mt.get("value")
         if isinstance(ev, str):
             yield from _check_value_in_evidence(doc, i, val, ev)
@@ -590,7 +572,7 @@ def check_across(records: list[tuple[m.Record, Document]], docs: list[Document],
                 yield problem("self-related", doc.display, doc.pos(path), f"related[{i}].id")
             elif rel.id not in ids:
                 yield problem("unknown-related", doc.display, doc.pos(path), f"related[{i}].id", value=rel.id,
-                              suggestion=_suggest(rel.id, ids))
+                              suggestion=suggest(rel.id, ids))
             else:
                 pair = frozenset((rec.id, rel.id))
                 if pair in pairs:
