@@ -176,6 +176,33 @@ def _reader_problem(err, text: str, display: str) -> Problem:
                    suggestion="删除该字符（常见于从网页或 Word 复制的文本）")
 
 
+_DEEP_HINT = "记录最多只需三四层嵌套：检查是否多写了括号 [ { 或缩进过深"
+_OPEN = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+         yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _first_too_deep(text: str) -> tuple[int, int] | None:
+    """Line and column of the first collection nested deeper than MAX_DEPTH.
+
+    Counted on the token stream of PyYAML's pure-Python scanner, which keeps
+    no recursion and no depth limit, so it works where libyaml gives up.
+    """
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, _OPEN):
+                depth += 1
+                # The root mapping is level 0 of the data, so one more token level.
+                if depth > MAX_DEPTH + 1:
+                    return token.start_mark.line + 1, token.start_mark.column + 1
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def load_text(text: str, display: str, path: Path | None = None) -> Document:
     """Parse YAML text into a :class:`Document`."""
     doc = Document(path=path or Path(display), display=display)
@@ -198,11 +225,18 @@ def load_text(text: str, display: str, path: Path | None = None) -> Document:
                 return doc
             raise
         except RecursionError:
-            doc.problems.append(problem("too-deep", display, (1, 1), limit=MAX_DEPTH))
+            doc.problems.append(problem("too-deep", display, _first_too_deep(text) or (1, 1), limit=MAX_DEPTH,
+                                        suggestion=_DEEP_HINT))
             return doc
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "nesting depth" in str(err.problem or ""):
+            # libyaml 0.2.5+ stops at its own limit (1000 levels) with an English
+            # message: report our limit instead, at the first level past it.
+            doc.problems.append(problem("too-deep", display, _first_too_deep(text) or pos, limit=MAX_DEPTH,
+                                        suggestion=_DEEP_HINT))
+            return doc
         detail = " ".join(x for x in (err.context, err.problem) if x)
         doc.problems.append(problem("yaml-syntax", display, pos, detail=detail,
                                     suggestion="检查缩进、冒号后的空格和引号是否成对"))
@@ -226,7 +260,8 @@ def load_text(text: str, display: str, path: Path | None = None) -> Document:
                                     suggestion="不要使用 & 锚点和 * 别名，直接写出内容"))
         return doc
     except RecursionError:
-        doc.problems.append(problem("too-deep", display, (1, 1), limit=MAX_DEPTH))
+        doc.problems.append(problem("too-deep", display, _first_too_deep(text) or (1, 1), limit=MAX_DEPTH,
+                                    suggestion=_DEEP_HINT))
         return doc
     if not isinstance(data, dict):
         kind = "列表" if isinstance(data, list) else f"单个值“{str(data)[:20]}”"

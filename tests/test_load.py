@@ -170,6 +170,16 @@ def test_runaway_nesting_never_crashes(depth):
                  "a: " + "{x: " * depth + "1" + "}" * depth + "\n"):
         doc = load_text(text, "deep.yml")
         assert [p.code for p in doc.problems] == ["too-deep"]
+        assert "32" in doc.problems[0].message and "depth" not in doc.problems[0].message
+
+
+@pytest.mark.parametrize("depth", [40, 1000, 5000])
+def test_too_deep_points_at_the_first_level_past_the_limit(depth):
+    # One bracket per line: level 33 (past the limit of 32) opens on line 34,
+    # whether or not the installed libyaml has its own depth limit.
+    text = "a:\n" + "  [\n" * depth + "  " + "]" * depth + "\n"
+    doc = load_text(text, "deep.yml")
+    assert [(p.code, p.line, p.column) for p in doc.problems] == [("too-deep", MAX_DEPTH + 2, 3)]
 
 
 def test_nested_mappings_too_deep():
