@@ -2,24 +2,43 @@
 # Everything they need is installed here: Python packages into .venv,
 # system packages (Chromium for the browser tests) with apt-get.
 
+SHELL  := /bin/bash
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+UV_VERSION := 0.13.9
 SOURCES ?= ../shared/sources
 SOURCES_FLAG := $(if $(wildcard $(SOURCES)),--sources $(SOURCES),)
 APT_PACKAGES := chromium fonts-wqy-microhei libreoffice-writer-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all site test validate dist serve sysdeps bench bench-search clean
+.PHONY: all site test validate dist serve sysdeps bench bench-search clean lock
 
 all: site
 
-$(STAMP): pyproject.toml
+# The environment is exactly the lock: a new lock makes a new .venv, so no
+# package from an earlier install lingers. The project itself goes in last,
+# without dependencies and with the locked setuptools.
+$(STAMP): $(LOCK) pyproject.toml
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
+
+# Refresh the lock on purpose (new upstream releases, or a dependency added to
+# pyproject.toml / requirements.in), then review what changed before committing.
+lock:
+	@[ -x .venv-lock/bin/uv ] || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q uv==$(UV_VERSION); }
+	@cp $(LOCK) $(LOCK).old 2>/dev/null || touch $(LOCK).old
+	.venv-lock/bin/uv pip compile pyproject.toml requirements.in --extra test --generate-hashes \
+	  --python-version 3.11.7 --upgrade --quiet -o $(LOCK)
+	@echo "requirements.lock 的变化（旧 → 新）："
+	@diff <(grep -oE '^[A-Za-z0-9._-]+==[^ ]+' $(LOCK).old) <(grep -oE '^[A-Za-z0-9._-]+==[^ ]+' $(LOCK)) \
+	  | sed -n 's/^< /  移除或旧版本：/p; s/^> /  新增或新版本：/p' | grep . || echo "  没有变化"
+	@rm -f $(LOCK).old
 
 venv: $(STAMP)
 
