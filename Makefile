@@ -58,8 +58,9 @@ sysdeps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# No bytecode and no pytest cache: the suite leaves the checkout as it found it.
 test: validate sysdeps
-	$(BIN)/python -m pytest -q
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python -m pytest -q
 
 dist: site
 	$(BIN)/casebook dist

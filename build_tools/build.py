@@ -17,6 +17,7 @@ from .corpus import Corpus, build_corpus
 from .index import browser_index, computed_related, weigh
 from .load import load_cases
 from .problems import Report
+from .project import cache_dir as project_cache_dir
 from .render import render_pages
 from .validate import Validation, validate
 
@@ -121,7 +122,7 @@ class Pipeline:
         self.cases_dir = Path(cases_dir)
         self.sources_dir = sources_dir
         self.strict = strict
-        self.cache_dir = Path(cache_dir) if cache_dir else self.cases_dir.resolve().parent / ".cache"
+        self.cache_dir = Path(cache_dir) if cache_dir else project_cache_dir(self.cases_dir.resolve().parent)
 
     def run(self) -> SiteResult:
         from . import segment

@@ -507,15 +507,15 @@ def record_blocks(corpus: Corpus, rec: m.Record, number: str) -> list[Block]:
     if rec.attribution_note:
         out.append(P(f"归属说明：{rec.attribution_note}", "note"))
     if rec.background:
-        out += [H(3, "背景"), P(rec.background)]
+        out += [H(3, "背景"), P("".join(c.text for c in rec.background))]
     if rec.practices:
-        out += [H(3, "主要做法"), OL(list(rec.practices))]
+        out += [H(3, "主要做法"), OL([c.text for c in rec.practices])]
     if rec.structure:
         out += [H(3, "组织架构"), P(" → ".join(rec.structure))]
     if rec.outcomes or rec.metrics:
         out.append(H(3, "成效"))
         if rec.outcomes:
-            out.append(UL(list(rec.outcomes)))
+            out.append(UL([c.text for c in rec.outcomes]))
         if rec.metrics:
             out.append(Table(["指标", "数值", "单位", "出处"],
                              [[mt.label, fmt_value(mt), mt.unit, _metric_source(corpus, rec, mt)] for mt in rec.metrics],

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .corpus import Corpus
+from .project import cache_dir
 from . import segment
 
 FIELD_BOOSTS = {"title": 6.0, "aliases": 5.0, "tags": 2.5, "place": 2.5, "body": 1.0}
@@ -31,7 +32,8 @@ def record_fields(corpus: Corpus, rec) -> dict[str, str]:
         if tag:
             tags += [tag.name, *tag.synonyms]
     places = [corpus.place_name(s) for s in corpus.place_chain(rec.unit or rec.place)]
-    body = [rec.summary, rec.background, *rec.practices, *(rec.structure or []), *rec.outcomes,
+    body = [rec.summary, *(c.text for c in rec.background), *(c.text for c in rec.practices),
+            *(rec.structure or []), *(c.text for c in rec.outcomes),
             *[f"{mt.label} {mt.evidence}" for mt in rec.metrics], *rec.lessons]
     return {"title": rec.title, "aliases": " ".join(rec.aliases), "tags": " ".join(tags),
             "place": " ".join(places), "body": "\n".join(body)}
@@ -284,7 +286,8 @@ def _record_doc(corpus: Corpus, rec) -> dict:
         "body": f["body"], "tags": ",".join(rec.tags), "places": ",".join(places),
         "place": corpus.full_place(rec), "summary": rec.summary,
         # Snippets are cut from this shorter text: highlighting re-reads it per hit.
-        "snip": "\n".join([rec.summary, *rec.practices, *rec.outcomes, *(mt.evidence for mt in rec.metrics)])[:900],
+        "snip": "\n".join([rec.summary, *(c.text for c in rec.practices), *(c.text for c in rec.outcomes),
+                          *(mt.evidence for mt in rec.metrics)])[:900],
         "digest": hashlib.sha256(payload.encode()).hexdigest(),
     }
 
@@ -510,7 +513,9 @@ def _bracket_formatter():
 
 def query_records(corpus: Corpus, query: str, limit: int = 20, index_dir: Path | None = None) -> list[str]:
     """Record ids ranked for ``query``, from the Whoosh index (built or refreshed as needed)."""
-    index_dir = Path(index_dir or Path(corpus_root(corpus)) / "search_index")
+    # A private index in the cache: a course build must not rewrite the
+    # project's search_index/ behind the user's back.
+    index_dir = Path(index_dir or cache_dir(corpus_root(corpus)) / "query_index")
     key = (str(index_dir.resolve()), id(corpus))
     if key not in _refreshed:
         # Refresh the index once per corpus in this process, not once per query.

@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .build import Pipeline
+from .project import cache_dir
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -70,7 +71,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         search = config.plugins.get("material/search")
         if search is None or search.config.jieba_dict_user:
             return
-        path = root / ".cache" / "jieba_user.txt"
+        path = cache_dir(root) / "jieba_user.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         text = "".join(f"{w} 2000\n" for w in words if " " not in w)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -80,7 +81,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_files(self, files: Files, config) -> Files:
         # Pages are backed by files that keep their mtime while their text is
         # unchanged, so `mkdocs serve --dirty` rebuilds only what an edit touched.
-        out_dir = self._root(config) / ".cache" / "pages"
+        out_dir = cache_dir(self._root(config)) / "pages"
         keep = set()
         for path, text in self.pages.items():
             existing = files.get_file_from_path(path)

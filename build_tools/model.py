@@ -7,22 +7,26 @@ duplicate id, evidence in source …) live in :mod:`build_tools.validate`.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
 # Limits are in characters (字) for Chinese text.
 SUMMARY_MAX = 300
 EVIDENCE_MAX = 60
+CLAIM_EVIDENCE_MAX = 80
 TITLE_MAX = 60
 TEXT_MAX = 2000
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+# One verbatim clause supporting a statement.
+Quote = Annotated[str, Field(min_length=1, max_length=CLAIM_EVIDENCE_MAX)]
+
 PlaceLevel = Literal["省", "地级市", "县级市", "市辖区", "县", "街道", "镇", "社区", "村", "小区"]
 ImplLevel = Literal["市级", "县级", "镇街级", "社区级", "村级", "小区级"]
 Status = Literal["stub", "partial", "complete"]
-MetricKind = Literal["count", "money", "area", "percent", "ratio", "norm", "duration", "other"]
+MetricKind = Literal["count", "money", "area", "percent", "ratio", "norm", "duration", "other", "context"]
 Relation = Literal["same-mechanism", "part-of", "teach-together"]
 
 # Chinese labels shown to users; the inverse label is shown on the other end
@@ -35,7 +39,11 @@ RELATION_LABELS = {
 METRIC_KIND_LABELS = {
     "count": "数量", "money": "金额", "area": "面积", "percent": "比例",
     "ratio": "比率", "norm": "标准", "duration": "时长", "other": "其他",
+    "context": "背景口径",
 }
+# Kinds that describe the setting (a year, an age limit, a counting period),
+# not a result: kept out of 主要数字 and the place pages' figures.
+CONTEXT_KINDS = frozenset({"context"})
 STATUS_LABELS = {"stub": "草稿", "partial": "部分完成", "complete": "完成"}
 
 
@@ -62,6 +70,52 @@ class Metric(_Strict):
     source: str | None = Field(default=None, description="来源 id；省略时取记录的第一个来源")
 
 
+class Claim(_Strict):
+    """A statement of fact in our own words with the verbatim clauses that support it."""
+
+    text: str = Field(min_length=1, max_length=TEXT_MAX, description="用自己的话写的一句事实")
+    evidence: list[Quote] = Field(default_factory=list, description="来源原文中支持这句话的短句（逐字摘录，每句≤80字）")
+    source: str | None = Field(default=None, description="来源 id；省略时取记录的第一个来源")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_forms(cls, data):
+        # A bare string is a claim still waiting for its evidence (strict
+        # validation reports it); one evidence string stands for a list of one.
+        if isinstance(data, str):
+            return {"text": data}
+        if isinstance(data, dict) and isinstance(data.get("evidence"), str):
+            return {**data, "evidence": [data["evidence"]]}
+        return data
+
+
+class Person(_Strict):
+    """A named person the article quotes or names."""
+
+    name: str = Field(min_length=1, max_length=20)
+    role: str = Field(default="", max_length=40, description="原文所写的职务")
+    unit: str = Field(default="", max_length=60, description="原文所写的单位")
+    said: str = Field(default="", max_length=300, description="其所说所做，用自己的话概括")
+    evidence: list[Quote] = Field(default_factory=list, description="原文短句（逐字摘录，每句≤80字）")
+    source: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_evidence(cls, data):
+        if isinstance(data, dict) and isinstance(data.get("evidence"), str):
+            return {**data, "evidence": [data["evidence"]]}
+        return data
+
+
+class AsOf(_Strict):
+    """The year a practice or figure refers to, and the clause that dates it."""
+
+    year: StrictInt = Field(ge=1949, le=2100)
+    evidence: str = Field(min_length=1, max_length=CLAIM_EVIDENCE_MAX,
+                          description="含年份的原文短句；用“今年”“去年”时须来源注明日期")
+    source: str | None = None
+
+
 class RelatedRef(_Strict):
     """A link to another record, written once; the site shows it both ways."""
 
@@ -86,6 +140,15 @@ class Teaching(_Strict):
 class Record(_Strict):
     """A case record: one work method of one place."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _background_text(cls, data):
+        # Old files wrote background as one paragraph: read it as one claim.
+        if isinstance(data, dict) and isinstance(data.get("background"), str):
+            bg = data["background"].strip()
+            return {**data, "background": [bg] if bg else []}
+        return data
+
     id: str = Field(pattern=ID_PATTERN, max_length=64, description="ASCII 小写字母、数字和连字符，等于文件名")
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     aliases: list[str] = Field(default_factory=list)
@@ -94,10 +157,15 @@ class Record(_Strict):
     level: ImplLevel = Field(description="实施层级")
     period: str | None = None
     summary: str = Field(default="", max_length=SUMMARY_MAX)
-    background: str = Field(default="", max_length=TEXT_MAX)
-    practices: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list, description="适用情形：用社区书记的话说的 2—5 个问题")
+    background: list[Claim] = Field(default_factory=list, description="原文所述的背景（事实，附证据）")
+    analysis: list[str] = Field(default_factory=list, description="编者分析：为什么出现这个问题、为什么这样做有效")
+    practices: list[Claim] = Field(default_factory=list)
     structure: list[str] | None = None
-    outcomes: list[str] = Field(default_factory=list)
+    outcomes: list[Claim] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    as_of: AsOf | None = Field(default=None, description="做法或数字所指的年份；原文未说明则省略")
+    thin: bool = Field(default=False, description="原文对此着墨不多：页面如实说明，不作扩写")
     metrics: list[Metric] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     related: list[RelatedRef] = Field(default_factory=list)

@@ -55,6 +55,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evidence-not-in-source": (ERROR, "证据原文“{evidence}”在来源“{source}”中找不到（已忽略空白差异）"),
     "source-file-missing": (ERROR, "来源“{source}”的文件 {filename} 不在来源目录 {dir} 中"),
     "sources-skipped": (INFO, "未指定或找不到来源目录（{dir}），跳过证据原文核对"),
+    "claim-without-evidence": (WARNING, "{field}“{text}”没有证据原文：事实陈述必须附上来源中的逐字短句"),
+    "as-of-unsupported": (ERROR, "年份 {year} 既没有写在证据原文“{evidence}”中，也不能由来源日期推出"),
+    "problem-count": (WARNING, "适用情形（problems）有 {count} 条，完整的记录应有 2—5 条"),
     "incomplete-record": (WARNING, "状态为 complete 的记录缺少内容：{field} {detail}"),
     "question-count": (WARNING, "思考题有 {count} 道，完整的记录应有 2—4 道"),
     # registries

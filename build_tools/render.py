@@ -141,14 +141,14 @@ def render_record(corpus: Corpus, rec: m.Record, computed: list[tuple[str, float
     if rec.attribution_note:
         out += ['!!! warning "归属说明"', "", f"    {esc(rec.attribution_note)}", ""]
     if rec.background:
-        out += ["## 背景", "", esc(rec.background), ""]
+        out += ["## 背景", ""] + [esc(c.text) for c in rec.background] + [""]
     if rec.practices:
-        out += ["## 主要做法", ""] + [f"{i}. {esc(x)}" for i, x in enumerate(rec.practices, 1)] + [""]
+        out += ["## 主要做法", ""] + [f"{i}. {esc(x.text)}" for i, x in enumerate(rec.practices, 1)] + [""]
     if rec.structure:
         out += ["## 组织架构", "", chain_html(rec.structure), ""]
     if rec.outcomes or rec.metrics:
         out += ["## 成效", ""]
-        out += [f"- {esc(x)}" for x in rec.outcomes] + [""]
+        out += [f"- {esc(x.text)}" for x in rec.outcomes] + [""]
         if rec.metrics:
             out += ["| 指标 | 数值 | 单位 | 证据原文 | 出处 |", "| --- | ---: | --- | --- | --- |"]
             for mt in rec.metrics:

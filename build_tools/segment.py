@@ -55,7 +55,7 @@ def domain_words(corpus) -> list[str]:
         if len(r.title) <= 14:
             words.add(r.title)
         words.update(a for a in r.aliases if len(a) <= 14)
-        for text in [r.title, r.summary, *r.aliases, *r.practices]:
+        for text in [r.title, r.summary, *r.aliases, *(c.text for c in r.practices)]:
             words.update(_QUOTED.findall(text))
     extra = {"新就业群体", "党员中心户", "网格员", "红色物业", "快递小哥", "外卖小哥", "外卖骑手", "网约车",
              "业委会", "业主委员会", "物业企业", "党群服务中心", "两委", "社区书记", "老旧小区", "加装电梯",

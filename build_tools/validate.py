@@ -352,17 +352,43 @@ def check_record_refs(doc: Document, reg: Registry) -> Iterator[Problem]:
         if isinstance(sid, str) and sid not in reg.sources:
             yield problem("unknown-source", f, doc.pos(("sources", i, "source")), f"sources[{i}].source", value=sid,
                           suggestion=suggest(sid, reg.sources))
+    for path in _cited_paths(d):
+        sid = _get(d, path + ("source",))
+        if isinstance(sid, str) and sid not in reg.sources:
+            where = format_path(path + ("source",))
+            yield problem("unknown-source", f, doc.pos(path + ("source",)), where, value=sid,
+                          suggestion=suggest(sid, reg.sources))
     metrics = d.get("metrics")
     for i, mt in enumerate(metrics if isinstance(metrics, list) else []):
         if not isinstance(mt, dict):
             continue
-        sid = mt.get("source")
-        if isinstance(sid, str) and sid not in reg.sources:
-            yield problem("unknown-source", f, doc.pos(("metrics", i, "source")), f"metrics[{i}].source", value=sid,
-                          suggestion=suggest(sid, reg.sources))
         ev, val = mt.get("evidence"), mt.get("value")
         if isinstance(ev, str):
             yield from _check_value_in_evidence(doc, i, val, ev)
+
+
+# Record fields whose items may cite a source of their own.
+CITED_LISTS = ("background", "practices", "outcomes", "people", "metrics")
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _cited_paths(d: dict) -> Iterator[tuple]:
+    """Paths of the raw items that may carry ``source``."""
+    for name in CITED_LISTS:
+        items = d.get(name)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                yield (name, i)
+    if isinstance(d.get("as_of"), dict):
+        yield ("as_of",)
 
 
 _NUM = re.compile(r"(\d+(?:[.,]\d+)*)\s*(万|亿)?")
@@ -442,14 +468,30 @@ def check_complete(doc: Document, rec: m.Record) -> Iterator[Problem]:
     """A record marked complete must have its teaching content filled in."""
     if rec.status != "complete":
         return
-    need = [("summary", rec.summary), ("background", rec.background), ("practices", rec.practices),
-            ("outcomes", rec.outcomes), ("tags", rec.tags), ("lessons", rec.lessons),
+    # background and outcomes may honestly be empty: many articles describe
+    # a method without the situation before it or a result after it.
+    need = [("summary", rec.summary), ("practices", rec.practices), ("tags", rec.tags), ("lessons", rec.lessons),
             ("teaching.key_points", rec.teaching.key_points)]
     for name, value in need:
         if not value or (isinstance(value, list) and not any(str(x).strip() for x in value)):
             path = tuple(name.split("."))
             yield problem("incomplete-record", doc.display, doc.pos(path), name, field=name, detail="为空",
                           suggestion="补写内容，或把 status 改为 partial")
+    for name in ("background", "practices", "outcomes"):
+        for i, claim in enumerate(getattr(rec, name)):
+            if not claim.evidence:
+                yield problem("claim-without-evidence", doc.display, doc.pos((name, i)), f"{name}[{i}]",
+                              field=f"{name}[{i}]", text=claim.text[:30],
+                              suggestion="写成 {text: 我们的表述, evidence: [原文短句]}；原文没有依据的推理请移到 analysis（编者分析）")
+    for i, person in enumerate(rec.people):
+        if not person.evidence:
+            yield problem("claim-without-evidence", doc.display, doc.pos(("people", i)), f"people[{i}]",
+                          field=f"people[{i}]", text=person.name,
+                          suggestion="给人物补上原文中提到此人的短句 evidence")
+    n = len(rec.problems)
+    if not 2 <= n <= 5:
+        yield problem("problem-count", doc.display, doc.pos(("problems",)), "problems", count=n,
+                      suggestion="用社区书记自己的话写 2—5 个这一做法能解决的问题，如“老小区没人管，物业不愿进”")
     q = len(rec.teaching.questions)
     if not 2 <= q <= 4:
         yield problem("question-count", doc.display, doc.pos(("teaching", "questions")), "teaching.questions",
@@ -480,19 +522,52 @@ def read_sources(reg: Registry, sources_dir: Path | None) -> tuple[dict[str, str
     return texts, out
 
 
-def check_evidence(doc: Document, rec: m.Record, texts: dict[str, str]) -> Iterator[Problem]:
+def _quotes(rec: m.Record) -> Iterator[tuple[tuple, str, str | None]]:
+    """Every verbatim clause of a record: (data path, clause, cited source)."""
+    for name in ("background", "practices", "outcomes", "people"):
+        for i, item in enumerate(getattr(rec, name)):
+            for j, ev in enumerate(item.evidence):
+                yield (name, i, "evidence", j), ev, item.source
+    for i, mt in enumerate(rec.metrics):
+        yield ("metrics", i, "evidence"), mt.evidence, mt.source
+    if rec.as_of:
+        yield ("as_of", "evidence"), rec.as_of.evidence, rec.as_of.source
+
+
+def check_evidence(doc: Document, rec: m.Record, texts: dict[str, str],
+                   dates: dict[str, Any] | None = None) -> Iterator[Problem]:
     """Every evidence quote must stand verbatim in the source it cites."""
     record_sources = [s.source for s in rec.sources]
-    for i, mt in enumerate(rec.metrics):
-        cited = [mt.source] if mt.source else record_sources
+    for path, quote, source in _quotes(rec):
+        cited = [source] if source else record_sources
         usable = [s for s in cited if s in texts]
         if not usable:
             continue
-        needle = normalise(mt.evidence)
-        if not any(needle in texts[s] for s in usable):
-            yield problem("evidence-not-in-source", doc.display, doc.pos(("metrics", i, "evidence")),
-                          f"metrics[{i}].evidence", evidence=mt.evidence, source="、".join(usable),
+        if not any(normalise(quote) in texts[s] for s in usable):
+            yield problem("evidence-not-in-source", doc.display, doc.pos(path), format_path(path),
+                          evidence=quote, source="、".join(usable),
                           suggestion="证据必须是原文中连续的一段，逐字复制，不要加省略号或改写")
+    if rec.as_of:
+        yield from _check_as_of(doc, rec, record_sources, dates or {})
+
+
+_RELATIVE_YEARS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
+
+
+def _check_as_of(doc: Document, rec: m.Record, record_sources: list[str], dates: dict) -> Iterator[Problem]:
+    """The year must be written in the clause, or follow from a relative word and a dated source."""
+    a = rec.as_of
+    if str(a.year) in a.evidence:
+        return
+    sid = a.source or record_sources[0]
+    date = dates.get(sid)
+    for word, offset in _RELATIVE_YEARS.items():
+        if word in a.evidence and date is not None and date.year + offset == a.year:
+            return
+    hint = (f"来源“{sid}”注明的日期是 {date}，“今年”即 {date.year} 年" if date is not None
+            else f"来源“{sid}”没有注明日期，“今年”“去年”无法换算成年份：请删去 as_of")
+    yield problem("as-of-unsupported", doc.display, doc.pos(("as_of", "year")), "as_of.year",
+                  year=a.year, evidence=a.evidence, suggestion=hint)
 
 
 @dataclass
@@ -529,7 +604,7 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
     report.extend(probs)
     if texts is not None:
         for rec, doc in records:
-            report.extend(check_evidence(doc, rec, texts))
+            report.extend(check_evidence(doc, rec, texts, {k: v.date for k, v in reg.sources.items()}))
     report.problems = list(dict.fromkeys(report.problems))  # one problem found by two checks
     _drop_same_spot(report)
     return Validation(report=report, registry=reg, records=records, documents=loaded.records,

@@ -13,11 +13,45 @@ of the one registered source ``s1``.
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Caches, the generated docs tree and screenshots go to a temporary folder:
+# the suite leaves the checkout as it found it (checked at the end, below).
+_WORK = Path(tempfile.mkdtemp(prefix="casebook-tests-"))
+os.environ["CASEBOOK_CACHE_DIR"] = str(_WORK / "cache")
+os.environ.setdefault("CASEBOOK_ARTIFACTS", str(_WORK / "artifacts"))
+
+
+def _checkout_state() -> set[str]:
+    out = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--ignored", "--untracked-files=all"],
+                         capture_output=True, text=True)
+    return set(out.stdout.splitlines()) if out.returncode == 0 else set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_left_as_found():
+    """Fail the run if a test wrote anything into the checkout."""
+    before = _checkout_state()
+    yield
+    made = sorted(_checkout_state() - before)
+    assert not made, "tests wrote into the checkout: " + ", ".join(made[:10])
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The shipped records built once into a temporary site, shared by every test file."""
+    from build_tools.build import build_site
+
+    return build_site(ROOT, tmp_path_factory.mktemp("built") / "site")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"
@@ -74,10 +108,13 @@ VALID_RECORD: dict[str, Any] = {
     "level": "社区级",
     "period": None,
     "summary": "滨湖区在住宅小区普遍组建党支部，把党的组织覆盖到小区一级。",
-    "background": "小区是居民生活的基本单元，过去党组织只建到社区。",
-    "practices": ["按小区组建党支部。", "党员中心户联系农户。"],
+    "problems": ["小区里有事没人牵头", "党员住在小区里却找不到组织"],
+    "background": [],
+    "analysis": ["小区是居民生活的基本单元，党组织只建到社区时够不着小区里的事。"],
+    "practices": [{"text": "按小区组建党支部。", "evidence": ["全区组建小区党支部53个"]},
+                  {"text": "党员中心户联系农户。", "evidence": ["每个中心户联系10—30户农户"]}],
     "structure": ["社区党组织", "小区党支部", "党员中心户"],
-    "outcomes": ["全区组建小区党支部53个。"],
+    "outcomes": [{"text": "小区党支部覆盖232个小区。", "evidence": ["覆盖小区232个"]}],
     "metrics": [
         {"label": "小区党支部数量", "value": 53, "unit": "个", "kind": "count",
          "evidence": "全区组建小区党支部53个"},

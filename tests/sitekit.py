@@ -15,7 +15,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "artifacts"
+# Screenshots and PDFs for a person to look at; conftest points this at a
+# temporary folder unless CASEBOOK_ARTIFACTS says where to keep them.
+ARTIFACTS = Path(os.environ.get("CASEBOOK_ARTIFACTS") or ROOT / "tests" / "artifacts")
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -12,8 +12,8 @@ from sitekit import ARTIFACTS, ROOT, OfflineBrowser, internal_links, make_projec
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    return build_site(ROOT, tmp_path_factory.mktemp("built") / "site")
+def site(built_site) -> Path:
+    return built_site
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +222,9 @@ def test_record_prints_cleanly_on_a4(site, browser):
 
 
 def test_material_search_gets_the_same_domain_dictionary(site):
-    words = (ROOT / ".cache" / "jieba_user.txt").read_text(encoding="utf-8").splitlines()
+    from build_tools.project import cache_dir
+
+    words = (cache_dir(ROOT) / "jieba_user.txt").read_text(encoding="utf-8").splitlines()
     assert "新就业群体 2000" in words and "党员中心户 2000" in words
 
 

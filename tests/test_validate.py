@@ -30,7 +30,7 @@ VALIDATE_TABLE: dict[str, tuple[str, int, int, str]] = {
     "duplicate-id.yml": ("duplicate-id", 1, 1, "id"),
     "unknown-tag.yml": ("unknown-tag", 8, 5, "tags[0]"),
     "duplicate-tag.yml": ("duplicate-tag", 9, 5, "tags[1]"),
-    "tag-count.yml": ("tag-count", 11, 1, "tags"),
+    "tag-count.yml": ("tag-count", 13, 1, "tags"),
     "unknown-place.yml": ("unknown-place", 3, 1, "place"),
     "place-dir-mismatch.yml": ("place-dir-mismatch", 3, 1, "place"),
     "unknown-unit.yml": ("unknown-unit", 7, 1, "unit"),
@@ -44,8 +44,8 @@ VALIDATE_TABLE: dict[str, tuple[str, int, int, str]] = {
     "too-long.yml": ("too-long", 7, 1, "summary"),
     "too-short.yml": ("too-short", 2, 1, "title"),
     "invalid-value.yml": ("invalid-value", 4, 1, "level"),
-    "incomplete-record.yml": ("incomplete-record", 10, 1, "outcomes"),
-    "question-count.yml": ("question-count", 14, 3, "teaching.questions"),
+    "incomplete-record.yml": ("incomplete-record", 14, 1, "lessons"),
+    "question-count.yml": ("question-count", 16, 3, "teaching.questions"),
 }
 
 # Every committed fixture -> the exact set of error/warning codes reported for it.
@@ -435,3 +435,71 @@ def test_validate_never_raises_on_any_fixture_together(make_cases, sources_dir):
     expected = {n for n, codes in EXPECTED_CODES.items() if codes} - {"control-character.yml", "duplicate-id.yml"}
     assert expected <= files_with_problems
     json.dumps([p.as_dict() for p in v.report.problems], ensure_ascii=False)
+
+
+# ------------------------------------------------------------ claim-level evidence
+
+
+def _claims_report(make_cases, sources_dir, strict=True, sources=None, **overrides):
+    files = {"binhu/binhu-xiaoqu-dangzhibu.yml": valid_record(**overrides),
+             "binhu/binhu-wangge-tixi.yml": second_record()}
+    if sources is not None:
+        files["_registry/sources.yml"] = sources
+    root = make_cases(files)
+    report = run_validation(root, sources_dir, strict).report
+    path = root / "binhu" / "binhu-xiaoqu-dangzhibu.yml"
+    return [(p.code, p.line, p.field) for p in _for(report, path)], report
+
+
+def test_claim_evidence_is_checked_against_the_source(make_cases, sources_dir):
+    found, report = _claims_report(make_cases, sources_dir, practices=[
+        {"text": "按小区组建党支部。", "evidence": ["全区组建小区党支部53个", "全区组建小区党支部54个"]}])
+    assert found == [("evidence-not-in-source", 20, "practices[0].evidence[1]")]
+    assert not report.valid
+
+
+def test_claim_without_evidence_fails_only_when_strict(make_cases, sources_dir):
+    found, report = _claims_report(make_cases, sources_dir, outcomes=["全区组建小区党支部53个。"])
+    assert found == [("claim-without-evidence", 28, "outcomes[0]")]
+    assert not report.valid
+    _, lenient = _claims_report(make_cases, sources_dir, strict=False, outcomes=["全区组建小区党支部53个。"])
+    assert lenient.valid
+
+
+def test_claim_evidence_longer_than_80_characters(make_cases, sources_dir):
+    found, _ = _claims_report(make_cases, sources_dir, background=[{"text": "背景", "evidence": ["网" * 81]}])
+    assert ("too-long", 16, "background[0].evidence[0]") in found
+
+
+def test_background_as_one_paragraph_is_read_as_one_claim_waiting_for_evidence(make_cases, sources_dir):
+    found, _ = _claims_report(make_cases, sources_dir, background="小区是居民生活的基本单元。")
+    assert found == [("claim-without-evidence", 13, "background[0]")]
+
+
+def test_problems_two_to_five(make_cases, sources_dir):
+    found, _ = _claims_report(make_cases, sources_dir, problems=["只有一条"])
+    assert found == [("problem-count", 10, "problems")]
+
+
+def test_person_needs_evidence_in_the_source(make_cases, sources_dir):
+    person = {"name": "张三", "role": "书记", "unit": "", "said": "介绍了做法", "evidence": ["张三说"]}
+    found, _ = _claims_report(make_cases, sources_dir, people=[person])
+    assert found == [("evidence-not-in-source", 60, "people[0].evidence[0]")]
+
+
+def test_as_of_year_must_be_in_the_clause_or_follow_from_a_dated_source(make_cases, sources_dir):
+    from conftest import SOURCE_TEXT
+
+    (sources_dir / "s1.txt").write_text(SOURCE_TEXT + "今年新建党支部9个。2021年换届。", encoding="utf-8")
+    ok, _ = _claims_report(make_cases, sources_dir, as_of={"year": 2021, "evidence": "2021年换届"})
+    assert ok == []
+    relative = {"year": 2022, "evidence": "今年新建党支部9个"}
+    found, _ = _claims_report(make_cases, sources_dir, as_of=relative)
+    assert found == [("as-of-unsupported", 55, "as_of.year")]  # the source has no date
+    dated = {"sources": [{"id": "s1", "file": "s1.txt", "title": "滨湖区小区党建", "places": ["binhu"],
+                          "date": "2022-03-28"}]}
+    found, _ = _claims_report(make_cases, sources_dir, sources=dated, as_of=relative)
+    assert found == []
+    found, _ = _claims_report(make_cases, sources_dir, sources=dated,
+                              as_of={"year": 2021, "evidence": "今年新建党支部9个"})
+    assert found == [("as-of-unsupported", 55, "as_of.year")]

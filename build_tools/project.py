@@ -1,0 +1,18 @@
+"""Where a project's files live: one place for paths that every entry point shares."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CACHE_ENV = "CASEBOOK_CACHE_DIR"
+
+
+def cache_dir(root: Path) -> Path:
+    """The folder for caches and generated work files of the project at ``root``.
+
+    ``$CASEBOOK_CACHE_DIR`` moves it (the tests point it at a temporary
+    folder so that they leave the checkout as they found it).
+    """
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).resolve() if env else Path(root).resolve() / ".cache"
