@@ -5,6 +5,8 @@ This is the one object that the output stages (render, index, course) take.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +67,22 @@ class Corpus:
             self._by_place = by
         return list(self._by_place.get(slug, []))
 
+    def records_naming(self, slug: str) -> list[m.Record]:
+        """Records filed elsewhere whose title, summary or practices name this place."""
+        place = self.registry.places.get(slug)
+        if place is None or place.level not in ("街道", "镇", "社区", "村", "小区"):
+            return []
+        names = {place.name}
+        short = re.sub(r"(街道|镇|社区|村|小区)$", "", place.name)
+        if len(short) >= 2:
+            names.add(short + ("社区" if place.level == "社区" else ""))
+        out = []
+        for rec in self.records.values():
+            text = "".join([rec.title, rec.summary, *(c.text for c in rec.practices)])
+            if any(n in text for n in names):
+                out.append(rec)
+        return out
+
     def children(self, slug: str | None) -> list[m.Place]:
         return sorted((p for p in self.registry.places.values() if p.parent == slug), key=lambda p: p.slug)
 
@@ -85,6 +103,14 @@ class Corpus:
                 bits.append(f"“{s.section}”部分")
             out.append("，".join(bits))
         return list(dict.fromkeys(out))
+
+    def source_label(self, rec: m.Record, source: str | None = None) -> str:
+        """《标题》 · 小节 of the source a statement cites (the record's first by default)."""
+        sid = source or (rec.sources[0].source if rec.sources else "")
+        src = self.registry.sources.get(sid)
+        title = f"《{src.title}》" if src else sid
+        section = next((s.section for s in rec.sources if s.source == sid and s.section), "")
+        return title + (f" · {section}" if section else "")
 
     # -- tags
     def records_with_tag(self, tag: str) -> list[m.Record]:

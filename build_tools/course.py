@@ -38,6 +38,7 @@ from .load import Document, display_path, load_file
 from .load import format_path as _fmt
 from .problems import ERROR, Problem, problem
 from .render import Page, esc, figures_text, fmt_value, html_esc, record_path
+from .views import record_view
 
 # ------------------------------------------------------------------ the spec
 
@@ -473,23 +474,6 @@ Block = Union[H, P, OL, UL, Table, Break, Tick]
 Edition = Literal["student", "trainer"]
 
 
-def _metric_source(corpus: Corpus, rec: m.Record, mt: m.Metric) -> str:
-    """The verbatim clause, plus the article when the record cites more than one."""
-    src = mt.source or (rec.sources[0].source if rec.sources else "")
-    out = f"原文：“{mt.evidence}”"
-    if len({s.source for s in rec.sources} | {src}) > 1:
-        title = corpus.registry.sources[src].title if src in corpus.registry.sources else src
-        out += f"（《{title}》）"
-    return out
-
-
-def _place_line(corpus: Corpus, rec: m.Record) -> str:
-    bits = [f"地点：{corpus.full_place(rec)}", f"实施层级：{rec.level}"]
-    if rec.period:
-        bits.append(f"时间：{rec.period}")
-    return " · ".join(bits)
-
-
 def _duration_text(course: Course) -> str:
     d = course.spec.duration
     total = course.minutes
@@ -498,33 +482,40 @@ def _duration_text(course: Course) -> str:
     return f"{d}（{len(course.sessions)} 个单元，合计 {total} 分钟）"
 
 
-def record_blocks(corpus: Corpus, rec: m.Record, number: str) -> list[Block]:
-    """The 案例正文 of one record, as in the student edition."""
-    out: list[Block] = [H(2, f"案例 {number}　{rec.title}", rid=rec.id, anchor=f"case-{rec.id}"),
-                        P(_place_line(corpus, rec), "meta")]
-    if rec.summary:
-        out += [H(3, "摘要"), P(rec.summary, "lead")]
-    if rec.attribution_note:
-        out.append(P(f"归属说明：{rec.attribution_note}", "note"))
-    if rec.background:
-        out += [H(3, "背景"), P("".join(c.text for c in rec.background))]
-    if rec.practices:
-        out += [H(3, "主要做法"), OL([c.text for c in rec.practices])]
-    if rec.structure:
-        out += [H(3, "组织架构"), P(" → ".join(rec.structure))]
-    if rec.outcomes or rec.metrics:
-        out.append(H(3, "成效"))
-        if rec.outcomes:
-            out.append(UL([c.text for c in rec.outcomes]))
-        if rec.metrics:
-            out.append(Table(["指标", "数值", "单位", "出处"],
-                             [[mt.label, fmt_value(mt), mt.unit, _metric_source(corpus, rec, mt)] for mt in rec.metrics],
+def record_blocks(corpus: Corpus, rec: m.Record, number: str, edition: Edition = "student") -> list[Block]:
+    """The 案例正文 of one record: the sections of its view, in the view's order."""
+    v = record_view(corpus, rec)
+    meta = f"地点：{v.place} · 实施层级：{v.level}" + (f" · 时期：{v.period}" if v.period else "") + f" · 年份：{v.year}"
+    out: list[Block] = [H(2, f"案例 {number}　{rec.title}", rid=rec.id, anchor=f"case-{rec.id}"), P(meta, "meta")]
+    if v.summary:
+        out += [H(3, "摘要"), P(v.summary, "lead")]
+    for line in v.source_note:
+        out.append(P(f"来源说明：{line}", "note"))
+
+    def marked(it) -> str:
+        text = f"{it.label}：{it.text}" if it.label else it.text
+        return text + (f"［{it.note}］" if it.note else "")
+
+    for sec in v.sections:
+        if not sec.for_students and edition == "student":
+            continue
+        out.append(H(3, sec.heading))
+        if sec.lead:
+            out.append(P(sec.lead, "note"))
+        if sec.chain:
+            out.append(P(" → ".join(sec.chain)))
+        if sec.context:
+            out.append(P("背景口径（不是成效）：" + "；".join(f"{f.label} {f.value}{f.unit}［{f.note}］"
+                                                           for f in sec.context)))
+        if sec.items:
+            items = [marked(it) for it in sec.items]
+            out.append(OL(items) if sec.ordered else UL(items))
+        if sec.figures:
+            out.append(Table(["指标", "数值", "单位", "证据原文"],
+                             [[f.label, f.value, f.unit, f"“{f.evidence}”［{f.note}］"] for f in sec.figures],
                              numeric=(1,), kind="metrics"))
-    cites = corpus.citations(rec)
-    if cites:
-        out += [H(3, "来源"), UL(cites)]
-    if rec.teaching.questions:
-        out += [H(3, "思考题"), OL(list(rec.teaching.questions))]
+    if v.notes:
+        out += [H(3, "出处注释"), OL([n.text for n in v.notes])]
     return out
 
 

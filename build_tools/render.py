@@ -11,41 +11,15 @@ text and never runs.
 
 from __future__ import annotations
 
-import html
 import posixpath
-import re
 from collections import defaultdict
+
+from markupsafe import Markup
 
 from . import model as m
 from .corpus import Corpus
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#+\-!|~<>])")
-
-
-def html_esc(text: object) -> str:
-    """Escape text for raw HTML."""
-    return html.escape(str(text), quote=True)
-
-
-def esc(text: object) -> str:
-    """Escape text for Markdown: no HTML, no emphasis, no links, safe in table cells."""
-    s = str(text).replace("\r", "")
-    s = html.escape(s, quote=False)
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    # html.escape produced &lt; etc.; the backslash pass must not touch entities
-    return s.replace("\n", " ")
-
-
-def fmt_number(v: float | int) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return f"{v}"
-
-
-def fmt_value(mt: m.Metric) -> str:
-    if isinstance(mt.value, m.Range):
-        return f"{fmt_number(mt.value.min)}—{fmt_number(mt.value.max)}"
-    return fmt_number(mt.value)
+from .templating import esc, html_esc, markdown_env
+from .views import fmt_number, fmt_value, figures_text, record_view
 
 
 def rel(src: str, dst: str) -> str:
@@ -76,9 +50,6 @@ def tag_path(slug: str) -> str:
     return f"tags/{slug}.md"
 
 
-LEVEL_ORDER = ["省", "地级市", "县级市", "市辖区", "县", "街道", "镇", "社区", "村", "小区"]
-
-
 class Page:
     """Helpers bound to one page path, so links are always relative and right."""
 
@@ -103,83 +74,20 @@ class Page:
 # ------------------------------------------------------------------ records
 
 
-def figures_text(rec: m.Record, n: int = 2) -> str:
-    """A record's first figures as plain text: “标签 数值单位；…”."""
-    return "；".join(f"{mt.label} {fmt_value(mt)}{mt.unit}" for mt in rec.metrics[:n]) or "—"
+def render_record(corpus: Corpus, rec: m.Record, computed: list[tuple[str, float]] | None = None,
+                  env=None) -> str:
+    """The Markdown page of one record, from its view and the record template."""
+    env = env or markdown_env()
+    path = record_path(rec.id)
+    view = record_view(corpus, rec)
 
+    def link(text: str, dst: str) -> Markup:
+        return Markup(f"[{esc(text)}]({rel(path, dst)})")
 
-def key_figures(rec: m.Record, n: int = 2) -> str:
-    return esc(figures_text(rec, n))
-
-
-def chain_html(steps: list[str]) -> str:
-    items = '<span class="cb-chain__arrow" aria-hidden="true">→</span>'.join(
-        f'<span class="cb-chain__step">{html_esc(s)}</span>' for s in steps)
-    return f'<div class="cb-chain" role="list" aria-label="组织架构">{items}</div>'
-
-
-def render_record(corpus: Corpus, rec: m.Record, computed: list[tuple[str, float]] | None = None) -> str:
-    """The Markdown page of one record."""
-    p = Page(corpus, record_path(rec.id))
-    reg = corpus.registry
-    out: list[str] = [f"# {esc(rec.title)}", ""]
-    meta = [f"**地点**：{p.place(rec.place)}"]
-    if rec.unit:
-        meta.append(f"**单位**：{p.place(rec.unit)}")
-    meta.append(f"**实施层级**：{esc(rec.level)}")
-    if rec.period:
-        meta.append(f"**时间**：{esc(rec.period)}")
-    if rec.status != "complete":
-        meta.append(f"**状态**：{m.STATUS_LABELS[rec.status]}")
-    out += [" · ".join(meta), ""]
-    if rec.tags:
-        out += ["**标签**：" + " ".join(p.tag(t) for t in rec.tags if t in reg.tags), ""]
-    if rec.aliases:
-        out += ["**又称**：" + "、".join(esc(a) for a in rec.aliases), ""]
-    if rec.summary:
-        out += ['<div class="cb-summary" markdown>', "", esc(rec.summary), "", "</div>", ""]
-    if rec.attribution_note:
-        out += ['!!! warning "归属说明"', "", f"    {esc(rec.attribution_note)}", ""]
-    if rec.background:
-        out += ["## 背景", ""] + [esc(c.text) for c in rec.background] + [""]
-    if rec.practices:
-        out += ["## 主要做法", ""] + [f"{i}. {esc(x.text)}" for i, x in enumerate(rec.practices, 1)] + [""]
-    if rec.structure:
-        out += ["## 组织架构", "", chain_html(rec.structure), ""]
-    if rec.outcomes or rec.metrics:
-        out += ["## 成效", ""]
-        out += [f"- {esc(x.text)}" for x in rec.outcomes] + [""]
-        if rec.metrics:
-            out += ["| 指标 | 数值 | 单位 | 证据原文 | 出处 |", "| --- | ---: | --- | --- | --- |"]
-            for mt in rec.metrics:
-                src = mt.source or (rec.sources[0].source if rec.sources else "")
-                section = next((s.section for s in rec.sources if s.source == src), "")
-                title = reg.sources[src].title if src in reg.sources else src
-                where = esc(title) + (f" · {esc(section)}" if section else "")
-                out.append(f"| {esc(mt.label)} | {fmt_value(mt)} | {esc(mt.unit)} | “{esc(mt.evidence)}” | {where} |")
-            out.append("")
-    if rec.lessons:
-        out += ["## 经验启示", ""] + [f"- {esc(x)}" for x in rec.lessons] + [""]
-    if rec.teaching.questions:
-        out += ["## 思考题", ""] + [f"{i}. {esc(q)}" for i, q in enumerate(rec.teaching.questions, 1)] + [""]
-    if rec.teaching.key_points:
-        out += ['??? note "教学要点（供培训教师参考）"', ""]
-        out += [f"    - {esc(k)}" for k in rec.teaching.key_points] + [""]
-    out += ["## 来源", ""] + [f"- {esc(c)}" for c in corpus.citations(rec)] + [""]
-    links = corpus.links.get(rec.id, [])
-    if links or computed:
-        out += ["## 相关案例", ""]
-        if links:
-            out += ["| 关系 | 案例 | 地点 |", "| --- | --- | --- |"]
-            for ln in links:
-                other = corpus.records[ln.target]
-                out.append(f"| {esc(ln.label)} | {p.rec(ln.target)} | {p.place(other.unit or other.place)} |")
-            out.append("")
-        if computed:
-            out += ['<p class="cb-computed-note">以下由检索索引按内容相似度自动计算，仅供参考：</p>', ""]
-            out += [f"- {p.rec(rid)}（{esc(corpus.full_place(corpus.records[rid]))}）" for rid, _ in computed] + [""]
-    out += [f'<p class="cb-record-id">记录编号：{html_esc(rec.id)}</p>', ""]
-    return "\n".join(out)
+    others = [(rid, corpus.records[rid].title, corpus.full_place(corpus.records[rid])) for rid, _ in computed or []]
+    return env.get_template("record.md.j2").render(
+        v=view, computed=others, link=link, place_name=corpus.place_name, place_path=place_path,
+        tag_path=tag_path, record_path=record_path, status_label=m.STATUS_LABELS[rec.status])
 
 
 # ------------------------------------------------------------------ places
@@ -211,20 +119,17 @@ def render_place(corpus: Corpus, slug: str) -> str:
     if kids:
         out += ["## 下辖地点", ""] + kids + [""]
     recs = corpus.records_in(slug)
-    if not recs:
+    named = [r for r in corpus.records_naming(slug) if r not in recs]
+    if not recs and not named:
         out += ["本地点暂无案例记录。", ""]
         return "\n".join(out)
-    out += [f"## 案例（{len(recs)} 条，按标签分组）", ""]
-    by_tag: dict[str, list[m.Record]] = defaultdict(list)
-    for r in recs:
-        for t in r.tags:
-            by_tag[t].append(r)
-    for t in corpus.registry.tags:
-        if t in by_tag:
-            out += [f"### {esc(corpus.tag_name(t))}", ""]
-            out += [f"- {p.rec(r.id)}" + (f"（{esc(corpus.place_name(r.unit))}）" if r.unit and r.unit != slug else "")
-                    for r in by_tag[t]] + [""]
-    figures = [(r, mt) for r in recs for mt in r.metrics]
+    if recs:
+        out += [f"## 案例（{len(recs)} 条）", ""]
+        out += [_case_line(p, corpus, r, slug) for r in recs] + [""]
+    if named:
+        out += [f"## 写到本地的案例（{len(named)} 条）", "", "这些案例记在上级地点名下，正文写到了本地的做法。", ""]
+        out += [_case_line(p, corpus, r, slug) for r in named] + [""]
+    figures = [(r, mt) for r in recs for mt in r.metrics if mt.kind not in m.CONTEXT_KINDS]
     if figures:
         out += ["## 主要数字", "", "| 数字 | 指标 | 案例 |", "| ---: | --- | --- |"]
         for r, mt in figures[:40]:
@@ -233,6 +138,14 @@ def render_place(corpus: Corpus, slug: str) -> str:
             out += ["", f"另有 {len(figures) - 40} 项数字，见{p.link('数据一览', 'figures.md')}。"]
         out.append("")
     return "\n".join(out)
+
+
+def _case_line(p: Page, corpus: Corpus, r: m.Record, here: str) -> str:
+    """One case on a place page: link, unit when below this place, one-line summary, tags."""
+    unit = f"（{esc(corpus.place_name(r.unit))}）" if r.unit and r.unit != here else ""
+    first = r.summary.split("。")[0][:80]
+    tags = "、".join(p.tag(t) for t in r.tags if t in corpus.registry.tags)
+    return f"- {p.rec(r.id)}{unit}：{esc(first)}。" + (f" 标签：{tags}" if tags else "")
 
 
 def render_places_index(corpus: Corpus) -> str:
@@ -265,7 +178,7 @@ def render_tag(corpus: Corpus, slug: str) -> str:
             "| 地点 | 案例 | 实施层级 | 主要数字 | 组织链条 |", "| --- | --- | --- | --- | --- |"]
     for r in recs:
         chain = " → ".join(esc(s) for s in r.structure) if r.structure else "—"
-        out.append(f"| {p.place(r.unit or r.place)} | {p.rec(r.id)} | {esc(r.level)} | {key_figures(r)} | {chain} |")
+        out.append(f"| {p.place(r.unit or r.place)} | {p.rec(r.id)} | {esc(r.level)} | {esc(figures_text(r))} | {chain} |")
     out.append("")
     out += ["## 按地点", ""]
     by_place: dict[str, list[m.Record]] = defaultdict(list)
@@ -386,8 +299,9 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
         "figures.md": render_figures(corpus),
         "search.md": render_search_page(corpus),
     }
+    env = markdown_env()
     for rid, rec in corpus.records.items():
-        pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid))
+        pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid), env)
     for slug in corpus.registry.places:
         pages[place_path(slug)] = render_place(corpus, slug)
     for slug in corpus.registry.tags:

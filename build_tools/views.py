@@ -1,0 +1,218 @@
+"""One view of a record, built once from the corpus and rendered to every output.
+
+The site's Markdown, the course packs' HTML and Word all walk the same
+:class:`RecordView`: its sections come in one fixed order
+(:data:`SECTION_ORDER`), each fact carries the number of its source note,
+and the editor's own analysis is a section of its own. A change to what a
+record shows, or in which order, is made here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import model as m
+from .corpus import Corpus
+
+# key -> heading; the order is the order on the page and in the packs.
+SECTION_ORDER: dict[str, str] = {
+    "problems": "适用情形",
+    "background": "背景",
+    "practices": "主要做法",
+    "structure": "组织架构",
+    "outcomes": "成效",
+    "people": "报道中的人物",
+    "analysis": "编者分析",
+    "questions": "思考题",
+    "key_points": "教学要点",
+    "sources": "来源",
+}
+# Shown to trainers only in course packs (students analyse the case themselves).
+TRAINER_ONLY = frozenset({"analysis", "key_points"})
+# Sections that are our reasoning, not the article's facts: labelled on every output.
+ANALYSIS_SECTIONS = frozenset({"analysis", "key_points"})
+ANALYSIS_LABEL = "以下是编者的分析和归纳，不是报道原文的内容。"
+THIN_TEXT = "报道对这一做法着墨不多，本页只记下报道写到的内容，不作扩写。"
+NO_YEAR = "报道未注明"
+
+
+@dataclass
+class Note:
+    """A source note: the verbatim clauses behind one statement, and where they stand."""
+
+    number: int
+    quotes: list[str]
+    source: str  # the article's title, with the section when known
+
+    @property
+    def text(self) -> str:
+        return "；".join(f"“{q}”" for q in self.quotes) + f"（{self.source}）"
+
+
+@dataclass
+class Item:
+    """One line of a section: our text and, for a fact, the number of its note."""
+
+    text: str
+    note: int | None = None
+    label: str = ""  # a person's name and role, a figure's label
+
+
+@dataclass
+class Figure:
+    label: str
+    value: str
+    unit: str
+    kind: str
+    note: int
+    evidence: str
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    items: list[Item] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    chain: list[str] = field(default_factory=list)
+    ordered: bool = False
+    lead: str = ""  # a line before the items (the analysis label)
+    context: list[Figure] = field(default_factory=list)  # 背景口径: figures that are not results
+
+    @property
+    def for_students(self) -> bool:
+        return self.key not in TRAINER_ONLY
+
+
+@dataclass
+class RelatedView:
+    label: str
+    rid: str
+    title: str
+    place: str
+
+
+@dataclass
+class RecordView:
+    """Everything a page or a pack shows of one record, in order."""
+
+    id: str
+    title: str
+    place: str  # full name, e.g. 无锡市滨湖区
+    place_slug: str
+    unit_slug: str | None
+    level: str
+    period: str
+    year: str
+    year_note: int | None
+    tags: list[tuple[str, str]]
+    aliases: list[str]
+    summary: str
+    source_note: list[str]
+    sections: list[Section]
+    notes: list[Note]
+    related: list[RelatedView]
+    status: str
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+def fmt_number(v: float | int) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v}"
+
+
+def fmt_value(mt: m.Metric) -> str:
+    if isinstance(mt.value, m.Range):
+        return f"{fmt_number(mt.value.min)}—{fmt_number(mt.value.max)}"
+    return fmt_number(mt.value)
+
+
+class _Notes:
+    """Numbers source notes in reading order; one clause cited twice keeps one number."""
+
+    def __init__(self, corpus: Corpus, rec: m.Record):
+        self.corpus = corpus
+        self.rec = rec
+        self.notes: list[Note] = []
+        self._seen: dict[tuple, int] = {}
+
+    def add(self, quotes: list[str], source: str | None) -> int | None:
+        if not quotes:
+            return None
+        where = self.corpus.source_label(self.rec, source)
+        key = (tuple(quotes), where)
+        if key not in self._seen:
+            self.notes.append(Note(len(self.notes) + 1, list(quotes), where))
+            self._seen[key] = len(self.notes)
+        return self._seen[key]
+
+
+def record_view(corpus: Corpus, rec: m.Record) -> RecordView:
+    """Build the view of one record (pure: the corpus is only read)."""
+    notes = _Notes(corpus, rec)
+    year_note = notes.add([rec.as_of.evidence], rec.as_of.source) if rec.as_of else None
+    sections: list[Section] = []
+
+    def claims(key: str, items: list[m.Claim], ordered: bool = False) -> None:
+        if items:
+            sections.append(Section(key, SECTION_ORDER[key], ordered=ordered,
+                                    items=[Item(c.text, notes.add(c.evidence, c.source)) for c in items]))
+
+    if rec.problems:
+        sections.append(Section("problems", SECTION_ORDER["problems"], items=[Item(p) for p in rec.problems]))
+    claims("background", rec.background)
+    # Figures that describe the setting (a year, an age limit) are background, not results.
+    context = [_figure(notes, mt) for mt in rec.metrics if mt.kind in m.CONTEXT_KINDS]
+    if context:
+        if not sections or sections[-1].key != "background":
+            sections.append(Section("background", SECTION_ORDER["background"]))
+        sections[-1].context = context
+    claims("practices", rec.practices, ordered=True)
+    if rec.structure:
+        sections.append(Section("structure", SECTION_ORDER["structure"], chain=list(rec.structure)))
+    figures = [_figure(notes, mt) for mt in rec.metrics if mt.kind not in m.CONTEXT_KINDS]
+    if rec.outcomes or figures:
+        out = Section("outcomes", SECTION_ORDER["outcomes"], figures=figures,
+                      items=[Item(c.text, notes.add(c.evidence, c.source)) for c in rec.outcomes])
+        sections.append(out)
+    if rec.people:
+        sections.append(Section("people", SECTION_ORDER["people"], items=[
+            Item(p.said, notes.add(p.evidence, p.source), label=_person_label(p)) for p in rec.people]))
+    if rec.analysis or rec.lessons:
+        sections.append(Section("analysis", SECTION_ORDER["analysis"], lead=ANALYSIS_LABEL,
+                                items=[Item(t) for t in [*rec.analysis, *rec.lessons]]))
+    if rec.teaching.questions:
+        sections.append(Section("questions", SECTION_ORDER["questions"], ordered=True,
+                                items=[Item(q) for q in rec.teaching.questions]))
+    if rec.teaching.key_points:
+        sections.append(Section("key_points", SECTION_ORDER["key_points"], lead=ANALYSIS_LABEL,
+                                items=[Item(k) for k in rec.teaching.key_points]))
+    sections.append(Section("sources", SECTION_ORDER["sources"], items=[Item(c) for c in corpus.citations(rec)]))
+    source_note = [t for t in (rec.attribution_note, THIN_TEXT if rec.thin else None) if t]
+    related = [RelatedView(ln.label, ln.target, corpus.records[ln.target].title,
+                           corpus.full_place(corpus.records[ln.target]))
+               for ln in corpus.links.get(rec.id, [])]
+    return RecordView(
+        id=rec.id, title=rec.title, place=corpus.full_place(rec), place_slug=rec.place, unit_slug=rec.unit,
+        level=rec.level, period=rec.period or "", year=f"{rec.as_of.year}年" if rec.as_of else NO_YEAR,
+        year_note=year_note, tags=[(t, corpus.tag_name(t)) for t in rec.tags if t in corpus.registry.tags],
+        aliases=list(rec.aliases), summary=rec.summary, source_note=source_note, sections=sections,
+        notes=notes.notes, related=related, status=rec.status)
+
+
+def _figure(notes: _Notes, mt: m.Metric) -> Figure:
+    return Figure(mt.label, fmt_value(mt), mt.unit, mt.kind, notes.add([mt.evidence], mt.source), mt.evidence)
+
+
+def _person_label(p: m.Person) -> str:
+    extra = "，".join(x for x in (p.unit, p.role) if x)
+    return p.name + (f"（{extra}）" if extra else "")
+
+
+def figures_text(rec: m.Record, n: int = 2) -> str:
+    """A record's first result figures as plain text: “标签 数值单位；…”."""
+    shown = [mt for mt in rec.metrics if mt.kind not in m.CONTEXT_KINDS][:n]
+    return "；".join(f"{mt.label} {fmt_value(mt)}{mt.unit}" for mt in shown) or "—"
