@@ -44,6 +44,8 @@ def markdown_env() -> Environment:
                       finalize=_md_finalize, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, undefined=StrictUndefined)
     env.filters["html"] = lambda v: Markup(html_esc(v))
+    # attr_list's heading id: `{#` would open a Jinja comment in the template itself.
+    env.globals["anchor"] = lambda key: Markup("{#" + html_esc(key) + "}")
     return env
 
 

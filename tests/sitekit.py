@@ -104,4 +104,14 @@ def search(page, query: str) -> list[str]:
     page.wait_for_function(
         "() => document.querySelector('.md-search-result__meta') && "
         "!/键入|初始化/.test(document.querySelector('.md-search-result__meta').textContent)", timeout=10_000)
-    return page.locator(".md-search-result__item h1").all_inner_texts()
+    # Results for the first characters typed may show before those of the whole
+    # query: read until the list has stayed the same for a few polls.
+    last, same = None, 0
+    for _ in range(60):
+        titles = page.locator(".md-search-result__item h1").all_inner_texts()
+        same = same + 1 if titles == last else 0
+        if same >= 3:
+            break
+        last = titles
+        page.wait_for_timeout(100)
+    return titles

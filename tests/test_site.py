@@ -246,3 +246,79 @@ def test_search_page_with_place_and_tag_choices_offline(site, browser):
     assert href.startswith("file://") and Path(href[7:]).exists()
     assert page.errors == [] and browser.external == []
     page.close()
+
+
+# ------------------------------------------------------------ provenance on the page
+
+MEMO_WORDING = ("文章称", "文章未", "归属待核", "图片说明所记", "据文章")
+
+
+def _prose(html_text: str) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", " ", html_text)
+
+
+def test_built_pages_have_no_research_memo_wording_and_a_chinese_footer(site):
+    offenders = {}
+    for path in site.rglob("*.html"):
+        text = _prose(path.read_text(encoding="utf-8"))
+        found = [w for w in MEMO_WORDING if w in text]
+        if found:
+            offenders[str(path.relative_to(site))] = found
+    assert offenders == {}
+    record = (site / "cases/binhu-kaimen-yijianshi.html").read_text(encoding="utf-8")
+    assert "记录编号" not in record and "Made with" not in record
+    assert "可离线使用" in record
+
+
+def test_footnote_shows_the_verbatim_clause_on_tap_at_phone_width(site, browser):
+    from build_tools.build import load_corpus
+
+    corpus, _ = load_corpus(ROOT / "cases")
+    rec = corpus.records["binhu-kaimen-yijianshi"]
+    clause = rec.practices[0].evidence[0]
+    ctx = browser.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True)
+    ctx.route("**/*", browser._route)
+    page = ctx.new_page()
+    page.goto((site / "cases/binhu-kaimen-yijianshi.html").as_uri())
+    ref = page.locator("h2:has-text('主要做法') + ol a.footnote-ref").first
+    assert not page.get_by_text(clause).first.is_visible() or not _in_view(page, page.get_by_text(clause).first)
+    ref.tap()
+    page.wait_for_timeout(400)
+    shown = [el for el in page.get_by_text(clause).all() if el.is_visible() and _in_view(page, el)]
+    assert shown, "tapping the note marker did not show its clause"
+    assert "滨湖区" in shown[0].inner_text()  # with the article it comes from
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "record-footnote-phone.png"))
+    ctx.close()
+    assert browser.external == []
+
+
+def _in_view(page, el) -> bool:
+    box = el.bounding_box()
+    vh = page.viewport_size["height"]
+    return bool(box) and box["y"] < vh and box["y"] + box["height"] > 0
+
+
+def test_printed_record_lists_the_clauses_as_footnotes(site, browser):
+    page = browser.open(site / "cases/binhu-kaimen-yijianshi.html")
+    page.emulate_media(media="print")
+    notes = page.locator(".footnote li")
+    assert notes.count() >= 3
+    assert notes.first.is_visible()
+    assert "推动新一届社区“两委”班子结合“我为群众办实事”承办“开门一件事”" in notes.first.inner_text()
+    pdf_text = page.pdf(format="A4")
+    assert pdf_text
+    page.close()
+
+
+def test_analysis_is_labelled_and_kept_apart_from_facts(site):
+    html_text = (site / "cases/binhu-kaimen-yijianshi.html").read_text(encoding="utf-8")
+    body = _prose(html_text)
+    assert body.index("主要做法") < body.index("编者分析") < body.index("以下是编者的分析和归纳")
+    # facts carry note markers; the analysis does not
+    analysis = html_text[html_text.index('id="analysis"'):html_text.index('id="questions"')]
+    assert "footnote-ref" not in analysis
+    practices = html_text[html_text.index('id="practices"'):html_text.index('id="analysis"')]
+    assert practices.count("footnote-ref") >= 3
