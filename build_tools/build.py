@@ -86,7 +86,16 @@ def corpus_stats(validation: Validation) -> dict:
         tags.append({"slug": t.slug, "name": t.name, "group": reg.groups[t.group].name if t.group in reg.groups else t.group,
                      "records": sum(1 for r in recs if t.slug in r.tags), "note": t.note or ""})
     invalid = len({p.file for p in validation.report.errors()} & {d.display for d in validation.documents})
+    evidence = {}
+    for name in ("background", "practices", "outcomes", "people"):
+        items = [x for r in recs for x in getattr(r, name)]
+        evidence[name] = {"items": len(items), "with_evidence": sum(1 for x in items if x.evidence)}
     return {
+        "evidence": evidence,
+        "analysis_items": sum(len(r.analysis) for r in recs),
+        "problems": sum(len(r.problems) for r in recs),
+        "thin": sum(1 for r in recs if r.thin),
+        "as_of": sum(1 for r in recs if r.as_of),
         "records": len(recs),
         "metrics": sum(len(r.metrics) for r in recs),
         "status": dict(Counter(r.status for r in recs)),

@@ -134,6 +134,18 @@ def stats(cases_dir: str | None, as_json: bool) -> None:
         t.add_row(row["group"], f"{row['name']}（{row['slug']}）", str(row["records"]),
                   row["note"] or ("" if row["records"] >= 2 else "少于两条记录"))
     console.print(t)
+    t = Table(title="事实陈述的证据（逐字出自来源文章）")
+    t.add_column("内容")
+    t.add_column("条数", justify="right")
+    t.add_column("附证据", justify="right")
+    t.add_column("占比", justify="right")
+    names = {"background": "背景", "practices": "主要做法", "outcomes": "成效", "people": "人物"}
+    for key, row in data["evidence"].items():
+        share = f"{row['with_evidence'] / row['items']:.0%}" if row["items"] else "—"
+        t.add_row(names[key], str(row["items"]), str(row["with_evidence"]), share)
+    console.print(t)
+    console.print(f"编者分析 {data['analysis_items']} 条（不作为事实）；适用情形 {data['problems']} 条；"
+                  f"注明年份的记录 {data['as_of']} 条；原文着墨不多的记录 {data['thin']} 条", markup=False)
     st = data["status"]
     console.print(f"记录 {data['records']} 条（完成 {st.get('complete', 0)}，部分完成 {st.get('partial', 0)}，"
                   f"草稿 {st.get('stub', 0)}）；指标 {data['metrics']} 个；未通过校验的文件 {data['invalid_files']} 个",

@@ -255,6 +255,19 @@ def test_stats_json_counts(make_cases):
     assert tags == {"xiaoqu-dangzhibu": 2, "wangge-zhili": 2, "dangyuan-zhongxinhu": 0}
     note = next(t for t in data["tags"] if t["slug"] == "dangyuan-zhongxinhu")["note"]
     assert note
+    # each valid record has two evidenced practices and one evidenced outcome
+    assert data["evidence"]["practices"] == {"items": 4, "with_evidence": 4}
+    assert data["evidence"]["outcomes"] == {"items": 2, "with_evidence": 2}
+
+
+def test_stats_prints_the_share_of_statements_with_evidence(make_cases):
+    rec = valid_record(practices=[{"text": "按小区组建党支部。", "evidence": ["全区组建小区党支部53个"]},
+                                  "没有证据的一句。"])
+    root = make_cases({"binhu/binhu-xiaoqu-dangzhibu.yml": rec, "binhu/binhu-wangge-tixi.yml": second_record()})
+    r = invoke("stats", root)
+    assert r.exit_code == 0
+    row = next(line for line in r.output.splitlines() if "主要做法" in line)
+    assert "4" in row and "3" in row and "75%" in row
 
 
 def test_stats_table(valid_corpus):
