@@ -68,7 +68,7 @@ class Corpus:
         return list(self._by_place.get(slug, []))
 
     def records_naming(self, slug: str) -> list[m.Record]:
-        """Records filed elsewhere whose title, summary or practices name this place."""
+        """Records filed elsewhere whose text, evidence or people name this place."""
         place = self.registry.places.get(slug)
         if place is None or place.level not in ("街道", "镇", "社区", "村", "小区"):
             return []
@@ -78,7 +78,9 @@ class Corpus:
             names.add(short + ("社区" if place.level == "社区" else ""))
         out = []
         for rec in self.records.values():
-            text = "".join([rec.title, rec.summary, *(c.text for c in rec.practices)])
+            claims = [*rec.background, *rec.practices, *rec.outcomes]
+            text = "".join([rec.title, rec.summary, *rec.aliases, *(c.text for c in claims),
+                            *(q for c in claims for q in c.evidence), *(p.unit for p in rec.people)])
             if any(n in text for n in names):
                 out.append(rec)
         return out

@@ -204,11 +204,15 @@ def test_browser_loads_only_the_shards_a_query_needs(engine_page):
     page = open_engine(b.context, site)  # a fresh page: nothing loaded by earlier tests
     total_term_shards = len(list((site / "search" / "t").glob("*.js")))
     assert total_term_shards >= 4
-    terms = page.evaluate("window.__casebook_engine.parse('红色物业').terms")
+    plan = page.evaluate("window.__casebook_engine.parse('红色物业')")
     page.evaluate("async () => await window.__casebook_engine.search('红色物业', 10)")
     loaded = page.evaluate("Object.keys(window.__casebook_engine.loaded)")
     shards = page.evaluate("window.__casebook_engine.meta.shards")
-    needed = {f"t{index.shard_of(t, shards)}" for t in terms}
+    # the query's words, and the pseudo-terms of the practice it names (#tag)
+    f = plan["filters"]
+    wanted = [*plan["terms"], *(f"#{t}" for t in f["tag"] + f["tagBoost"]), *(f"@{p}" for p in f["place"])]
+    assert any(w.startswith("#") for w in wanted)
+    needed = {f"t{index.shard_of(t, shards)}" for t in wanted}
     assert {k for k in loaded if k.startswith("t")} == needed
     assert len(needed) < total_term_shards
     page.close()
