@@ -296,7 +296,7 @@ def stage_whoosh(project: Path, n: int) -> dict:
 
 def stage_cli(project: Path, n: int) -> dict:
     from build_tools.index import Searcher
-    from build_tools.searcheval import load_queries
+    from searcheval import load_queries
 
     queries = [q.q for q in load_queries(ROOT / "tests" / "search_queries.yml")][:60]
     s = Searcher(project / "search_index")
@@ -526,7 +526,7 @@ def run_stage(stage: str, project: Path, n: int) -> dict:
 
 
 def browser_figures(site: Path) -> dict:
-    from build_tools.browsereval import first_result_seconds
+    from browsereval import first_result_seconds
     from sitekit import OfflineBrowser
 
     out: dict = {}

@@ -13,10 +13,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from build_tools import index  # noqa: E402
-from build_tools.browsereval import engine_ids, first_result_seconds, open_engine  # noqa: E402
+from build_tools import whoosh_index  # noqa: E402
+from browsereval import engine_ids, first_result_seconds, open_engine  # noqa: E402
 from build_tools.build import build_site, load_corpus  # noqa: E402
-from build_tools.searcheval import evaluate, load_queries  # noqa: E402
+from searcheval import evaluate, load_queries  # noqa: E402
 from sitekit import OfflineBrowser  # noqa: E402
 
 
@@ -24,8 +24,8 @@ def main() -> int:
     queries = load_queries(ROOT / "tests" / "search_queries.yml")
     corpus, _ = load_corpus(ROOT / "cases")
     out = ROOT / "benchmarks" / "out"
-    index.build_whoosh(corpus, out / "search_index")
-    s = index.Searcher(out / "search_index")
+    whoosh_index.build_whoosh(corpus, out / "search_index")
+    s = whoosh_index.Searcher(out / "search_index")
     cli = evaluate("命令行（Whoosh）", queries, lambda q: [h.id for h in s.search(q, limit=10)])
     t = time.perf_counter()
     for q in queries:

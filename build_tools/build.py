@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import model as m
 from .corpus import Corpus, build_corpus
-from .index import browser_index, computed_related, weigh
+from .index import browser_index, computed_related, rank_index, weigh
 from .load import load_cases
 from .problems import Report
 from .project import cache_dir as project_cache_dir
@@ -141,19 +141,25 @@ class Pipeline:
             return SiteResult(validation.report, None, {}, {})
         cache = self.cache_dir / "segments.pickle"
         segment.load_cache(cache)
-        weighted = weigh(corpus)  # segment once; used by search and by related records
+        root = self.cases_dir.resolve().parent
+        # segment once; used by both searches and by related records
+        weighted = weigh(corpus)
         segment.save_cache(cache)
-        pages = render_pages(corpus, computed_related(corpus, weighted))
+        ix = rank_index(corpus, weighted)
         from .course import course_pages, load_courses
+        from .whoosh_index import query_records
 
-        courses_dir = self.cases_dir.resolve().parent / "courses"
-        courses, problems = load_courses(courses_dir, corpus) if courses_dir.is_dir() else ([], [])
+        pages = render_pages(corpus, computed_related(corpus, weighted),
+                             lambda text, n: query_records(corpus, text, n, ix))
+        courses_dir = root / "courses"
+        query = lambda c, text: query_records(c, text, 20, ix)
+        courses, problems = load_courses(courses_dir, corpus, query) if courses_dir.is_dir() else ([], [])
         validation.report.extend(problems)
         if not validation.report.valid:
             return SiteResult(validation.report, None, {}, {})
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
-        return SiteResult(validation.report, corpus, pages, browser_index(corpus, weighted),
-                          segment.domain_words(corpus))
+        return SiteResult(validation.report, corpus, pages, browser_index(ix), segment.domain_words(corpus))
+
 
 
 class BuildError(Exception):

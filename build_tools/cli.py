@@ -20,6 +20,7 @@ from rich.table import Table
 from . import __version__
 from .problems import ERROR, INFO, WARNING
 
+PARTIAL_NOTE = "没有同时包含全部词语的案例，以下按匹配程度列出。"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -206,7 +207,7 @@ def dist(site_dir: str, out: str) -> None:
 def index(cases_dir: str | None, index_dir: str) -> None:
     """建立或更新命令行检索索引（Whoosh）。只重写有改动的记录。"""
     from .build import load_corpus
-    from .index import build_whoosh
+    from .whoosh_index import build_whoosh
 
     corpus, validation = load_corpus(_cases_dir(cases_dir))
     if not validation.report.valid:
@@ -233,7 +234,7 @@ def search(query: tuple[str, ...], tag: str | None, place: str | None, limit: in
     例：casebook search 外卖骑手怎么参与社区治理
         casebook search 网格 --place changzhou --limit 5
     """
-    from .index import Searcher
+    from .whoosh_index import Searcher
 
     try:
         s = Searcher(Path(index_dir))
@@ -249,8 +250,12 @@ def search(query: tuple[str, ...], tag: str | None, place: str | None, limit: in
         return
     console = _console()
     if not hits:
-        console.print("没有找到相关案例。试试换个说法，或去掉 --tag / --place 限定。", markup=False)
+        hint = ("检索词都不在案例库里：试试少输几个字、换个常用说法，或看网站上的“常见难题”页。" if not hits.known
+                else "没有找到相关案例。试试换个说法，或去掉 --tag / --place 限定。")
+        console.print(hint, markup=False)
         sys.exit(0)
+    if hits.partial:
+        console.print(PARTIAL_NOTE, style="yellow", markup=False)
     for i, h in enumerate(hits, 1):
         console.print(f"{i}. {h.title}", style="bold", markup=False)
         console.print(f"   {h.place} · {h.id} · 相关度 {h.score}", style="dim", markup=False)

@@ -37,7 +37,7 @@ from .corpus import Corpus
 from .load import Document, display_path, load_file
 from .load import format_path as _fmt
 from .problems import ERROR, Problem, problem
-from .render import Page, esc, figures_text, fmt_value, html_esc, record_path
+from .render import Page, esc, figures_text, html_esc, record_path
 from .views import record_view
 
 # ------------------------------------------------------------------ the spec
@@ -137,7 +137,7 @@ QueryFn = Callable[[Corpus, str], list[str]]
 
 
 def _query(corpus: Corpus, text: str) -> list[str]:
-    from .index import query_records  # the project's one search engine
+    from .whoosh_index import query_records  # the project's one ranking, in memory
 
     return query_records(corpus, text, limit=20)
 
@@ -251,7 +251,7 @@ def check_course(doc: Document, corpus: Corpus, query: QueryFn | None = None) ->
     """Check one loaded spec against the corpus; resolve it when it has no errors.
 
     ``query`` replaces the search engine (for tests); by default
-    :func:`build_tools.index.query_records` ranks the records.
+    :func:`build_tools.whoosh_index.query_records` ranks the records.
     """
     out: list[Problem] = list(doc.problems)
     if doc.data is None:

@@ -322,6 +322,7 @@ class Loaded:
     places: list[Document]
     tags: Document | None
     sources: Document | None
+    lexicon: Document | None = None  # optional: the everyday-words lexicon
 
 
 def load_cases(cases_dir: Path) -> Loaded:
@@ -334,4 +335,5 @@ def load_cases(cases_dir: Path) -> Loaded:
     places = [load_file(p, display_path(p)) for p in place_files]
     tags = load_file(reg / "tags.yml", display_path(reg / "tags.yml")) if (reg / "tags.yml").is_file() else None
     sources = load_file(reg / "sources.yml", display_path(reg / "sources.yml")) if (reg / "sources.yml").is_file() else None
-    return Loaded(cases_dir=cases_dir, records=records, places=places, tags=tags, sources=sources)
+    lexicon = load_file(reg / "lexicon.yml", display_path(reg / "lexicon.yml")) if (reg / "lexicon.yml").is_file() else None
+    return Loaded(cases_dir=cases_dir, records=records, places=places, tags=tags, sources=sources, lexicon=lexicon)

@@ -207,6 +207,26 @@ class Source(_Strict):
     pages: str | None = None
 
 
+class LexiconEntry(_Strict):
+    """Everyday words a cadre types, and the official terms and tags they mean."""
+
+    words: list[Annotated[str, Field(min_length=2, max_length=12)]] = Field(min_length=1)
+    terms: list[str] = Field(default_factory=list, description="案例正文里的正式说法")
+    tags: list[str] = Field(default_factory=list, description="标签 slug")
+
+
+class ProblemTheme(_Strict):
+    """A theme of the 常见难题 page and its everyday problems."""
+
+    theme: str = Field(min_length=1, max_length=20)
+    items: list[Annotated[str, Field(min_length=4, max_length=40)]] = Field(min_length=1)
+
+
+class LexiconFile(_Strict):
+    entries: list[LexiconEntry] = Field(default_factory=list)
+    common_problems: list[ProblemTheme] = Field(default_factory=list)
+
+
 class PlacesFile(_Strict):
     places: list[Place]
 

@@ -66,6 +66,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown-parent": (ERROR, "上级地点“{value}”未登记"),
     "place-cycle": (ERROR, "地点“{value}”的上级链条形成了循环"),
     "unknown-group": (ERROR, "标签分组“{value}”未登记"),
+    "duplicate-lexicon-word": (WARNING, "日常说法“{value}”在词表中出现了不止一次（另见第 {other} 行）"),
+    "lexicon-term-unused": (WARNING, "词表中的正式说法“{value}”没有出现在任何案例中，检索时找不到东西"),
     "tag-underused": (WARNING, "标签“{value}”只被 {count} 条记录使用；请至少用于两条记录，或在登记表的 note 中说明原因"),
     "no-records": (WARNING, "目录 {dir} 下没有找到任何记录"),
     # course packs (courses/<id>.yml; build_tools/course.py)

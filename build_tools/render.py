@@ -19,7 +19,7 @@ from markupsafe import Markup
 from . import model as m
 from .corpus import Corpus
 from .templating import esc, html_esc, markdown_env
-from .views import fmt_number, fmt_value, figures_text, record_view
+from .views import fmt_value, figures_text, record_view
 
 
 def rel(src: str, dst: str) -> str:
@@ -227,7 +227,7 @@ def render_home(corpus: Corpus) -> str:
         "并附思考题，供社区书记、街道和区县干部学习借鉴，也供党校和培训中心组织案例教学。", "",
         f"**收录**：{len(recs)} 条案例 · {len(places)} 个地区 · {len(corpus.registry.tags)} 个实践标签 · {n_metrics} 项数字", "",
         "**从这里开始**：" + " · ".join([
-            p.link("全部案例", "cases/index.md"), p.link("按地点浏览", "places/index.md"),
+            p.link("常见难题", PROBLEMS_PAGE), p.link("全部案例", "cases/index.md"), p.link("按地点浏览", "places/index.md"),
             p.link("按标签浏览", "tags/index.md"), p.link("数据一览", "figures.md"), p.link("检索", "search.md"),
             p.link("使用指南", "guide/cadres.md")]), "",
         "按顶部搜索框输入中文即可检索，不需要空格，例如“外卖骑手怎么参与社区治理”“红色物业”“三岗十八级”。", "",
@@ -288,10 +288,42 @@ def render_search_page(corpus: Corpus) -> str:
     ])
 
 
-def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, float]]] | None = None) -> dict[str, str]:
-    """All generated pages: ``{docs-relative path: Markdown}``, in a stable order."""
+PROBLEMS_PAGE = "problems.md"
+
+
+def render_problems(corpus: Corpus, search) -> str:
+    """常见难题: everyday problems by theme, each with the cases that answer it.
+
+    The problems come from the lexicon (``common_problems``); the cases are
+    what the shared search ranks first for each problem, so the page and the
+    search box never disagree.
+    """
+    p = Page(corpus, PROBLEMS_PAGE)
+    lex = corpus.registry.lexicon
+    themes = lex.common_problems if lex else []
+    n = sum(len(t.items) for t in themes)
+    out = ["# 常见难题", "",
+           f"社区书记、街道和村干部常遇到的 {n} 个难题，按主题分组；每个难题下面是能回答它的案例。"
+           "没有找到自己的问题，可以直接用自己的话在顶部搜索框里搜。", ""]
+    for theme in themes:
+        out += [f"## {esc(theme.theme)}", ""]
+        for item in theme.items:
+            ids = search(item, 3)
+            links = "；".join(p.rec(rid) for rid in ids) or "暂无对应案例"
+            out += [f"- **{esc(item)}**  ", f"    {links}", ""]
+    return "\n".join(out)
+
+
+def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, float]]] | None = None,
+                 search=None) -> dict[str, str]:
+    """All generated pages: ``{docs-relative path: Markdown}``, in a stable order.
+
+    ``search(text, n)`` returns the ids of the records the shared ranking puts
+    first for ``text``; it fills the 常见难题 page.
+    """
     computed_related = computed_related or {}
     pages: dict[str, str] = {
+        PROBLEMS_PAGE: render_problems(corpus, search or (lambda text, n: [])),
         "index.md": render_home(corpus),
         "cases/index.md": render_cases_index(corpus),
         "places/index.md": render_places_index(corpus),

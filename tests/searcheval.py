@@ -58,13 +58,3 @@ def evaluate(engine: str, queries: list[Query], run: Callable[[str], list[str]])
     if queries:
         out.hit1, out.hit5, out.mrr = h1 / len(queries), h5 / len(queries), rr / len(queries)
     return out
-
-
-def browser_ids(results: list[dict]) -> list[str]:
-    """Record ids from the browser engine's result list (record pages only)."""
-    ids = []
-    for item in results:
-        loc = item["location"]
-        if loc.startswith("cases/"):
-            ids.append(loc[len("cases/"):-len(".html")])
-    return ids

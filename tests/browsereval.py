@@ -19,8 +19,11 @@ def open_engine(context, site: Path):
 
 def engine_ids(page, query: str, limit: int = 10) -> list[str]:
     """Record ids the browser engine ranks for ``query``."""
+    # Ask for enough to have ``limit`` records after tag, place and guide pages.
     locs = page.evaluate(
-        "async ([q, n]) => (await window.__casebook_engine.search(q, n)).items.map(x => x.doc[0])", [query, limit * 3])
+        "async ([q, n]) => { const e = window.__casebook_engine;"
+        " return (await e.search(q, n + e.meta.nDocs - e.meta.nRecords)).items.map(x => x.doc[e.F.loc]); }",
+        [query, limit])
     return [l[len("cases/"):] for l in locs if l.startswith("cases/")][:limit]
 
 

@@ -1,0 +1,305 @@
+"""The command line's search index: Whoosh stores the records, answers phrase
+queries and more-like-this; ranking follows the plan shared with the browser.
+
+``casebook index`` writes ``search_index/``: the Whoosh index (updated record
+by record) and ``ranking.json``, the same term weights, vocabulary and
+lexicon the browser index carries, so ``casebook search`` and the site rank a
+query the same way (:mod:`build_tools.ranking`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import segment
+from .corpus import Corpus
+from .index import (FIELD_BOOSTS, Weighted, encode_postings, place_words, rank_index, rank_meta, record_fields,
+                    record_places, tag_words, weigh)
+from .ranking import DOC_FIELDS, RankIndex, parse, rank
+
+INDEX_VERSION = 5
+META_FILE = "casebook.json"
+DICT_FILE = "userdict.txt"
+RANK_FILE = "ranking.json"
+
+try:  # whoosh-reloaded keeps the import name
+    from whoosh.analysis import Token, Tokenizer
+except ImportError as err:  # pragma: no cover - an install problem, said plainly
+    raise ImportError("需要 whoosh-reloaded：请运行 make site 安装依赖") from err
+
+
+class JiebaTokenizer(Tokenizer):
+    """Chinese tokenizer whose positions count words, so phrase queries work.
+
+    At index time (``mode="index"``) the sub-words of a long word
+    (新就业群体 → 就业, 群体) are added at the same position as the word, so a
+    short query still matches while consecutive words keep consecutive
+    positions. Queries are analysed without sub-words.
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for word, pos, start, end in segment.tokens_with_positions(value):
+            forms = [word]
+            if mode == "index" and len(word) > 2:
+                forms += [w for w in segment.tokens(word) if w != word]
+            for form in forms:
+                t.text = form
+                t.boost = 1.0
+                if keeporiginal:
+                    t.original = form
+                t.stopped = False
+                if positions:
+                    t.pos = start_pos + pos
+                if chars:
+                    t.startchar = start_char + start
+                    t.endchar = start_char + end
+                yield t
+
+
+def _schema():
+    from whoosh.analysis import LowercaseFilter
+    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+    ana = JiebaTokenizer() | LowercaseFilter()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["title"]),
+        aliases=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["aliases"]),
+        tagtext=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["tags"]),
+        placetext=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["place"]),
+        problems=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["problems"]),
+        body=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["body"]),
+        tags=KEYWORD(stored=True, commas=True, scorable=True),
+        places=KEYWORD(stored=True, commas=True),
+        place=STORED(),
+        summary=STORED(),
+        snip=STORED(),
+        digest=STORED(),
+    )
+
+
+def _record_doc(corpus: Corpus, rec) -> dict:
+    f = record_fields(corpus, rec)
+    places = record_places(corpus, rec)
+    payload = json.dumps([rec.model_dump(mode="json"), f], ensure_ascii=False, sort_keys=True)
+    return {
+        "id": rec.id, "title": rec.title, "aliases": f["aliases"], "tagtext": f["tags"], "placetext": f["place"],
+        "problems": f["problems"],
+        "body": f["body"], "tags": ",".join(rec.tags), "places": ",".join(places),
+        "place": corpus.full_place(rec), "summary": rec.summary,
+        # Snippets are cut from this shorter text: highlighting re-reads it per hit.
+        "snip": "\n".join([rec.summary, *(c.text for c in rec.practices), *(c.text for c in rec.outcomes),
+                          *(mt.evidence for mt in rec.metrics)])[:900],
+        "digest": hashlib.sha256(payload.encode()).hexdigest(),
+    }
+
+
+@dataclass
+class IndexReport:
+    """What ``build_whoosh`` did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+
+
+def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = None) -> IndexReport:
+    """Create or update the index; only changed records are rewritten in Whoosh."""
+    from whoosh import index as windex
+
+    index_dir = Path(index_dir)
+    words = segment.domain_words(corpus)
+    segment.init(words)
+    meta = {"version": INDEX_VERSION, "places": place_words(corpus), "tags": tag_words(corpus)}
+    meta_path = index_dir / META_FILE
+    old_meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else None
+    dict_path = index_dir / DICT_FILE
+    old_words = set(dict_path.read_text(encoding="utf-8").splitlines()) if dict_path.exists() else set()
+    report = IndexReport()
+    if (old_meta or {}).get("version") != INDEX_VERSION or not windex.exists_in(str(index_dir)):
+        import shutil
+
+        shutil.rmtree(index_dir, ignore_errors=True)
+        index_dir.mkdir(parents=True)
+        ix = windex.create_in(str(index_dir), _schema())
+        report.rebuilt = True
+        stored: dict[str, str] = {}
+        changed_words: set[str] = set()
+    else:
+        ix = windex.open_dir(str(index_dir))
+        with ix.searcher() as s:
+            stored = {f["id"]: f["digest"] for f in s.all_stored_fields()}
+        # A word added to or dropped from the dictionary changes how texts that
+        # contain it are cut, and only those: re-index them, not everything.
+        changed_words = old_words ^ set(words)
+    dict_path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    writer = ix.writer()
+    for rid in sorted(set(stored) - set(corpus.records)):
+        writer.delete_by_term("id", rid)
+        report.removed += 1
+    for rec in corpus.records.values():
+        doc = _record_doc(corpus, rec)
+        text = "".join(str(doc[k]) for k in ("title", "aliases", "tagtext", "placetext", "body"))
+        if stored.get(rec.id) == doc["digest"] and not any(w in text for w in changed_words):
+            report.unchanged += 1
+            continue
+        if rec.id in stored:
+            report.updated += 1
+        else:
+            report.added += 1
+        writer.update_document(**doc)
+    if report.added or report.updated or report.removed:
+        writer.commit(optimize=report.rebuilt)
+    else:
+        writer.cancel()
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    write_ranking(rank_index(corpus, weighted or weigh(corpus)), index_dir / RANK_FILE)
+    return report
+
+
+def write_ranking(ix: RankIndex, path: Path) -> None:
+    """The shared ranking data, for ``Searcher``."""
+    data = {"meta": rank_meta(ix), "postings": {t: encode_postings(p) for t, p in ix.postings.items()}, "docs": ix.docs}
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def read_ranking(path: Path) -> RankIndex:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    meta = data["meta"]
+    postings = {}
+    for t, flat in data["postings"].items():
+        doc, out = 0, []
+        for k in range(0, len(flat), 2):
+            doc += flat[k]
+            out.append((doc, flat[k + 1]))
+        postings[t] = out
+    return RankIndex(vocab=meta["vocab"], postings=postings, docs=data["docs"], n_records=meta["nRecords"],
+                     place_words=meta["placeWords"], tag_words=meta["tagWords"], generic=set(meta["generic"]),
+                     lexicon=meta["lexicon"], places=meta["places"], tags=meta["tags"])
+
+
+@dataclass
+class Hit:
+    """One search result."""
+
+    id: str
+    title: str
+    place: str
+    score: float
+    snippet: str
+    tags: list[str]
+
+
+class Hits(list):
+    """Ranked hits, and whether they match only part of the query."""
+
+    partial: bool = False  # no record has every word: best partial matches, said so
+    known: bool = True     # False: no word of the query is in the index
+
+
+def _phrases(text: str) -> tuple[list[str], str]:
+    """Quoted parts (phrases that must match in order) and the rest of the query."""
+    import re
+
+    phrases = [p for p in re.findall(r"[\"“”']([^\"“”']+)[\"“”']", text) if p.strip()]
+    return phrases, re.sub(r"[\"“”']", " ", text)
+
+
+def highlight(text: str, terms: list[str], size: int = 90) -> str:
+    """A snippet around the first matched word, matches in 【】 (no HTML in a terminal)."""
+    words = sorted((t for t in terms if t and not t.startswith(("@", "#"))), key=len, reverse=True)
+    pos = next((p for p in (text.find(t) for t in words) if p >= 0), -1)
+    start = max(0, pos - 20)
+    s = text[start:start + size]
+    for t in words:
+        s = s.replace(t, "\x00" + t + "\x01")
+    s = s.replace("\x00", "【").replace("\x01", "】")
+    while "】【" in s:
+        s = s.replace("】【", "")
+    return ("…" if start else "") + s.replace("\n", " ") + ("…" if start + size < len(text) else "")
+
+
+class Searcher:
+    """A reusable searcher over ``search_index/`` (keep one for many queries)."""
+
+    def __init__(self, index_dir: Path):
+        from whoosh import index as windex
+
+        index_dir = Path(index_dir)
+        if not windex.exists_in(str(index_dir)) or not (index_dir / RANK_FILE).exists():
+            raise FileNotFoundError(f"找不到检索索引 {index_dir}：请先运行 casebook index")
+        words = (index_dir / DICT_FILE).read_text(encoding="utf-8").splitlines() if (index_dir / DICT_FILE).exists() else []
+        segment.init(words)
+        self.ix = windex.open_dir(str(index_dir))
+        self.searcher = self.ix.searcher()
+        self.rank_index = read_ranking(index_dir / RANK_FILE)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def _phrase_ids(self, phrases: list[str]) -> set[str]:
+        from whoosh import query as Q
+
+        fields = ["title", "aliases", "problems", "tagtext", "placetext", "body"]
+        must = []
+        for p in phrases:
+            words = [w for w, *_ in segment.tokens_with_positions(p)]
+            if len(words) == 1:
+                must.append(Q.Or([Q.Term(f, words[0]) for f in fields]))
+            elif words:
+                must.append(Q.Or([Q.Phrase(f, words) for f in fields]))
+        results = self.searcher.search(Q.And(must), limit=None)
+        return {r["id"] for r in results}
+
+    def search(self, text: str, tag: str | None = None, place: str | None = None, limit: int = 10) -> Hits:
+        """Ranked records for ``text`` (the shared plan), optionally only with a tag or in a place."""
+        phrases, rest = _phrases(text)
+        ix = self.rank_index
+        plan = parse(ix, " ".join([rest, *phrases]))
+        if tag:
+            plan.filters["tag"].append(tag)
+        if place:
+            plan.filters["place"].append(place)
+        allowed = self._phrase_ids(phrases) if phrases else None
+        # Tag, place and guide pages rank too (the site lists them); the CLI lists records only.
+        others = len(ix.docs) - ix.n_records
+        ranked = rank(ix, plan, limit=(len(ix.docs) if allowed is not None else limit + others))
+        out = Hits()
+        out.partial, out.known = ranked.partial, ranked.known
+        for d, score in ranked.items:
+            if d >= ix.n_records:
+                continue
+            doc = dict(zip(DOC_FIELDS, ix.docs[d]))
+            rid = doc["loc"].removeprefix("cases/")
+            if allowed is not None and rid not in allowed:
+                continue
+            stored = self.searcher.document(id=rid) or {}
+            snip = highlight(stored.get("snip") or doc["summary"], ranked.terms)
+            out.append(Hit(rid, doc["title"], doc["place"], round(score, 3), snip, stored.get("tags", "").split(",")))
+            if len(out) >= limit:
+                break
+        return out
+
+    def more_like(self, rid: str, top: int = 5) -> list[tuple[str, float]]:
+        """Records most like ``rid`` by body and tags (computed, not edited)."""
+        docnum = self.searcher.document_number(id=rid)
+        if docnum is None:
+            return []
+        text = self.searcher.stored_fields(docnum)["body"]
+        res = self.searcher.more_like(docnum, "body", text=text, top=top, numterms=20)
+        return [(r["id"], round(r.score, 3)) for r in res]
+
+
+def query_records(corpus: Corpus, query: str, limit: int = 20, ix: RankIndex | None = None) -> list[str]:
+    """Record ids ranked for ``query`` by the shared plan, from the corpus in memory (writes nothing)."""
+    ix = ix or rank_index(corpus, weigh(corpus))
+    ranked = rank(ix, parse(ix, query), limit=limit + len(ix.docs))
+    ids = [ix.docs[d][0].removeprefix("cases/") for d, _ in ranked.items if d < ix.n_records]
+    return ids[:limit]
