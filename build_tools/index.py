@@ -20,7 +20,7 @@ from . import segment
 
 # Field weights of the shared plan (build_tools/ranking.py): the problems a
 # method answers, in cadres' words, weigh nearly as much as its name.
-FIELD_BOOSTS = {"title": 6.0, "aliases": 5.0, "problems": 4.0, "tags": 2.5, "place": 2.5, "lexicon": 1.0,
+FIELD_BOOSTS = {"title": 6.0, "aliases": 5.0, "problems": 6.0, "tags": 2.5, "place": 2.5, "lexicon": 2.0,
                 "body": 1.0}
 K1, B = 1.2, 0.75
 SUMMARY_CHARS = 110

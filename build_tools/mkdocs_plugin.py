@@ -114,11 +114,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             path = site / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        # Material loads search/search_index.js when opened from file://; its
-        # own documents are unused (our engine answers), only its config counts.
-        material = site / "search" / "search_index.json"
-        data = json.loads(material.read_text(encoding="utf-8")) if material.exists() else {"config": {}, "docs": []}
-        data["docs"] = []
-        material.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        # Material loads search/search_index.js when opened from file://: it
+        # needs only the config (its highlighter reads the separator); our
+        # engine answers the queries. Written whole, not read back from
+        # Material's own file, which its plugin writes after this hook.
+        data = {"config": {"lang": ["zh"], "separator": r"[\s\-]+", "pipeline": []}, "docs": []}
+        (site / "search").mkdir(parents=True, exist_ok=True)
         (site / "search" / "search_index.js").write_text(
             "var __index = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n", encoding="utf-8")

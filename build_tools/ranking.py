@@ -36,6 +36,7 @@ PLAN = {
     "expandLimit": 12,      # completions per unfinished piece
     "gapWeight": 0.6,       # completions of a leftover piece
     "charWeight": 0.4,      # completions of a lone character
+    "tailCharWeight": 0.2,  # completions of one character typed after whole words
     "latinWeight": 0.5,     # completions of a Latin/number piece
     "genericWeight": 0.3,   # words that say little
     "lexiconWeight": 0.8,   # official terms reached from an everyday word
@@ -106,7 +107,8 @@ def segment_han(ix: RankIndex, s: str) -> tuple[list[str], list[str]]:
     for i in range(n):
         if best[i] < 0:
             continue
-        if best[i] > best[i + 1]:
+        # On a tie the earlier word wins (应急|时, not 应|急时): text reads left to right.
+        if best[i] >= best[i + 1]:
             best[i + 1], back[i + 1] = best[i], (i, False)
         for j in range(i + 2, min(n, i + PLAN["maxWord"]) + 1):
             if ix.has(s[i:j]):
@@ -151,20 +153,20 @@ def parse(ix: RankIndex, query: str) -> Plan:
     q = _FILTER.sub(take_filter, q)
     terms: dict[str, float] = {}
 
-    def add(w: str, weight: float) -> None:
+    def add(w: str, weight: float, expanded: bool = False) -> None:
         if w in ix.place_words and weight >= 1:
             if ix.place_words[w] not in filters["place"]:
                 filters["place"].append(ix.place_words[w])
             return
         if w in ix.tag_words and weight >= 1 and ix.tag_words[w] not in filters["tagBoost"]:
             filters["tagBoost"].append(ix.tag_words[w])
-        if weight >= 1 and w in ix.lexicon:
+        if weight >= 1 and not expanded and w in ix.lexicon:
             entry = ix.lexicon[w]
             for t in entry["tags"]:
                 if t not in filters["tagBoost"]:
                     filters["tagBoost"].append(t)
             for t in entry["terms"]:
-                add(t, PLAN["lexiconWeight"])
+                add(t, PLAN["lexiconWeight"], True)  # one step only: terms are not expanded again
         if w in ix.generic:
             weight = min(weight, PLAN["genericWeight"])
         if w not in terms or terms[w] < weight:
@@ -191,8 +193,10 @@ def parse(ix: RankIndex, query: str) -> Plan:
             if last:
                 tail = gaps[-1] if gaps else ""
                 if tail and part.endswith(tail):
+                    # the word still being typed; one character says little
+                    weight = PLAN["gapWeight"] if len(tail) >= 2 else PLAN["tailCharWeight"]
                     for w in ix.expand(tail, limit):
-                        add(w, PLAN["gapWeight"])
+                        add(w, weight)
         else:
             for p in (x for x in part.split("+") if x):
                 if ix.has(p):

@@ -18,8 +18,8 @@ from sitekit import ROOT, OfflineBrowser, require_chromium, search
 
 QUERIES = load_queries(ROOT / "tests" / "search_queries.yml")
 # Floors just below what `make bench-search` measures on tests/problem_queries.yml (both engines).
-PROBLEM_FLOOR_HIT5 = 0.0
-PROBLEM_FLOOR_HIT1 = 0.0
+PROBLEM_FLOOR_HIT5 = 0.98  # measured 1.000 (67 queries)
+PROBLEM_FLOOR_HIT1 = 0.82  # measured 0.836
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +136,7 @@ def test_more_like_this(searcher):
 
 def test_command_line_quality_floor(searcher):
     q = evaluate("cli", QUERIES, lambda text: [h.id for h in searcher.search(text, limit=10)])
-    # measured: hit@1 0.942, hit@5 1.000, MRR 0.966 on 52 queries
+    # measured: hit@1 0.904, hit@5 1.000, MRR 0.944 on 52 queries (both engines)
     assert len(QUERIES) >= 40
     assert q.hit5 >= 0.96, q.misses
     assert q.hit1 >= 0.90, q.misses
@@ -159,7 +159,7 @@ def test_browser_quality_floor(engine_page):
 
     b, page, _ = engine_page
     q = evaluate("browser", QUERIES, lambda text: engine_ids(page, text))
-    # measured: hit@1 0.904, hit@5 0.981, MRR 0.945 on 52 queries
+    # measured: hit@1 0.904, hit@5 1.000, MRR 0.944 on 52 queries (both engines)
     assert q.hit5 >= 0.95, q.misses
     assert q.hit1 >= 0.85, q.misses
     assert b.external == []
@@ -168,7 +168,8 @@ def test_browser_quality_floor(engine_page):
 def test_browser_counts_the_last_word_of_a_query_typed_without_spaces(engine_page):
     _, page, _ = engine_page
     plan = page.evaluate("window.__casebook_engine.parse('快递小哥送外卖')")
-    assert "外卖" in plan["terms"], plan
+    # the last word counts in full (外卖, or 送外卖 where the lexicon knows it)
+    assert any(t.endswith("外卖") and w >= 1 for t, w in plan["terms"].items()), plan
 
 
 def test_browser_place_and_tag_filters(engine_page):
@@ -276,7 +277,7 @@ def test_never_an_empty_list_when_something_matches(searcher):
     empty = [q.q for q in QUERIES + PROBLEM_QUERIES if not searcher.search(q.q, limit=5)]
     assert empty == []
     # no record has both words: the best partial matches, and a note saying so
-    hits = searcher.search("红色物业 时间银行 蓝鲸", limit=5)
+    hits = searcher.search("加装电梯 快递小哥 蓝鲸", limit=5)
     assert hits and hits.partial
     # no word the corpus knows: nothing, with a hint
     none = searcher.search("蓝鲸飞艇", limit=5)
@@ -285,7 +286,7 @@ def test_never_an_empty_list_when_something_matches(searcher):
 
 def test_cli_says_when_results_match_only_part_of_the_query(index_dir):
     runner = CliRunner()
-    r = runner.invoke(main, ["search", "红色物业 时间银行", "--index-dir", str(index_dir)])
+    r = runner.invoke(main, ["search", "加装电梯 快递小哥", "--index-dir", str(index_dir)])
     assert r.exit_code == 0 and "没有同时包含全部词语的案例" in r.output
     r = runner.invoke(main, ["search", "蓝鲸飞艇", "--index-dir", str(index_dir)])
     assert r.exit_code == 0 and "常见难题" in r.output
@@ -304,7 +305,7 @@ def test_browser_notice_for_partial_and_unknown_queries(engine_page):
 
     b, _, site = engine_page
     page = b.open(site / "index.html")
-    search(page, "红色物业 时间银行")
+    search(page, "加装电梯 快递小哥")
     assert "没有同时包含全部词语的案例" in page.locator(".md-search-result__meta").inner_text()
     search(page, "蓝鲸飞艇")
     assert "常见难题" in page.locator(".md-search-result__meta").inner_text()
@@ -321,6 +322,7 @@ def test_guide_pages_are_searchable_and_the_landing_page_marks_the_words(engine_
     page.locator(".md-search-result__link").first.click()
     page.wait_for_load_state("load")
     assert "guide/editors.html?h=" in page.url
-    assert page.locator("article mark.cb-hit").count() >= 1
+    # Material's own highlighter marks the words once it has the search config
+    assert page.locator("article mark").count() >= 1
     assert b.external == [] and page.errors == []
     page.close()

@@ -322,3 +322,27 @@ def test_analysis_is_labelled_and_kept_apart_from_facts(site):
     assert "footnote-ref" not in analysis
     practices = html_text[html_text.index('id="practices"'):html_text.index('id="analysis"')]
     assert practices.count("footnote-ref") >= 3
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
+def test_common_problems_page_offline_at_phone_and_desktop(site, browser, width, height):
+    ctx = browser.browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    ctx.route("**/*", browser._route)
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / "problems.html").as_uri())
+    items = page.locator("article li")
+    assert 30 <= items.count() <= 60
+    # every problem links to at least one case, and every link resolves
+    for i in range(items.count()):
+        assert items.nth(i).locator("a[href*='cases/']").count() >= 1, items.nth(i).inner_text()
+    broken = [t for _, t in internal_links(page, site) if not t.exists()]
+    assert broken == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="problems.html"' in home  # reachable from the home page and the top navigation
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"problems-{width}.png"), full_page=False)
+    assert errors == [] and browser.external == []
+    ctx.close()

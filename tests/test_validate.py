@@ -503,3 +503,36 @@ def test_as_of_year_must_be_in_the_clause_or_follow_from_a_dated_source(make_cas
     found, _ = _claims_report(make_cases, sources_dir, sources=dated,
                               as_of={"year": 2021, "evidence": "今年新建党支部9个"})
     assert found == [("as-of-unsupported", 55, "as_of.year")]
+
+
+# ------------------------------------------------------------ the everyday-words lexicon
+
+
+def test_lexicon_unknown_tag_and_repeated_word_are_reported_with_lines(make_cases, sources_dir):
+    lexicon = ("entries:\n"
+               "  - words: [太累, 派活]\n"
+               "    terms: [小区党支部]\n"
+               "    tags: [wangge-zhil]\n"
+               "  - words: [太累]\n"
+               "    terms: [不存在的说法]\n")
+    root = make_cases({"binhu/binhu-xiaoqu-dangzhibu.yml": valid_record(),
+                       "binhu/binhu-wangge-tixi.yml": second_record(), "_registry/lexicon.yml": lexicon})
+    report = run_validation(root, sources_dir, True).report
+    found = [(p.code, p.line, p.field) for p in report.problems if p.file.endswith("lexicon.yml")]
+    assert ("unknown-tag", 4, "entries[0].tags[0]") in found
+    assert ("duplicate-lexicon-word", 5, "entries[1].words[0]") in found
+    assert ("lexicon-term-unused", 6, "entries[1].terms[0]") in found
+    unknown = next(p for p in report.problems if p.code == "unknown-tag")
+    assert "wangge-zhili" in unknown.suggestion
+    assert not report.valid
+
+
+def test_shipped_lexicon_is_clean_and_covers_the_problems_page():
+    from build_tools.build import run_validation as rv
+    from conftest import ROOT
+
+    v = rv(ROOT / "cases", ROOT.parent / "shared" / "sources", True)
+    assert v.report.valid
+    lex = v.registry.lexicon
+    assert len(lex.entries) >= 40
+    assert 30 <= sum(len(t.items) for t in lex.common_problems) <= 60

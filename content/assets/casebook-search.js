@@ -138,7 +138,8 @@
     for (i = 1; i <= n; i++) { best.push(-1); back.push(null); }
     for (i = 0; i < n; i++) {
       if (best[i] < 0) continue;
-      if (best[i] > best[i + 1]) { best[i + 1] = best[i]; back[i + 1] = [i, false]; }
+      /* On a tie the earlier word wins (应急|时, not 应|急时): text reads left to right. */
+      if (best[i] >= best[i + 1]) { best[i + 1] = best[i]; back[i + 1] = [i, false]; }
       for (j = i + 2; j <= Math.min(n, i + this.plan.maxWord); j++) {
         if (this.has(s.slice(i, j))) {
           var score = best[i] + (j - i) * (j - i);
@@ -183,17 +184,17 @@
       return " ";
     });
     var terms = {}, order = [], P = this.plan, own = Object.prototype.hasOwnProperty;
-    var add = function (w, weight) {
+    var add = function (w, weight, expanded) {
       if (own.call(self.placeWords, w) && weight >= 1) {
         if (filters.place.indexOf(self.placeWords[w]) < 0) filters.place.push(self.placeWords[w]);
         return;
       }
       if (own.call(self.tagWords, w) && weight >= 1 && filters.tagBoost.indexOf(self.tagWords[w]) < 0)
         filters.tagBoost.push(self.tagWords[w]);
-      if (weight >= 1 && own.call(self.lexicon, w)) {
+      if (weight >= 1 && !expanded && own.call(self.lexicon, w)) {
         var entry = self.lexicon[w];
         entry.tags.forEach(function (t) { if (filters.tagBoost.indexOf(t) < 0) filters.tagBoost.push(t); });
-        entry.terms.forEach(function (t) { add(t, P.lexiconWeight); });
+        entry.terms.forEach(function (t) { add(t, P.lexiconWeight, true); });  /* one step only */
       }
       if (self.generic[w]) weight = Math.min(weight, P.genericWeight);
       if (!own.call(terms, w)) order.push(w);
@@ -213,8 +214,10 @@
           self.expand(part, P.expandLimit).forEach(function (w) { add(w, P.charWeight); });
         if (last) {
           var tail = seg.gaps.length ? seg.gaps[seg.gaps.length - 1] : "";
+          /* the word still being typed; one character says little */
+          var tailWeight = tail.length >= 2 ? P.gapWeight : P.tailCharWeight;
           if (tail && part.slice(-tail.length) === tail)
-            self.expand(tail, P.expandLimit).forEach(function (w) { add(w, P.gapWeight); });
+            self.expand(tail, P.expandLimit).forEach(function (w) { add(w, tailWeight); });
         }
       } else {
         part.split(/\+/).filter(Boolean).forEach(function (p) {
@@ -388,7 +391,7 @@
       var query = String(message.data || "");
       this.latest = query;
       this.ready().then(function () {
-        if (!query.trim()) return { items: [], known: true };
+        if (!query.trim()) return { items: [], terms: [], known: true };
         return self.engine.search(query, 20);
       }).then(function (result) {
         if (self.latest !== query) return;  /* drop stale answers */

@@ -107,39 +107,7 @@
     if (params.get("q") || params.get("place") || params.get("tag")) run();
   }
 
-  /* A page opened from a search result (…?h=词 词) marks the query's words in the article. */
-  function highlightFromQuery() {
-    var h = new URLSearchParams(location.search).get("h");
-    var article = document.querySelector("article.md-content__inner");
-    if (!h || !article || article.dataset.cbMarked) return;
-    article.dataset.cbMarked = "1";
-    var words = h.split(/\s+/).filter(function (w) { return w.length >= 2 || /[\u4e00-\u9fff]/.test(w); })
-      .sort(function (a, b) { return b.length - a.length; });
-    if (!words.length) return;
-    var re = new RegExp("(" + words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|") + ")", "g");
-    var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
-      acceptNode: function (n) {
-        return n.parentNode.closest("script, style, mark, .footnote") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
-      }
-    });
-    var nodes = [];
-    var has = new RegExp(re.source);
-    while (walker.nextNode()) if (has.test(walker.currentNode.nodeValue)) nodes.push(walker.currentNode);
-    nodes.forEach(function (node) {
-      var frag = document.createDocumentFragment();
-      node.nodeValue.split(re).forEach(function (part, i) {
-        if (!part) return;
-        if (i % 2) { var m = document.createElement("mark"); m.className = "cb-hit"; m.textContent = part; frag.appendChild(m); }
-        else frag.appendChild(document.createTextNode(part));
-      });
-      node.parentNode.replaceChild(frag, node);
-    });
-    var first = article.querySelector("mark.cb-hit");
-    if (first && !location.hash) first.scrollIntoView({ block: "center" });
-  }
-
   function init() {
-    highlightFromQuery();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-cb-search]"), bindSearchPage);
     Array.prototype.forEach.call(document.querySelectorAll("table.cb-sortable, .cb-sortable table"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-cb-filter]"), bindFilter);
