@@ -140,7 +140,7 @@ class Pipeline:
         if not validation.report.valid:
             return SiteResult(validation.report, None, {}, {})
         cache = self.cache_dir / "segments.pickle"
-        segment.load_cache(cache)
+        segment.load_cache(cache, segment.domain_words(corpus))
         root = self.cases_dir.resolve().parent
         # segment once; used by both searches and by related records
         weighted = weigh(corpus)

@@ -93,25 +93,35 @@ def _forget(words: list[str]) -> None:
     _cache_dirty = _cache_dirty or bool(stale)
 
 
-def load_cache(path) -> None:
-    """Read cuts saved by an earlier build (missing or unreadable: start empty)."""
+def load_cache(path, words: Iterable[str] = ()) -> None:
+    """Read cuts saved by an earlier build (missing or unreadable: start empty).
+
+    ``words`` is this build's domain dictionary: jieba learns it first, so
+    only cuts of texts containing a word that was added or dropped since the
+    cache was saved are thrown away (not every text with a domain word).
+    """
     import pickle
     from pathlib import Path
 
-    global _cache
     p = Path(path)
     try:
         with p.open("rb") as fh:
-            version, words, cache = pickle.load(fh)
+            version, saved, cache = pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        init(words)
         return
+    init(words)
     if version != CACHE_VERSION:
         return
-    init()
-    changed = sorted(set(words) ^ _words)
+    changed = sorted(set(saved) ^ _words)
     _cache.update(cache)
     if changed:
         _forget(changed)
+
+
+def cache_size() -> int:
+    """How many cut texts the cache holds (for tests and benchmarks)."""
+    return len(_cache)
 
 
 def save_cache(path) -> None:

@@ -326,3 +326,28 @@ def test_guide_pages_are_searchable_and_the_landing_page_marks_the_words(engine_
     assert page.locator("article mark").count() >= 1
     assert b.external == [] and page.errors == []
     page.close()
+
+
+def test_segmentation_cache_survives_into_the_next_build(tmp_path):
+    """A second build of an unchanged corpus finds every cut in the cache (it used to drop half)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from build_tools import segment\n"
+        "from build_tools.build import load_corpus\n"
+        "from build_tools.index import weigh\n"
+        "corpus, _ = load_corpus(Path(sys.argv[1]))\n"
+        "segment.load_cache(sys.argv[2], segment.domain_words(corpus))\n"
+        "before = segment.cache_size()\n"
+        "weigh(corpus)\n"
+        "print(before, segment.cache_size())\n"
+        "segment.save_cache(sys.argv[2])\n")
+    cache = tmp_path / "segments.pickle"
+    run = lambda: subprocess.run([sys.executable, "-c", script, str(ROOT / "cases"), str(cache)],
+                                 capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+    first_before, first_after = map(int, run())
+    assert first_before == 0 and first_after > 500
+    second_before, second_after = map(int, run())
+    assert second_before == first_after == second_after  # nothing dropped, nothing cut again
