@@ -18,6 +18,7 @@ from .index import browser_index, computed_related, rank_index, weigh
 from .load import load_cases
 from .problems import Report
 from .project import cache_dir as project_cache_dir
+from .project import sources_dir as project_sources
 from .render import render_pages
 from .validate import Validation, validate
 
@@ -29,8 +30,15 @@ def run_validation(cases_dir: Path, sources_dir: Path | None = None, strict: boo
     return validate(load_cases(Path(cases_dir)), sources_dir, strict)
 
 
-def load_corpus(cases_dir: Path, sources_dir: Path | None = None, strict: bool = False) -> tuple[Corpus, Validation]:
-    """Validate and build the corpus; the caller decides what to do with problems."""
+def load_corpus(cases_dir: Path, sources_dir: Path | None = None, strict: bool = True) -> tuple[Corpus, Validation]:
+    """Validate and build the corpus as the site build does; the caller decides what to do with problems.
+
+    Every command that reads records (build, index, search, course) comes
+    here, so each refuses what the site refuses: strict, and with the source
+    articles beside the project when they are there.
+    """
+    if sources_dir is None:
+        sources_dir = project_sources(Path(cases_dir).resolve().parent)
     validation = run_validation(cases_dir, sources_dir, strict)
     return build_corpus(validation), validation
 

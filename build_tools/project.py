@@ -16,3 +16,12 @@ def cache_dir(root: Path) -> Path:
     """
     env = os.environ.get(CACHE_ENV)
     return Path(env).resolve() if env else Path(root).resolve() / ".cache"
+
+
+SOURCES = "../shared/sources"  # beside the project, as in mkdocs.yml's plugin config
+
+
+def sources_dir(root: Path) -> Path | None:
+    """The source articles beside the project, or None when they are not there."""
+    p = (Path(root) / SOURCES).resolve()
+    return p if p.is_dir() else None

@@ -288,3 +288,22 @@ def test_schema_command_writes_current_schema(tmp_path):
     assert r.exit_code == 0
     repo_schema = Path(__file__).resolve().parent.parent / "schema" / "record.schema.json"
     assert out.read_text(encoding="utf-8") == repo_schema.read_text(encoding="utf-8")
+
+
+def test_every_command_that_reads_records_refuses_what_the_site_refuses(make_cases, tmp_path):
+    """casebook index and course build validate as the site build does: strictly, against the sources beside the project."""
+    from conftest import SOURCE_TEXT
+
+    (tmp_path / "shared" / "sources").mkdir(parents=True)
+    (tmp_path / "shared" / "sources" / "s1.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+    bad = valid_record(practices=[{"text": "按小区组建党支部。", "evidence": ["全区组建小区党支部99个"]}])
+    cases = make_cases({"binhu/binhu-xiaoqu-dangzhibu.yml": bad, "binhu/binhu-wangge-tixi.yml": second_record()},
+                       name="proj/cases")
+    r = invoke("index", cases, "--out", tmp_path / "ix")
+    assert r.exit_code == 1 and "evidence-not-in-source" in r.output
+    assert not (tmp_path / "ix").exists()
+    spec = tmp_path / "c.yml"
+    spec.write_text("id: c\ntitle: 课\naudience: 书记\nduration: 60\nobjectives: [了解]\n"
+                    "sessions:\n  - {title: 一, minutes: 60, cases: [binhu-wangge-tixi]}\n", encoding="utf-8")
+    r = invoke("course", "build", spec, "--cases", cases, "--out", tmp_path / "out")
+    assert r.exit_code == 1 and "evidence-not-in-source" in r.output
