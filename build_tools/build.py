@@ -128,7 +128,6 @@ class SiteResult:
     corpus: Corpus | None
     pages: dict[str, str]
     search_files: dict[str, str]
-    domain_words: list[str] = ()
 
 
 class Pipeline:
@@ -166,7 +165,7 @@ class Pipeline:
         if not validation.report.valid:
             return SiteResult(validation.report, None, {}, {})
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
-        return SiteResult(validation.report, corpus, pages, browser_index(ix), segment.domain_words(corpus))
+        return SiteResult(validation.report, corpus, pages, browser_index(ix))
 
 
 

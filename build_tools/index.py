@@ -52,6 +52,8 @@ def lexicon_terms(lexicon: dict[str, dict[str, list[str]]], text: str) -> list[s
 
 def _bm25(docs_fields: list[dict[str, list[str]]]) -> dict[str, dict[int, float]]:
     n = len(docs_fields)
+    if not n:
+        return {}
     avg = {f: (sum(len(d.get(f, [])) for d in docs_fields) / n) or 1.0 for f in FIELD_BOOSTS}
     df: Counter = Counter()
     for d in docs_fields:
@@ -160,10 +162,18 @@ def weigh(corpus: Corpus, pages: list[Page] | None = None) -> Weighted:
         docs.append([f"places/{place.slug}", f"地点：{place.name}", "", [], f"{place.level}，{n} 条案例", "",
                      [place.slug], []])
         fields.append({"title": segment.tokens(place.name)})
+    weights = _bm25(fields)
+    # Guide pages are weighed on their own, so editing a guide never moves a record's score.
+    first = len(docs)
+    guide_fields = []
     for page in pages:
         docs.append([page.loc, page.title, "", [], page.text[:SUMMARY_CHARS], "", [], []])
-        fields.append({"title": segment.tokens(page.title), "body": segment.tokens(page.text)})
-    return Weighted(docs, _bm25(fields), n_records)
+        guide_fields.append({"title": segment.tokens(page.title), "body": segment.tokens(page.text)})
+    for t, post in _bm25(guide_fields).items():
+        target = weights.setdefault(t, {})
+        for i, wt in post.items():
+            target[first + i] = wt
+    return Weighted(docs, weights, n_records)
 
 
 GENERIC_SHARE = 0.2

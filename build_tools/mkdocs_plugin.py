@@ -60,23 +60,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                               + "\n请修正后重试（casebook validate 可单独运行校验）。")
         self.pages = result.pages
         self.search_files = result.search_files
-        self._feed_material_search(config, root, result.domain_words)
         return config
-
-    def _feed_material_search(self, config, root: Path, words) -> None:
-        """Give Material's search plugin the same domain dictionary (jieba_dict_user).
-
-        It reads the option in its own on_config, which runs after ours.
-        """
-        search = config.plugins.get("material/search")
-        if search is None or search.config.jieba_dict_user:
-            return
-        path = cache_dir(root) / "jieba_user.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = "".join(f"{w} 2000\n" for w in words if " " not in w)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        search.config.jieba_dict_user = str(path)
 
     def on_files(self, files: Files, config) -> Files:
         # Pages are backed by files that keep their mtime while their text is

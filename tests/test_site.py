@@ -103,7 +103,7 @@ def test_figures_page_filters_and_sorts_offline(site, browser):
 
 
 @pytest.mark.parametrize("query,expected", [
-    ("快递小哥", "小哥入网格"),
+    ("快递小哥", "兼职网格员"),  # 建湖: 为80余名快递小哥、外卖配送员颁发“兼职网格员”聘书
     ("红色物业", "红色物业"),
     ("5150青苗计划", "5150青苗计划"),
     ("三岗十八级", "三岗十八级"),
@@ -221,13 +221,6 @@ def test_record_prints_cleanly_on_a4(site, browser):
     page.close()
 
 
-def test_material_search_gets_the_same_domain_dictionary(site):
-    from build_tools.project import cache_dir
-
-    words = (cache_dir(ROOT) / "jieba_user.txt").read_text(encoding="utf-8").splitlines()
-    assert "新就业群体 2000" in words and "党员中心户 2000" in words
-
-
 def test_search_page_with_place_and_tag_choices_offline(site, browser):
     page = browser.open(site / "search.html")
     page.fill("form[data-cb-search] input[name=q]", "网格")
@@ -243,7 +236,7 @@ def test_search_page_with_place_and_tag_choices_offline(site, browser):
     links = page.locator(".cb-search-results a")
     assert links.count() >= 4
     href = links.first.get_attribute("href")
-    assert href.startswith("file://") and Path(href[7:]).exists()
+    assert href.startswith("file://") and Path(href[7:].split("?")[0]).exists()
     assert page.errors == [] and browser.external == []
     page.close()
 

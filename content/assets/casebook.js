@@ -85,10 +85,10 @@
         var note = CS.noticeFor(res);
         status.textContent = items.length ? "找到 " + items.length + " 条" + (items.length === 50 ? "（只列前 50 条）" : "") + (note ? "。" + note : "")
           : (note || "没有找到，换个说法试试。");
-        var h = encodeURIComponent(res.terms.join(" "));
+        var h = res.terms.length ? "?h=" + encodeURIComponent(res.terms.join(" ")) : "";
         list.innerHTML = items.map(function (x) {
           var d = x.doc;
-          return '<li><a href="' + siteRoot() + CS.escapeHtml(d[F.loc]) + ".html?h=" + h + '">' + mark(d[F.title]) + "</a>" +
+          return '<li><a href="' + siteRoot() + CS.escapeHtml(d[F.loc]) + ".html" + h + '">' + mark(d[F.title]) + "</a>" +
             (d[F.place] ? ' <span class="cb-sr-place">' + CS.escapeHtml(d[F.place]) + "</span>" : "") +
             "<br>" + mark(CS.snippet(d[F.summary], res.terms, 90)) + "</li>";
         }).join("");
