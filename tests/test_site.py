@@ -339,3 +339,18 @@ def test_common_problems_page_offline_at_phone_and_desktop(site, browser, width,
     page.screenshot(path=str(ARTIFACTS / f"problems-{width}.png"), full_page=False)
     assert errors == [] and browser.external == []
     ctx.close()
+
+
+def test_place_pages_list_each_case_once_and_the_communities_records_describe(site):
+    import re
+
+    binhu = (site / "places/binhu.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="\.\./cases/([a-z0-9-]+)\.html"', binhu.split('class="md-content"', 1)[1])
+    # the cases list links each case once (the figures table may link it again)
+    listed = re.findall(r'<li><a href="\.\./cases/([a-z0-9-]+)\.html"', binhu)
+    assert listed and len(listed) == len(set(listed)), "a case is listed more than once"
+    assert len(set(links)) >= 20
+    for slug in ("binhu-meihu", "binhu-guzhu", "binhu-hujing", "binhu-xiyuan", "binhu-rongxiang", "binhu-beiqiao"):
+        page = (site / f"places/{slug}.html").read_text(encoding="utf-8")
+        assert "本地点暂无案例记录" not in page, slug
+        assert "../cases/" in page, slug
