@@ -283,7 +283,7 @@ def stage_build_cached(project: Path, n: int) -> dict:
 
 
 def stage_whoosh(project: Path, n: int) -> dict:
-    from build_tools.index import build_whoosh
+    from build_tools.whoosh_index import build_whoosh
 
     corpus = _load(project)
     index_dir = project / "search_index"
@@ -295,7 +295,7 @@ def stage_whoosh(project: Path, n: int) -> dict:
 
 
 def stage_cli(project: Path, n: int) -> dict:
-    from build_tools.index import Searcher
+    from build_tools.whoosh_index import Searcher
     from searcheval import load_queries
 
     queries = [q.q for q in load_queries(ROOT / "tests" / "search_queries.yml")][:60]
