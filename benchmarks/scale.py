@@ -209,7 +209,8 @@ def generate_corpus(n: int) -> Path:
 def _load(project: Path):
     from build_tools.build import load_corpus
 
-    corpus, validation = load_corpus(project / "cases")
+    # Synthetic records are recombined for timing; warnings (strict) do not matter here.
+    corpus, validation = load_corpus(project / "cases", None, False)
     if not validation.report.valid:
         errs = [p.format() for p in validation.report.errors()][:10]
         raise RuntimeError("合成记录未通过校验：\n" + "\n".join(errs))
