@@ -18,6 +18,7 @@ from .index import browser_index, computed_related, rank_index, weigh
 from .load import load_cases
 from .problems import Report
 from .project import cache_dir as project_cache_dir
+from .text import slugify
 from .project import sources_dir as project_sources
 from .render import render_pages
 from .validate import Validation, validate
@@ -43,15 +44,6 @@ def load_corpus(cases_dir: Path, sources_dir: Path | None = None, strict: bool =
     return build_corpus(validation), validation
 
 
-def _slugify(title: str) -> str:
-    from pypinyin import lazy_pinyin
-
-    words = lazy_pinyin(title)
-    slug = "-".join(re.sub(r"[^a-z0-9]+", "", w.lower()) for w in words)
-    slug = re.sub(r"-+", "-", slug).strip("-")
-    return slug[:48].strip("-")
-
-
 def new_record(cases_dir: Path, place: str, title: str, rid: str | None = None) -> Path:
     """Write a record skeleton from the template and return its path."""
     validation = run_validation(cases_dir)
@@ -61,7 +53,7 @@ def new_record(cases_dir: Path, place: str, title: str, rid: str | None = None) 
         hint = names.get(place)
         raise ValueError(f"未登记的地点“{place}”" + (f"，是否指“{hint}”？" if hint else "；可用的地点见 cases/_registry/places/"))
     existing = {d.path.stem for d in validation.documents}
-    base = rid or _slugify(title) or f"{place}-case"
+    base = rid or slugify(title, f"{place}-case")
     if not re.match(m.ID_PATTERN, base):
         raise ValueError(f"id“{base}”不合规：只能用小写 ASCII 字母、数字和连字符")
     if rid and rid in existing:

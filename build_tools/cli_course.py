@@ -93,7 +93,7 @@ def course() -> None:
 def new(title: str, tags: tuple[str, ...], places: tuple[str, ...], query: str | None, out: str | None,
         force: bool, cases_dir: str) -> None:
     """生成课程骨架：按标签、地点或检索词预先填好匹配的记录，打开后按需修改。"""
-    from .course import _slug, new_spec
+    from .course import course_slug, new_spec
 
     if not (tags or places or query):
         raise click.UsageError("请至少给出 --tag、--place、--query 之一，用来挑选案例")
@@ -105,7 +105,7 @@ def new(title: str, tags: tuple[str, ...], places: tuple[str, ...], query: str |
     if not ids:
         click.echo("✘ 没有匹配的记录：请换一个标签、地点或检索词（casebook stats 列出各标签的记录数）", err=True)
         sys.exit(1)
-    path = Path(out) if out else Path("courses") / f"{_slug(title)}.yml"
+    path = Path(out) if out else Path("courses") / f"{course_slug(title)}.yml"
     if path.exists() and not force:
         raise click.UsageError(f"文件“{path}”已存在；换一个 --out，或加 --force 覆盖")
     path.parent.mkdir(parents=True, exist_ok=True)

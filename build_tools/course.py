@@ -38,6 +38,7 @@ from .load import Document, display_path, load_file
 from .load import format_path as _fmt
 from .problems import ERROR, Problem, problem
 from .render import Page, esc, figures_text, html_esc, record_path
+from .text import slugify
 from .views import record_view
 
 # ------------------------------------------------------------------ the spec
@@ -354,13 +355,12 @@ def resolve(corpus: Corpus, spec: CourseSpec | Course, query: QueryFn | None = N
         if s.select:
             recs += [r for r in select_records(corpus, s.select, query) if r not in recs]
         sessions.append(CourseSession(i + 1, s, recs))
-    return Course(id=spec.id or _slug(spec.title), spec=spec, sessions=sessions)
+    return Course(id=spec.id or course_slug(spec.title), spec=spec, sessions=sessions)
 
 
-def _slug(title: str) -> str:
-    from .build import _slugify
-
-    return _slugify(title) or "course"
+def course_slug(title: str) -> str:
+    """The id of a course made from its title."""
+    return slugify(title, "course")
 
 
 # ------------------------------------------------------------- class plan

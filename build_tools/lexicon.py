@@ -15,33 +15,23 @@ from .load import Document
 from .problems import Problem, problem
 
 
-def check_lexicon(doc: Document, tags: dict[str, m.Tag], suggest) -> tuple[m.LexiconFile | None, list[Problem]]:
-    """Shape, unknown tags (with a suggestion) and words listed twice."""
-    from .validate import check_model
-
-    out = list(doc.problems)
-    if doc.data is None:
-        return None, out
-    lex, probs = check_model(doc, m.LexiconFile)
-    out += probs
-    if lex is None:
-        return None, out
+def check_lexicon(doc: Document, lex: m.LexiconFile, tags: dict[str, m.Tag], suggest) -> Iterator[Problem]:
+    """Unknown tags (with a suggestion) and words listed twice, in a lexicon whose shape is checked."""
     lookup = {t.name: t.slug for t in tags.values()}
     first: dict[str, int] = {}
     for i, entry in enumerate(lex.entries):
         for j, slug in enumerate(entry.tags):
             if slug not in tags:
                 path = ("entries", i, "tags", j)
-                out.append(problem("unknown-tag", doc.display, doc.pos(path), f"entries[{i}].tags[{j}]", value=slug,
-                                   suggestion=suggest(slug, tags, lookup) or "可用的标签见 cases/_registry/tags.yml"))
+                yield problem("unknown-tag", doc.display, doc.pos(path), f"entries[{i}].tags[{j}]", value=slug,
+                              suggestion=suggest(slug, tags, lookup) or "可用的标签见 cases/_registry/tags.yml")
         for j, word in enumerate(entry.words):
             path = ("entries", i, "words", j)
             if word in first:
-                out.append(problem("duplicate-lexicon-word", doc.display, doc.pos(path), f"entries[{i}].words[{j}]",
-                                   value=word, other=first[word], suggestion="一个说法只放在一个条目里"))
+                yield problem("duplicate-lexicon-word", doc.display, doc.pos(path), f"entries[{i}].words[{j}]",
+                              value=word, other=first[word], suggestion="一个说法只放在一个条目里")
             else:
                 first[word] = doc.pos(path)[0]
-    return lex, out
 
 
 def check_terms_used(doc: Document, lex: m.LexiconFile, texts: Iterable[str]) -> Iterator[Problem]:

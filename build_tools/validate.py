@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
+from .lexicon import check_lexicon, check_terms_used, record_text
 from .load import Document, Loaded, format_path
 from .problems import Problem, Report, problem
 
@@ -272,10 +273,12 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
                                                f"sources[{i}].places[{j}]", value=pl,
                                                suggestion=suggest(pl, reg.places)))
     if loaded.lexicon is not None:
-        from .lexicon import check_lexicon
-
-        reg.lexicon, probs = check_lexicon(loaded.lexicon, reg.tags, suggest)
-        out.extend(probs)
+        out.extend(loaded.lexicon.problems)
+        if loaded.lexicon.data is not None:
+            reg.lexicon, probs = check_model(loaded.lexicon, m.LexiconFile)
+            out.extend(probs)
+            if reg.lexicon is not None:
+                out.extend(check_lexicon(loaded.lexicon, reg.lexicon, reg.tags, suggest))
     return reg, out
 
 
@@ -607,8 +610,6 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
             records.append((rec, doc))
     report.extend(check_across(records, loaded.records, reg))
     if reg.lexicon is not None and records:
-        from .lexicon import check_terms_used, record_text
-
         report.extend(check_terms_used(loaded.lexicon, reg.lexicon, (record_text(r) for r, _ in records)))
     texts, probs = read_sources(reg, sources_dir)
     report.extend(probs)
