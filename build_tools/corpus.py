@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as m
-from .validate import Registry, Validation
+from .registry import Registry
+from .validate import Validation
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from typing import Callable, Iterable, Iterator, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from . import model as m
-from . import validate as v
+from . import shape
 from .corpus import Corpus
 from .load import Document, display_path, load_file
 from .load import format_path as _fmt
@@ -204,9 +204,9 @@ def _suggest_record(value: str, corpus: Corpus) -> str:
     titles = {r.title: r.id for r in corpus.records.values()}
     if value in titles:
         return f"是否指“{titles[value]}”（{value}）？记录要用 id 引用"
-    guess = v.closest(value, list(corpus.records))
+    guess = shape.closest(value, list(corpus.records))
     if guess is None:
-        hit = v.closest(value, list(titles))
+        hit = shape.closest(value, list(titles))
         guess = titles.get(hit) if hit else None
     if guess:
         return f"是否指“{guess}”（{corpus.records[guess].title}）？"
@@ -238,14 +238,14 @@ def _raw_refs(doc: Document, corpus: Corpus) -> Iterator[Problem]:
             if isinstance(t, str) and t not in reg.tags:
                 path = ("sessions", i, "select", "tags", j)
                 yield problem("unknown-tag", f, doc.pos(path), _fmt(path), value=t,
-                              suggestion=v.suggest(t, reg.tags, lookup) or "可用的标签见 cases/_registry/tags.yml")
+                              suggestion=shape.suggest(t, reg.tags, lookup) or "可用的标签见 cases/_registry/tags.yml")
         places = sel.get("places")
         names = {p.name: p.slug for p in reg.places.values()}
         for j, p in enumerate(places if isinstance(places, list) else []):
             if isinstance(p, str) and p not in reg.places:
                 path = ("sessions", i, "select", "places", j)
                 yield problem("unknown-place", f, doc.pos(path), _fmt(path), value=p,
-                              suggestion=v.suggest(p, reg.places, names) or "可用的地点见 cases/_registry/places/")
+                              suggestion=shape.suggest(p, reg.places, names) or "可用的地点见 cases/_registry/places/")
 
 
 def check_course(doc: Document, corpus: Corpus, query: QueryFn | None = None) -> tuple[Course | None, list[Problem]]:
@@ -259,7 +259,7 @@ def check_course(doc: Document, corpus: Corpus, query: QueryFn | None = None) ->
         return None, out
     f = doc.display
     out += list(_raw_refs(doc, corpus))
-    spec, probs = v.check_model(doc, CourseSpec)
+    spec, probs = shape.check_model(doc, CourseSpec)
     out += [replace(p, suggestion="课程包的字段见 courses/ 中的示例") if p.code == "missing-field" else p
             for p in probs]
     if spec is None:
@@ -1068,12 +1068,12 @@ def new_spec(corpus: Corpus, title: str, tags: Iterable[str] = (), places: Itera
     reg = corpus.registry
     for t in tags:
         if t not in reg.tags:
-            hint = v.suggest(t, reg.tags, reg.tag_lookup())
+            hint = shape.suggest(t, reg.tags, reg.tag_lookup())
             raise ValueError(f"未登记的标签“{t}”" + (f"，{hint}" if hint else "；可用的标签见 cases/_registry/tags.yml"))
     names = {p.name: p.slug for p in reg.places.values()}
     for p in places:
         if p not in reg.places:
-            hint = v.suggest(p, reg.places, names)
+            hint = shape.suggest(p, reg.places, names)
             raise ValueError(f"未登记的地点“{p}”" + (f"，{hint}" if hint else "；可用的地点见 cases/_registry/places/"))
     sel = Selection(tags=tags, places=places, query=query or None, limit=LIMIT_MAX)
     found = select_records(corpus, sel, query_fn) if (tags or places or query) else []

@@ -15,7 +15,9 @@ import pytest
 from build_tools.build import run_validation
 from build_tools.load import load_cases
 from build_tools.problems import CATALOGUE, ERROR, INFO, WARNING
-from build_tools.validate import closest, numbers_in, validate
+from build_tools.checks import numbers_in
+from build_tools.shape import closest
+from build_tools.validate import validate
 from conftest import BAD, PLACES, TAGS, second_record, valid_record
 
 # file -> (code, line, column, field) of the problem the validator must report.
