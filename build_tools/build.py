@@ -145,7 +145,7 @@ class Pipeline:
         weighted = weigh(corpus)
         segment.save_cache(cache)
         ix = rank_index(corpus, weighted)
-        from .course import course_pages, load_courses
+        from .courses import course_pages, load_courses
         from .whoosh_index import query_records
 
         pages = render_pages(corpus, computed_related(corpus, weighted),

@@ -1,4 +1,4 @@
-"""``casebook course``: course packs for trainers (a thin layer over :mod:`build_tools.course`).
+"""``casebook course``: course packs for trainers (a thin layer over :mod:`build_tools.courses`).
 
 Exit codes as everywhere: 0 done, 1 problems found (printed one a line as
 ``casebook validate`` prints them), 2 usage error.
@@ -53,7 +53,7 @@ def _print_problems(problems: list[Problem]) -> Counter:
 
 
 def _spec_paths(specs: tuple[str, ...], default_dir: str = "courses") -> list[Path]:
-    from .course import course_files
+    from .courses import course_files
 
     if not specs:
         paths = course_files(Path(default_dir)) if Path(default_dir).is_dir() else []
@@ -93,7 +93,7 @@ def course() -> None:
 def new(title: str, tags: tuple[str, ...], places: tuple[str, ...], query: str | None, out: str | None,
         force: bool, cases_dir: str) -> None:
     """生成课程骨架：按标签、地点或检索词预先填好匹配的记录，打开后按需修改。"""
-    from .course import course_slug, new_spec
+    from .courses import course_slug, new_spec
 
     if not (tags or places or query):
         raise click.UsageError("请至少给出 --tag、--place、--query 之一，用来挑选案例")
@@ -118,7 +118,7 @@ def new(title: str, tags: tuple[str, ...], places: tuple[str, ...], query: str |
 @click.option("--cases", "cases_dir", default="cases", show_default=True, type=click.Path(file_okay=False))
 def check(specs: tuple[str, ...], cases_dir: str) -> None:
     """校验课程文件 SPECS（默认 courses/ 下全部）：记录 id、筛选条件、课时。"""
-    from .course import check_course, load_course
+    from .courses import check_course, load_course
 
     paths = _spec_paths(specs)
     corpus = _corpus(cases_dir)
@@ -133,7 +133,7 @@ def check(specs: tuple[str, ...], cases_dir: str) -> None:
 
 
 def _formats(value: str) -> list[str]:
-    from .course import FORMATS
+    from .courses import FORMATS
 
     out = [f.strip().lower() for f in value.split(",") if f.strip()]
     bad = [f for f in out if f not in FORMATS]
@@ -155,7 +155,7 @@ def build(specs: tuple[str, ...], edition: str, formats: str, out_dir: str, case
     """按课程文件 SPEC 生成课程包。校验不通过时列出问题，不生成任何文件。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .course import build_pack, check_course, load_course, ticks_per_build
+    from .courses import build_pack, check_course, load_course, ticks_per_build
 
     fmts = _formats(formats)
     editions = ["student", "trainer"] if edition == "both" else [edition]

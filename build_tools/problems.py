@@ -70,7 +70,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lexicon-term-unused": (WARNING, "词表中的正式说法“{value}”没有出现在任何案例中，检索时找不到东西"),
     "tag-underused": (WARNING, "标签“{value}”只被 {count} 条记录使用；请至少用于两条记录，或在登记表的 note 中说明原因"),
     "no-records": (WARNING, "目录 {dir} 下没有找到任何记录"),
-    # course packs (courses/<id>.yml; build_tools/course.py)
+    # course packs (courses/<id>.yml; build_tools/courses/)
     "unknown-record": (ERROR, "案例记录“{value}”不存在"),
     "empty-selection": (ERROR, "筛选条件 {criteria} 没有匹配到任何记录"),
     "session-without-cases": (ERROR, "单元“{title}”既没有 cases 也没有 select，没有可讲的案例"),

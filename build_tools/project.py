@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 CACHE_ENV = "CASEBOOK_CACHE_DIR"
 
@@ -25,3 +26,13 @@ def sources_dir(root: Path) -> Path | None:
     """The source articles beside the project, or None when they are not there."""
     p = (Path(root) / SOURCES).resolve()
     return p if p.is_dir() else None
+
+def atomic_save(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -54,3 +54,9 @@ def test_no_private_names_imported_across_modules():
     bad = [(m, t, n) for m, tree in _modules().items() for t, names in _imports(m, tree) for n in names
            if n.startswith("_") and n != "__version__"]
     assert bad == []
+
+
+def test_every_module_is_short_enough_to_read():
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from build_tools import course as C
+from build_tools import courses as C
 from build_tools.build import load_corpus
 from build_tools.cli import main
 from build_tools.load import load_text

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from build_tools import course as C
+from build_tools import courses as C
 from build_tools.build import load_corpus
 from build_tools.views import SECTION_ORDER, record_view
 from sitekit import ROOT
