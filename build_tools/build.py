@@ -177,10 +177,16 @@ def _source_date_epoch(root: Path) -> str:
         return "0"
 
 
-def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkdocs.yml") -> Path:
+BUILDERS = ("mkdocs", "zensical")
+
+
+def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkdocs.yml",
+               builder: str = "mkdocs") -> Path:
     """Build the site into a temporary folder and swap it in only on success.
 
-    A failed build leaves the previous ``site/`` untouched.
+    ``builder`` is ``mkdocs`` (MkDocs + Material, pages from the plugin) or
+    ``zensical`` (the pipeline writes a docs tree; Zensical builds it). A
+    failed build leaves the previous ``site/`` untouched.
     """
     import os
     import shutil
@@ -190,6 +196,15 @@ def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkd
     site_dir = Path(site_dir or root / "site").resolve()
     if "SOURCE_DATE_EPOCH" not in os.environ:
         os.environ["SOURCE_DATE_EPOCH"] = _source_date_epoch(root)
+    if builder == "zensical":
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+        try:
+            _zensical_build(root, tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return _swap_in(tmp, site_dir)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -222,6 +237,13 @@ def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkd
         raise
     finally:
         mk_log.removeHandler(collect)
+    return _swap_in(tmp, site_dir)
+
+
+def _swap_in(tmp: Path, site_dir: Path) -> Path:
+    """Replace ``site_dir`` by the freshly built ``tmp`` (the old one goes only now)."""
+    import shutil
+
     old = site_dir.with_name(site_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():
@@ -229,6 +251,29 @@ def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkd
     tmp.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
     return site_dir
+
+
+def _zensical_build(root: Path, out: Path) -> None:
+    """The pipeline's pages as a docs tree, built by Zensical into ``out``."""
+    import subprocess
+    import sys
+
+    from .docs_tree import write_docs_tree
+
+    result = Pipeline(root / "cases").run()
+    if not result.report.valid:
+        raise BuildError("案例记录未通过校验，站点未构建：\n" + "\n".join(p.format() for p in result.report.errors())
+                         + "\n请修正后重试（casebook validate 可单独运行校验）。")
+    tree = project_cache_dir(root) / "zensical"
+    config = write_docs_tree(root, result.pages, result.search_files, tree)
+    run = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(config)],
+                         capture_output=True, text=True, cwd=tree)
+    if run.returncode != 0 or not (tree / "site" / "index.html").is_file():
+        raise BuildError("Zensical 构建失败：\n" + (run.stderr or run.stdout).strip()[-2000:])
+    import shutil
+
+    shutil.rmtree(out)
+    shutil.move(str(tree / "site"), str(out))
 
 
 DIST_README = """基层治理案例库 · 离线版使用说明

@@ -166,7 +166,9 @@ def schema(out: str) -> None:
 @main.command(context_settings=CONTEXT)
 @click.option("--site-dir", default="site", show_default=True, type=click.Path(file_okay=False),
               help="网站输出目录。")
-def build(site_dir: str) -> None:
+@click.option("--builder", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="mkdocs：MkDocs + Material；zensical：Material 的后继者 Zensical（页面先写成文档目录再构建）。")
+def build(site_dir: str, builder: str) -> None:
     """校验记录并构建网站（site/）。校验不通过时不构建，原有 site/ 保持不变。"""
     import logging
 
@@ -176,7 +178,7 @@ def build(site_dir: str) -> None:
     if not Path("mkdocs.yml").is_file():
         raise click.UsageError("找不到 mkdocs.yml：请在项目根目录运行")
     try:
-        out = build_site(Path("."), Path(site_dir))
+        out = build_site(Path("."), Path(site_dir), builder=builder)
     except BuildError as err:
         click.echo(str(err), err=True)
         click.echo("✘ 构建失败，原有网站未改动", err=True)

@@ -1,0 +1,54 @@
+"""The same records built by Zensical (no plugin API): the docs tree, opened from file:// offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_tools.build import build_site
+from sitekit import ROOT, OfflineBrowser, internal_links, require_chromium
+
+
+@pytest.fixture(scope="module")
+def zsite(tmp_path_factory):
+    return build_site(ROOT, tmp_path_factory.mktemp("zensical") / "site", builder="zensical")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    b = OfflineBrowser()
+    yield b
+    b.close()
+
+
+@pytest.mark.parametrize("rel", ["index.html", "problems.html", "cases/binhu-kaimen-yijianshi.html",
+                                 "places/binhu.html", "tags/hongse-wuye.html", "guide/editors.html"])
+def test_zensical_pages_offline_without_errors(zsite, browser, rel):
+    page = browser.open(zsite / rel)
+    assert page.locator("article h1").count() == 1
+    broken = [t for _, t in internal_links(page, zsite) if not t.exists()]
+    assert broken == [] and page.errors == [] and browser.external == []
+    page.close()
+
+
+def test_zensical_record_page_keeps_sections_and_source_notes(zsite, browser):
+    page = browser.open(zsite / "cases/binhu-kaimen-yijianshi.html")
+    heads = page.locator("article h2").all_inner_texts()
+    assert heads[:4] == ["适用情形", "主要做法", "成效", "编者分析"]
+    assert page.locator(".footnote li").count() >= 3
+    page.close()
+
+
+def test_zensical_search_page_answers_offline(zsite, browser):
+    page = browser.open(zsite / "search.html")
+    page.fill("form[data-cb-search] input[name=q]", "社区干部太累")
+    page.click("form[data-cb-search] button")
+    page.wait_for_function("document.querySelectorAll('.cb-search-results li').length > 0", timeout=10_000)
+    first = page.locator(".cb-search-results li a").first
+    assert "两减一规范" in first.inner_text()
+    href = first.get_attribute("href").split("?")[0]
+    assert href.startswith("file://") and Path(href[len("file://"):]).exists()
+    assert page.errors == [] and browser.external == []
+    page.close()
