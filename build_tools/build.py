@@ -226,9 +226,22 @@ def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkd
     mk_log.addHandler(collect)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    stamp_file = project_cache_dir(root) / "site-stamps.json"
+    stamp = _site_stamp(root, config_file)
+    # Building again: start from a copy of the last site and let MkDocs skip
+    # every page whose source is older than its output. Only when nothing but
+    # records changed: the theme, config and hand-written pages are in the stamp.
+    reuse = site_dir.is_dir() and _stamps(stamp_file).get(str(site_dir)) == stamp
+    quiet = _DirtyNote()
     try:
+        if reuse:
+            shutil.rmtree(tmp)
+            shutil.copytree(site_dir, tmp)
+            logging.getLogger("mkdocs.commands.build").addFilter(quiet)
         config = load_config(config_file=str(root / config_file), site_dir=str(tmp))
-        mkdocs_build(config)
+        mkdocs_build(config, dirty=reuse)
+        if reuse:
+            _drop_orphans(tmp, config.plugins.get("casebook"))
     except (MkDocsException, Abort) as err:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError("\n".join(collect.messages) or str(err)) from None
@@ -237,7 +250,55 @@ def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkd
         raise
     finally:
         mk_log.removeHandler(collect)
+        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+    stamps = _stamps(stamp_file)
+    stamps[str(site_dir)] = stamp
+    stamp_file.parent.mkdir(parents=True, exist_ok=True)
+    stamp_file.write_text(json.dumps(stamps, ensure_ascii=False, indent=1), encoding="utf-8")
     return _swap_in(tmp, site_dir)
+
+
+class _DirtyNote:
+    """Drop MkDocs' warning about dirty builds: ours reuse only pages whose records did not change."""
+
+    def filter(self, record) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def _site_stamp(root: Path, config_file: str) -> str:
+    """What every page depends on besides its own text: config, theme overrides, hand-written
+    pages and assets, and the versions of the builder and the generator."""
+    import hashlib
+    from importlib.metadata import version
+
+    h = hashlib.sha256()
+    for name in ("mkdocs", "mkdocs-material", "casebook"):
+        h.update(f"{name}={version(name)}".encode())
+    h.update((root / config_file).read_bytes())
+    for folder in ("content", "overrides", "build_tools/templates"):
+        base = root / folder if folder != "build_tools/templates" else Path(__file__).parent / "templates"
+        for p in sorted(base.rglob("*")) if base.is_dir() else []:
+            if p.is_file():
+                h.update(str(p.relative_to(base)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def _stamps(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _drop_orphans(site: Path, plugin) -> None:
+    """Pages of records, places or tags that no longer exist: a dirty build leaves them behind."""
+    pages = getattr(plugin, "pages", None) or {}
+    keep = {p[:-3] + ".html" for p in pages}
+    for folder in ("cases", "places", "tags", "courses"):
+        for html in (site / folder).glob("*.html") if (site / folder).is_dir() else []:
+            rel = f"{folder}/{html.name}"
+            if rel not in keep:
+                html.unlink()
 
 
 def _swap_in(tmp: Path, site_dir: Path) -> Path:

@@ -354,3 +354,38 @@ def test_place_pages_list_each_case_once_and_the_communities_records_describe(si
         page = (site / f"places/{slug}.html").read_text(encoding="utf-8")
         assert "本地点暂无案例记录" not in page, slug
         assert "../cases/" in page, slug
+
+
+def test_building_again_reuses_unchanged_pages_and_shows_every_edit(tmp_path):
+    import os
+    import shutil
+
+    import yaml
+
+    project = tmp_path / "proj"
+    for name in ("content", "overrides", "cases", "courses"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    path = project / "cases" / "binhu" / "binhu-kaimen-yijianshi.yml"
+    extra = yaml.safe_load(path.read_text(encoding="utf-8"))
+    extra.update(id="binhu-linshi-jilu", title="临时记录", related=[])
+    (project / "cases" / "binhu" / "binhu-linshi-jilu.yml").write_text(
+        yaml.safe_dump(extra, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    site = build_site(project, project / "site")
+    assert (site / "cases/binhu-linshi-jilu.html").exists()
+    for html in site.rglob("*.html"):  # mark every page, keeping its time: a rebuilt page loses the mark
+        st = html.stat()
+        html.write_text(html.read_text(encoding="utf-8") + "<!-- reused -->", encoding="utf-8")
+        os.utime(html, ns=(st.st_atime_ns, st.st_mtime_ns))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["title"] = "改过的标题：开门一件事"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (project / "cases" / "binhu" / "binhu-linshi-jilu.yml").unlink()
+    site = build_site(project, project / "site")
+    assert "改过的标题：开门一件事" in (site / "cases/binhu-kaimen-yijianshi.html").read_text(encoding="utf-8")
+    assert "改过的标题：开门一件事" in (site / "tags/minsheng-shishi.html").read_text(encoding="utf-8")
+    assert not (site / "cases/binhu-linshi-jilu.html").exists()
+    pages = list(site.rglob("*.html"))
+    rebuilt = {str(p.relative_to(site)) for p in pages if "<!-- reused -->" not in p.read_text(encoding="utf-8")}
+    assert "cases/binhu-kaimen-yijianshi.html" in rebuilt
+    assert len(rebuilt) < len(pages) / 4, sorted(rebuilt)  # the rest were reused
