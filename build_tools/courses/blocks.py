@@ -18,6 +18,7 @@ from .spec import EDITION_LABELS, Course, CourseSession
 
 @dataclass
 class H:
+    tag = "h"  # what a template tests
     level: int  # 0 = document title, 1 = session, 2 = record / part, 3 = section
     text: str
     rid: str | None = None  # a record heading (linked on the site)
@@ -26,22 +27,26 @@ class H:
 
 @dataclass
 class P:
+    tag = "p"  # what a template tests
     text: str
     kind: str = ""  # "", "meta", "lead", "note", "label", "edition"
 
 
 @dataclass
 class OL:
+    tag = "ol"  # what a template tests
     items: list[str]
 
 
 @dataclass
 class UL:
+    tag = "ul"  # what a template tests
     items: list[str]
 
 
 @dataclass
 class Table:
+    tag = "table"  # what a template tests
     header: list[str]
     rows: list[list[str]]
     numeric: tuple[int, ...] = ()
@@ -67,6 +72,7 @@ TABLE_WIDTHS = {
 
 @dataclass
 class Break:
+    tag = "break"  # what a template tests
     pass
 
 
@@ -74,6 +80,7 @@ class Break:
 class Tick:
     """Not shown: marks the end of one record, for progress displays."""
 
+    tag = "tick"  # what a template tests
     label: str
 
 
