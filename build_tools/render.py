@@ -12,13 +12,12 @@ text and never runs.
 from __future__ import annotations
 
 import posixpath
-from collections import defaultdict
 
 from markupsafe import Markup
 
 from . import model as m
 from .corpus import Corpus
-from .templating import esc, html_esc, markdown_env
+from .templating import esc, markdown_env
 from .views import fmt_value, figures_text, record_view
 
 
@@ -57,17 +56,17 @@ class Page:
         self.c = corpus
         self.path = path
 
-    def link(self, text: str, dst: str) -> str:
-        return f"[{esc(text)}]({rel(self.path, dst)})"
+    def link(self, text: object, dst: str) -> Markup:
+        return Markup(f"[{esc(text)}]({rel(self.path, dst)})")
 
-    def rec(self, rid: str) -> str:
+    def rec(self, rid: str) -> Markup:
         r = self.c.records[rid]
         return self.link(r.title, record_path(rid))
 
-    def place(self, slug: str) -> str:
+    def place(self, slug: str) -> Markup:
         return self.link(self.c.place_name(slug), place_path(slug))
 
-    def tag(self, slug: str) -> str:
+    def tag(self, slug: str) -> Markup:
         return self.link(self.c.tag_name(slug), tag_path(slug))
 
 
@@ -99,219 +98,120 @@ def _top_places(corpus: Corpus) -> list[str]:
     return [s for s in corpus.registry.places if s in used]
 
 
-def place_tree_md(p: Page, corpus: Corpus, slug: str | None, depth: int = 0) -> list[str]:
-    lines = []
-    for child in corpus.children(slug):
-        n = len(corpus.records_in(child.slug))
-        label = p.place(child.slug) + f"（{esc(child.level)}" + (f"，{n} 条案例）" if n else "）")
-        lines.append("    " * depth + f"- {label}")
-        lines += place_tree_md(p, corpus, child.slug, depth + 1)
-    return lines
+def place_tree(corpus: Corpus, slug: str | None, depth: int = 0) -> list[dict]:
+    """The places under ``slug``, depth first, each with its depth, level and count of cases."""
+    out = []
+    for c in corpus.children(slug):
+        out.append({"slug": c.slug, "level": c.level, "count": len(corpus.records_in(c.slug)), "depth": depth})
+        out += place_tree(corpus, c.slug, depth + 1)
+    return out
 
 
-def render_place(corpus: Corpus, slug: str) -> str:
-    p = Page(corpus, place_path(slug))
-    place = corpus.registry.places[slug]
-    out = [f"# {esc(place.name)}", ""]
-    chain = corpus.place_chain(slug)
-    out += ["**位置**：" + " › ".join(p.place(s) for s in chain), "", f"**层级**：{esc(place.level)}", ""]
-    kids = place_tree_md(p, corpus, slug)
-    if kids:
-        out += ["## 下辖地点", ""] + kids + [""]
+def _case(corpus: Corpus, r: m.Record, here: str) -> dict:
+    """One case on a place page: unit when below this place, first sentence of the summary, tags."""
+    return {"id": r.id, "unit": corpus.place_name(r.unit) if r.unit and r.unit != here else "",
+            "first": r.summary.split("。")[0][:80], "tags": [t for t in r.tags if t in corpus.registry.tags]}
+
+
+def render_place(corpus: Corpus, slug: str, env=None) -> str:
     recs = corpus.records_in(slug)
     named = [r for r in corpus.records_naming(slug) if r not in recs]
-    if not recs and not named:
-        out += ["本地点暂无案例记录。", ""]
-        return "\n".join(out)
-    if recs:
-        out += [f"## 案例（{len(recs)} 条）", ""]
-        out += [_case_line(p, corpus, r, slug) for r in recs] + [""]
-    if named:
-        out += [f"## 写到本地的案例（{len(named)} 条）", "", "这些案例记在上级地点名下，正文写到了本地的做法。", ""]
-        out += [_case_line(p, corpus, r, slug) for r in named] + [""]
-    figures = [(r, mt) for r in recs for mt in r.metrics if mt.kind not in m.CONTEXT_KINDS]
-    if figures:
-        out += ["## 主要数字", "", "| 数字 | 指标 | 案例 |", "| ---: | --- | --- |"]
-        for r, mt in figures[:40]:
-            out.append(f"| {fmt_value(mt)}{esc(mt.unit)} | {esc(mt.label)} | {p.rec(r.id)} |")
-        if len(figures) > 40:
-            out += ["", f"另有 {len(figures) - 40} 项数字，见{p.link('数据一览', 'figures.md')}。"]
-        out.append("")
-    return "\n".join(out)
+    figures = [{"value": fmt_value(mt), "unit": mt.unit, "label": mt.label, "rid": r.id}
+               for r in recs for mt in r.metrics if mt.kind not in m.CONTEXT_KINDS]
+    return (env or markdown_env()).get_template("place.md.j2").render(
+        kit=Page(corpus, place_path(slug)), place=corpus.registry.places[slug], chain=corpus.place_chain(slug),
+        tree=place_tree(corpus, slug), cases=[_case(corpus, r, slug) for r in recs],
+        named=[_case(corpus, r, slug) for r in named], figures=figures)
 
 
-def _case_line(p: Page, corpus: Corpus, r: m.Record, here: str) -> str:
-    """One case on a place page: link, unit when below this place, one-line summary, tags."""
-    unit = f"（{esc(corpus.place_name(r.unit))}）" if r.unit and r.unit != here else ""
-    first = r.summary.split("。")[0][:80]
-    tags = "、".join(p.tag(t) for t in r.tags if t in corpus.registry.tags)
-    return f"- {p.rec(r.id)}{unit}：{esc(first)}。" + (f" 标签：{tags}" if tags else "")
-
-
-def render_places_index(corpus: Corpus) -> str:
-    p = Page(corpus, "places/index.md")
-    out = ["# 地点", "", "从省到市、县（区）、街道（镇）和社区（村）逐级浏览。括号中是该地及下辖地点的案例数。", ""]
-    out += place_tree_md(p, corpus, None)
-    return "\n".join(out) + "\n"
+def render_places_index(corpus: Corpus, env=None) -> str:
+    return (env or markdown_env()).get_template("places_index.md.j2").render(
+        kit=Page(corpus, "places/index.md"), tree=place_tree(corpus, None))
 
 
 # -------------------------------------------------------------------- tags
 
 
-def render_tag(corpus: Corpus, slug: str) -> str:
-    p = Page(corpus, tag_path(slug))
+def render_tag(corpus: Corpus, slug: str, env=None) -> str:
     tag = corpus.registry.tags[slug]
-    group = corpus.registry.groups.get(tag.group)
-    out = [f"# {esc(tag.name)}", ""]
-    if group:
-        out += [f"**分组**：{esc(group.name)}", ""]
-    out += ['<div class="cb-summary" markdown>', "", esc(tag.definition), "", "</div>", ""]
-    if tag.synonyms:
-        out += ["**相关说法**：" + "、".join(esc(s) for s in tag.synonyms), ""]
-    if tag.note:
-        out += [f"**说明**：{esc(tag.note)}", ""]
     recs = corpus.records_with_tag(slug)
-    if not recs:
-        out += ["暂无使用此标签的案例。", ""]
-        return "\n".join(out)
-    out += ["## 各地做法对比", "",
-            "| 地点 | 案例 | 实施层级 | 主要数字 | 组织链条 |", "| --- | --- | --- | --- | --- |"]
-    for r in recs:
-        chain = " → ".join(esc(s) for s in r.structure) if r.structure else "—"
-        out.append(f"| {p.place(r.unit or r.place)} | {p.rec(r.id)} | {esc(r.level)} | {esc(figures_text(r))} | {chain} |")
-    out.append("")
-    out += ["## 按地点", ""]
-    by_place: dict[str, list[m.Record]] = defaultdict(list)
-    for r in recs:
-        by_place[r.place].append(r)
-    for place in _top_places(corpus):
-        if place in by_place:
-            out += [f"### {esc(corpus.place_name(place))} {{#{place}}}", ""]
-            out += [f"- {p.rec(r.id)}：{esc(r.summary[:60])}{'…' if len(r.summary) > 60 else ''}" for r in by_place[place]] + [""]
-    return "\n".join(out)
+    rows = [{"place": r.unit or r.place, "id": r.id, "level": r.level, "figures": figures_text(r),
+             "chain": list(r.structure or [])} for r in recs]
+    by_place = [{"slug": place, "name": corpus.place_name(place),
+                 "cases": [{"id": r.id, "summary": r.summary[:60] + ("…" if len(r.summary) > 60 else "")}
+                           for r in recs if r.place == place]}
+                for place in _top_places(corpus) if any(r.place == place for r in recs)]
+    return (env or markdown_env()).get_template("tag.md.j2").render(
+        kit=Page(corpus, tag_path(slug)), tag=tag, group=corpus.registry.groups.get(tag.group), rows=rows,
+        by_place=by_place)
 
 
-def render_tags_index(corpus: Corpus) -> str:
-    p = Page(corpus, "tags/index.md")
-    out = ["# 实践标签", "", "标签分两级：先按工作领域分组，再细分到具体做法。括号中是案例数。", ""]
-    for g in corpus.registry.groups.values():
-        out += [f"## {esc(g.name)}", "", esc(g.definition), ""]
-        for t in corpus.registry.tags.values():
-            if t.group == g.slug:
-                out.append(f"- {p.tag(t.slug)}（{len(corpus.records_with_tag(t.slug))}）：{esc(t.definition)}")
-        out.append("")
-    return "\n".join(out)
+def render_tags_index(corpus: Corpus, env=None) -> str:
+    reg = corpus.registry
+    groups = [{"name": g.name, "definition": g.definition,
+               "tags": [{"slug": t.slug, "definition": t.definition, "count": len(corpus.records_with_tag(t.slug))}
+                        for t in reg.tags.values() if t.group == g.slug]} for g in reg.groups.values()]
+    return (env or markdown_env()).get_template("tags_index.md.j2").render(
+        kit=Page(corpus, "tags/index.md"), groups=groups)
 
 
 # ------------------------------------------------------------ home, lists
 
 
-def render_cases_index(corpus: Corpus) -> str:
-    p = Page(corpus, "cases/index.md")
-    out = ["# 全部案例", "", f"共 {len(corpus.records)} 条，按地点排列。", ""]
-    for place in _top_places(corpus):
-        recs = [r for r in corpus.records.values() if r.place == place]
-        out += [f"## {esc(corpus.place_name(place))}", ""]
-        out += [f"- {p.rec(r.id)}" + (f"（{esc(corpus.place_name(r.unit))}）" if r.unit else "") for r in recs] + [""]
-    return "\n".join(out)
-
-
-def render_home(corpus: Corpus) -> str:
-    p = Page(corpus, "index.md")
-    recs = list(corpus.records.values())
-    places = _top_places(corpus)
-    n_metrics = sum(len(r.metrics) for r in recs)
-    out = [
-        "# 基层治理案例库", "",
-        "汇集江苏多地党建引领基层治理的工作方法：每条案例讲清背景、做法、组织架构、成效数字和经验，"
-        "并附思考题，供社区书记、街道和区县干部学习借鉴，也供党校和培训中心组织案例教学。", "",
-        f"**收录**：{len(recs)} 条案例 · {len(places)} 个地区 · {len(corpus.registry.tags)} 个实践标签 · {n_metrics} 项数字", "",
-        "**从这里开始**：" + " · ".join([
-            p.link("常见难题", PROBLEMS_PAGE), p.link("全部案例", "cases/index.md"), p.link("按地点浏览", "places/index.md"),
-            p.link("按标签浏览", "tags/index.md"), p.link("数据一览", "figures.md"), p.link("检索", "search.md"),
-            p.link("使用指南", "guide/cadres.md")]), "",
-        "按顶部搜索框输入中文即可检索，不需要空格，例如“外卖骑手怎么参与社区治理”“红色物业”“三岗十八级”。", "",
-        "## 哪里有哪种做法", "",
-        "行是实践标签，列是地区，数字是案例数；点击数字查看该地的做法。", "",
-    ]
-    header = "| 标签 | " + " | ".join(esc(corpus.place_name(s)) for s in places) + " |"
-    out += [header, "| --- |" + " ---: |" * len(places)]
-    for t in corpus.registry.tags.values():
-        cells = []
-        for s in places:
-            n = sum(1 for r in recs if r.place == s and t.slug in r.tags)
-            cells.append(f"[{n}]({rel('index.md', tag_path(t.slug) + '#' + s)})" if n else "·")
-        out.append(f"| {p.tag(t.slug)} | " + " | ".join(cells) + " |")
-    out.append("")
-    return "\n".join(out)
-
-
-def render_figures(corpus: Corpus) -> str:
-    p = Page(corpus, "figures.md")
-    out = ["# 数据一览", "",
-           "全部案例中的数字。在下方输入框中输入文字可筛选（如“网格”“无锡”），点击表头可排序；离线也能使用。", "",
-           '<div class="cb-filter"><label>筛选：<input type="search" class="cb-filter__input" '
-           'placeholder="输入地点、指标或案例名称" data-cb-filter="cb-figures"></label> '
-           '<span class="cb-filter__count" aria-live="polite"></span></div>', "",
-           '<div id="cb-figures" class="cb-sortable" markdown>', "",
-           "| 地点 | 案例 | 指标 | 数值 | 单位 | 类型 | 证据原文 |",
-           "| --- | --- | --- | ---: | --- | --- | --- |"]
-    for r in corpus.records.values():
-        for mt in r.metrics:
-            out.append(f"| {p.place(r.unit or r.place)} | {p.rec(r.id)} | {esc(mt.label)} | {fmt_value(mt)} | "
-                       f"{esc(mt.unit)} | {m.METRIC_KIND_LABELS[mt.kind]} | “{esc(mt.evidence)}” |")
-    out += ["", "</div>", ""]
-    return "\n".join(out)
-
-
-def render_search_page(corpus: Corpus) -> str:
-    """A search page with place and tag choices (the same engine as the search box, offline)."""
-    places = [p for p in corpus.registry.places.values()
-              if p.level in ("地级市", "县级市", "市辖区", "县") and corpus.records_in(p.slug)]
-    opt_places = "".join(f'<option value="{html_esc(p.slug)}">{html_esc(p.name)}</option>' for p in places)
-    groups = []
-    for g in corpus.registry.groups.values():
-        opts = "".join(f'<option value="{html_esc(t.slug)}">{html_esc(t.name)}</option>'
-                       for t in corpus.registry.tags.values() if t.group == g.slug)
-        groups.append(f'<optgroup label="{html_esc(g.name)}">{opts}</optgroup>')
-    return "\n".join([
-        "# 检索", "",
-        "输入中文（不用空格），可再限定地点和标签；没有网络也能用。只选地点或标签、不填文字，会列出该范围内的全部案例。", "",
-        '<form class="cb-search-form" data-cb-search role="search">',
-        '<label>检索词 <input type="search" name="q" placeholder="如：外卖骑手怎么参与社区治理" autocomplete="off"></label>',
-        f'<label>地点 <select name="place"><option value="">全部地点</option>{opt_places}</select></label>',
-        f'<label>标签 <select name="tag"><option value="">全部标签</option>{"".join(groups)}</select></label>',
-        '<button type="submit" class="md-button md-button--primary">检索</button>',
-        "</form>", "",
-        '<p class="cb-search-status" aria-live="polite"></p>',
-        '<ol class="cb-search-results"></ol>', "",
-    ])
+def render_cases_index(corpus: Corpus, env=None) -> str:
+    places = [{"name": corpus.place_name(place),
+               "cases": [{"id": r.id, "unit": corpus.place_name(r.unit) if r.unit else ""}
+                         for r in corpus.records.values() if r.place == place]} for place in _top_places(corpus)]
+    return (env or markdown_env()).get_template("cases_index.md.j2").render(
+        kit=Page(corpus, "cases/index.md"), total=len(corpus.records), places=places)
 
 
 PROBLEMS_PAGE = "problems.md"
+START_LINKS = [("常见难题", PROBLEMS_PAGE), ("全部案例", "cases/index.md"), ("按地点浏览", "places/index.md"),
+               ("按标签浏览", "tags/index.md"), ("数据一览", "figures.md"), ("检索", "search.md"),
+               ("使用指南", "guide/cadres.md")]
 
 
-def render_problems(corpus: Corpus, search) -> str:
+def render_home(corpus: Corpus, env=None) -> str:
+    recs = list(corpus.records.values())
+    places = _top_places(corpus)
+    matrix = [{"tag": t.slug, "cells": [(sum(1 for r in recs if r.place == s and t.slug in r.tags), s) for s in places]}
+              for t in corpus.registry.tags.values()]
+    return (env or markdown_env()).get_template("home.md.j2").render(
+        kit=Page(corpus, "index.md"), n_records=len(recs), n_tags=len(corpus.registry.tags),
+        n_metrics=sum(len(r.metrics) for r in recs), start=START_LINKS, matrix=matrix,
+        places=[{"slug": s, "name": corpus.place_name(s)} for s in places])
+
+
+def render_figures(corpus: Corpus, env=None) -> str:
+    figures = [{"place": r.unit or r.place, "rid": r.id, "label": mt.label, "value": fmt_value(mt), "unit": mt.unit,
+                "kind": m.METRIC_KIND_LABELS[mt.kind], "evidence": mt.evidence}
+               for r in corpus.records.values() for mt in r.metrics]
+    return (env or markdown_env()).get_template("figures.md.j2").render(kit=Page(corpus, "figures.md"), figures=figures)
+
+
+def render_search_page(corpus: Corpus, env=None) -> str:
+    """A search page with place and tag choices (the same engine as the search box, offline)."""
+    reg = corpus.registry
+    places = [p for p in reg.places.values()
+              if p.level in ("地级市", "县级市", "市辖区", "县") and corpus.records_in(p.slug)]
+    groups = [{"name": g.name, "tags": [t for t in reg.tags.values() if t.group == g.slug]} for g in reg.groups.values()]
+    return (env or markdown_env()).get_template("search.md.j2").render(places=places, groups=groups)
+
+
+def render_problems(corpus: Corpus, search, env=None) -> str:
     """常见难题: everyday problems by theme, each with the cases that answer it.
 
     The problems come from the lexicon (``common_problems``); the cases are
     what the shared search ranks first for each problem, so the page and the
     search box never disagree.
     """
-    p = Page(corpus, PROBLEMS_PAGE)
     lex = corpus.registry.lexicon
-    themes = lex.common_problems if lex else []
-    n = sum(len(t.items) for t in themes)
-    out = ["# 常见难题", "",
-           f"社区书记、街道和村干部常遇到的 {n} 个难题，按主题分组；每个难题下面是能回答它的案例。"
-           "没有找到自己的问题，可以直接用自己的话在顶部搜索框里搜。", ""]
-    for theme in themes:
-        out += [f"## {esc(theme.theme)}", ""]
-        for item in theme.items:
-            ids = search(item, 3)
-            links = "；".join(p.rec(rid) for rid in ids) or "暂无对应案例"
-            out += [f"- **{esc(item)}**  ", f"    {links}", ""]
-    return "\n".join(out)
+    themes = [{"name": t.theme, "problems": [{"text": item, "ids": search(item, 3)} for item in t.items]}
+              for t in (lex.common_problems if lex else [])]
+    return (env or markdown_env()).get_template("problems.md.j2").render(
+        kit=Page(corpus, PROBLEMS_PAGE), themes=themes, total=sum(len(t["problems"]) for t in themes),
+        hard_break=Markup("  "), indent=Markup("    "))
 
 
 def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, float]]] | None = None,
@@ -322,20 +222,20 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
     first for ``text``; it fills the 常见难题 page.
     """
     computed_related = computed_related or {}
-    pages: dict[str, str] = {
-        PROBLEMS_PAGE: render_problems(corpus, search or (lambda text, n: [])),
-        "index.md": render_home(corpus),
-        "cases/index.md": render_cases_index(corpus),
-        "places/index.md": render_places_index(corpus),
-        "tags/index.md": render_tags_index(corpus),
-        "figures.md": render_figures(corpus),
-        "search.md": render_search_page(corpus),
-    }
     env = markdown_env()
+    pages: dict[str, str] = {
+        PROBLEMS_PAGE: render_problems(corpus, search or (lambda text, n: []), env),
+        "index.md": render_home(corpus, env),
+        "cases/index.md": render_cases_index(corpus, env),
+        "places/index.md": render_places_index(corpus, env),
+        "tags/index.md": render_tags_index(corpus, env),
+        "figures.md": render_figures(corpus, env),
+        "search.md": render_search_page(corpus, env),
+    }
     for rid, rec in corpus.records.items():
         pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid), env)
     for slug in corpus.registry.places:
-        pages[place_path(slug)] = render_place(corpus, slug)
+        pages[place_path(slug)] = render_place(corpus, slug, env)
     for slug in corpus.registry.tags:
-        pages[tag_path(slug)] = render_tag(corpus, slug)
+        pages[tag_path(slug)] = render_tag(corpus, slug, env)
     return pages
