@@ -73,7 +73,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 files.remove(existing)
             # Our own engine indexes the records; keep Material's index (and
             # its slow jieba pass) to the hand-written pages.
-            content = _FRONT + text
+            # A page with its own front matter (the home page hides the sidebars) keeps it.
+            content = _FRONT[:-5] + text[4:] if text.startswith("---\n") else _FRONT + text
             target = out_dir / path
             keep.add(target)
             if not target.is_file() or target.read_text(encoding="utf-8") != content:

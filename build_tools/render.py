@@ -180,6 +180,7 @@ def render_home(corpus: Corpus, env=None) -> str:
     return (env or markdown_env()).get_template("home.md.j2").render(
         kit=Page(corpus, "index.md"), n_records=len(recs), n_tags=len(corpus.registry.tags),
         n_metrics=sum(len(r.metrics) for r in recs), start=START_LINKS, matrix=matrix,
+        tag_name=corpus.tag_name, sep=Markup(" · "),
         places=[{"slug": s, "name": corpus.place_name(s)} for s in places])
 
 

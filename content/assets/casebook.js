@@ -107,7 +107,19 @@
     if (params.get("q") || params.get("place") || params.get("tag")) run();
   }
 
+  /* Phones: tables become cards; each cell carries its column's name for the CSS to show. */
+  function cardify(table) {
+    if (table.dataset.cbCards || table.closest(".cb-matrix") || !table.tHead) return;
+    table.dataset.cbCards = "1";
+    table.classList.add("cb-cards");
+    var names = Array.prototype.map.call(table.tHead.rows[0].cells, function (c) { return c.textContent.trim(); });
+    Array.prototype.forEach.call(table.tBodies[0] ? table.tBodies[0].rows : [], function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, i) { if (names[i]) cell.setAttribute("data-label", names[i]); });
+    });
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("article table"), cardify);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-cb-search]"), bindSearchPage);
     Array.prototype.forEach.call(document.querySelectorAll("table.cb-sortable, .cb-sortable table"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-cb-filter]"), bindFilter);
