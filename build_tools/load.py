@@ -8,6 +8,7 @@ runaway nesting become problems instead of silent data loss or crashes.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ MAX_NODES = 50_000
 MAX_DEPTH = 32
 
 Path_ = tuple  # a data path such as ("metrics", 0, "value")
+
+# A half-width space after full-width punctuation, before Chinese text.
+STRAY_SPACE = re.compile(r"([，。；：、！？）】」』》”’])[ \t]+(?=[\u4e00-\u9fff（【「『《“‘])")
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -114,7 +118,18 @@ class _Walker:
         if node.tag == "tag:yaml.org,2002:timestamp":
             # Dates stay text: a model field that wants a date parses it itself.
             return node.value
-        return self.scalars.construct_object(node)
+        value = self.scalars.construct_object(node)
+        if isinstance(value, str) and STRAY_SPACE.search(value):
+            # A folded line break after Chinese punctuation becomes a half-width
+            # space (“落脚点； 社区…”): take it out, and say where.
+            fixed = STRAY_SPACE.sub(r"\1", value)
+            mark = node.start_mark
+            self.doc.problems.append(problem(
+                "stray-space", self.doc.display, (mark.line + 1, mark.column + 1), _fmt(path), field=_fmt(path),
+                count=len(STRAY_SPACE.findall(value)),
+                suggestion="把全角标点后的换行接到下一行，或删去标点后的空格"))
+            value = fixed
+        return value
 
     def walk_key(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _PLAIN_TAGS:

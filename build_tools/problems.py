@@ -27,6 +27,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "custom-tag": (ERROR, "不允许使用 YAML 标签“{tag}”；记录只能包含普通的文本、数字、列表和映射"),
     "alias-bomb": (ERROR, "锚点/别名展开后超过 {limit} 个节点，疑似“别名炸弹”"),
     "too-deep": (ERROR, "嵌套层数超过 {limit} 层"),
+    "stray-space": (WARNING, "{field} 中全角标点后有 {count} 处多余的半角空格（已自动去掉）"),
     "not-mapping": (ERROR, "文件顶层必须是“字段: 值”的映射，这里是{kind}"),
     # shape (pydantic)
     "unknown-field": (ERROR, "未知字段“{field}”"),

@@ -110,7 +110,13 @@ def place_tree(corpus: Corpus, slug: str | None, depth: int = 0) -> list[dict]:
 def _case(corpus: Corpus, r: m.Record, here: str) -> dict:
     """One case on a place page: unit when below this place, first sentence of the summary, tags."""
     return {"id": r.id, "unit": corpus.place_name(r.unit) if r.unit and r.unit != here else "",
-            "first": r.summary.split("。")[0][:80], "tags": [t for t in r.tags if t in corpus.registry.tags]}
+            "first": _first_sentence(r.summary), "tags": [t for t in r.tags if t in corpus.registry.tags]}
+
+
+def _first_sentence(text: str, limit: int = 80) -> str:
+    """The summary's first sentence with its full stop, or its first ``limit`` characters and “…”."""
+    first = text.split("。")[0]
+    return first[:limit] + "…" if len(first) > limit else first + "。"
 
 
 def render_place(corpus: Corpus, slug: str, env=None) -> str:

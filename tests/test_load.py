@@ -243,3 +243,14 @@ def test_record_files_skip_registry_and_hidden(make_cases):
     names = sorted(Path(d.path).name for d in load_cases(root).records)
     assert names == ["binhu-xiaoqu-dangzhibu.yml", "other.yaml"]
 
+
+
+def test_stray_space_after_chinese_punctuation_is_removed_and_reported():
+    # A folded scalar turns the line break after “；” into a half-width space.
+    doc = load_text("id: x\nsummary: >-\n  落脚点；\n  社区党群服务中心。\nlessons: [“红色物业” 引领]\n", "x.yml")
+    assert doc.data["summary"] == "落脚点；社区党群服务中心。"
+    assert doc.data["lessons"] == ["“红色物业”引领"]
+    assert [(p.code, p.line, p.field) for p in doc.problems] == [("stray-space", 2, "summary"),
+                                                                 ("stray-space", 5, "lessons[0]")]
+    # a space before Latin text or a figure is left alone
+    assert load_text("id: x\nsummary: 1+3+N： 5150 计划\n", "x.yml").problems == []

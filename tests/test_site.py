@@ -389,3 +389,19 @@ def test_building_again_reuses_unchanged_pages_and_shows_every_edit(tmp_path):
     rebuilt = {str(p.relative_to(site)) for p in pages if "<!-- reused -->" not in p.read_text(encoding="utf-8")}
     assert "cases/binhu-kaimen-yijianshi.html" in rebuilt
     assert len(rebuilt) < len(pages) / 4, sorted(rebuilt)  # the rest were reused
+
+
+def test_built_pages_have_no_half_width_space_after_chinese_punctuation(site):
+    import re
+
+    from build_tools.load import STRAY_SPACE
+
+    offenders = {}
+    for path in site.rglob("*.html"):
+        html_text = path.read_text(encoding="utf-8")
+        body = html_text[html_text.find("<article"):html_text.find("</article>")]
+        text = re.sub(r"\s*<[^>]+>\s*", "", body)  # words split by tags join up; layout spaces go
+        found = STRAY_SPACE.findall(text)
+        if found:
+            offenders[str(path.relative_to(site))] = len(found)
+    assert offenders == {}
