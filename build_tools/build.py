@@ -269,15 +269,19 @@ def _site_stamp(root: Path, config_file: str) -> str:
     """What every page depends on besides its own text: config, theme overrides, hand-written
     pages and assets, and the versions of the builder and the generator."""
     import hashlib
+    import os
     from importlib.metadata import version
 
     h = hashlib.sha256()
     for name in ("mkdocs", "mkdocs-material", "casebook"):
         h.update(f"{name}={version(name)}".encode())
     h.update((root / config_file).read_bytes())
-    for folder in ("content", "overrides", "build_tools/templates"):
-        base = root / folder if folder != "build_tools/templates" else Path(__file__).parent / "templates"
+    h.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())  # the footer's build date
+    package = Path(__file__).parent  # the generator's code and templates
+    for base in (root / "content", root / "overrides", package):
         for p in sorted(base.rglob("*")) if base.is_dir() else []:
+            if "__pycache__" in p.parts:
+                continue
             if p.is_file():
                 h.update(str(p.relative_to(base)).encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
@@ -333,6 +337,9 @@ def _zensical_build(root: Path, out: Path) -> None:
         raise BuildError("Zensical 构建失败：\n" + (run.stderr or run.stdout).strip()[-2000:])
     import shutil
 
+    from .project import relative_404
+
+    relative_404(tree / "site")
     shutil.rmtree(out)
     shutil.move(str(tree / "site"), str(out))
 

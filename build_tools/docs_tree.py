@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .project import footer
+
 # The header search box of a builder other than MkDocs + Material speaks its
 # own protocol: it is switched off there, and the 检索 page (our engine) serves.
 PLUGIN = "casebook"
@@ -43,6 +45,7 @@ def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, s
             item = {"search": {"enabled": False}}
         plugins.append(item)
     config["plugins"] = plugins
+    config["copyright"] = footer(config.get("copyright"))
     path = out / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

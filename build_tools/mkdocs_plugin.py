@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .build import Pipeline
-from .project import cache_dir
+from .project import cache_dir, footer, relative_404
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -59,6 +59,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError("案例记录未通过校验，站点未构建：\n" + "\n".join(lines)
                               + "\n请修正后重试（casebook validate 可单独运行校验）。")
         self.pages = result.pages
+        config.copyright = footer(config.copyright)
         self.search_files = result.search_files
         return config
 
@@ -95,6 +96,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_post_build(self, config):
         site = Path(config.site_dir)
+        relative_404(site)
         for rel, text in self.search_files.items():
             path = site / rel
             path.parent.mkdir(parents=True, exist_ok=True)

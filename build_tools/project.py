@@ -36,3 +36,30 @@ def atomic_save(path: Path, write: Callable[[Path], None]) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def build_date() -> str:
+    """The date of this build, from SOURCE_DATE_EPOCH (the last commit) when set, for the footer."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return f"{when.year}年{when.month}月{when.day}日"
+
+
+def footer(copyright_text: str | None) -> str:
+    """The footer line: the project's line from mkdocs.yml and the build date."""
+    return f"{copyright_text or '基层治理案例库'} · 构建于 {build_date()}"
+
+
+def relative_404(site: Path) -> None:
+    """404.html sits at the site root but links from ``/``: from a USB stick (file://) that is the disk root."""
+    import re
+
+    page = Path(site) / "404.html"
+    if page.is_file():
+        text = page.read_text(encoding="utf-8")
+        text = re.sub(r'(href|src)="/(?!/)', r'\1="./', text)
+        text = re.sub(r'"base":\s*"/"', '"base": "."', text)
+        page.write_text(text, encoding="utf-8")

@@ -405,3 +405,13 @@ def test_built_pages_have_no_half_width_space_after_chinese_punctuation(site):
         if found:
             offenders[str(path.relative_to(site))] = len(found)
     assert offenders == {}
+
+
+def test_404_page_works_from_a_usb_stick_and_the_footer_is_chinese(site, browser):
+    page = browser.open(site / "404.html")
+    # Material's stylesheet loaded (relative paths): the header is laid out, not an unstyled list
+    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") == "sticky"
+    assert page.errors == [] and browser.external == []
+    footer = page.locator(".md-copyright").inner_text()
+    assert "可离线使用" in footer and "构建于" in footer and "Made with" not in footer
+    page.close()
