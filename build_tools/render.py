@@ -18,7 +18,7 @@ from markupsafe import Markup
 from . import model as m
 from .corpus import Corpus
 from .templating import esc, markdown_env
-from .views import fmt_value, figures_text, record_view
+from .views import COMPARE_HEADER, comparison, fmt_value, record_view
 
 
 def rel(src: str, dst: str) -> str:
@@ -141,14 +141,14 @@ def render_places_index(corpus: Corpus, env=None) -> str:
 def render_tag(corpus: Corpus, slug: str, env=None) -> str:
     tag = corpus.registry.tags[slug]
     recs = corpus.records_with_tag(slug)
-    rows = [{"place": r.unit or r.place, "id": r.id, "level": r.level, "figures": figures_text(r),
-             "chain": list(r.structure or [])} for r in recs]
+    rows = comparison(corpus, recs)
     by_place = [{"slug": place, "name": corpus.place_name(place),
                  "cases": [{"id": r.id, "summary": r.summary[:60] + ("…" if len(r.summary) > 60 else "")}
                            for r in recs if r.place == place]}
                 for place in _top_places(corpus) if any(r.place == place for r in recs)]
     return (env or markdown_env()).get_template("tag.md.j2").render(
         kit=Page(corpus, tag_path(slug)), tag=tag, group=corpus.registry.groups.get(tag.group), rows=rows,
+        header=COMPARE_HEADER, place_path=place_path,
         by_place=by_place)
 
 

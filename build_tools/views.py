@@ -216,3 +216,36 @@ def figures_text(rec: m.Record, n: int = 2) -> str:
     """A record's first result figures as plain text: “标签 数值单位；…”."""
     shown = [mt for mt in rec.metrics if mt.kind not in m.CONTEXT_KINDS][:n]
     return "；".join(f"{mt.label} {fmt_value(mt)}{mt.unit}" for mt in shown) or "—"
+
+
+COMPARE_HEADER = ["地点", "案例", "做法要点", "主要数字", "实施层级"]
+
+
+@dataclass
+class CompareRow:
+    """One record in a comparison of places doing the same thing (tag pages and course packs)."""
+
+    place_slug: str
+    place: str  # full name: 盐城市建湖县近湖街道
+    id: str
+    title: str
+    gist: str   # what this place did, in one line, from the record's first practice
+    figures: str
+    level: str
+
+    @property
+    def cells(self) -> list[str]:
+        return [self.place, self.title, self.gist, self.figures, self.level]
+
+
+def gist(rec: m.Record, limit: int = 48) -> str:
+    """The record's first practice in one line."""
+    text = rec.practices[0].text if rec.practices else rec.summary
+    text = text.rstrip("。")
+    return text[:limit] + "…" if len(text) > limit else text
+
+
+def comparison(corpus: Corpus, recs: list[m.Record]) -> list[CompareRow]:
+    """Rows comparing records side by side, in the order given."""
+    return [CompareRow(r.unit or r.place, corpus.full_place(r), r.id, r.title, gist(r), figures_text(r, 3), r.level)
+            for r in recs]

@@ -415,3 +415,14 @@ def test_404_page_works_from_a_usb_stick_and_the_footer_is_chinese(site, browser
     footer = page.locator(".md-copyright").inner_text()
     assert "可离线使用" in footer and "构建于" in footer and "Made with" not in footer
     page.close()
+
+
+def test_tag_comparison_says_what_each_place_did_with_full_place_names(site, browser):
+    page = browser.open(site / "tags/xinjiuye-qunti.html")
+    table = page.locator("table").first
+    assert table.locator("th").all_inner_texts() == ["地点", "案例", "做法要点", "主要数字", "实施层级"]
+    places = table.locator("tbody tr td:first-child").all_inner_texts()
+    assert "盐城市建湖县近湖街道" in places
+    gists = table.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    assert all(g.strip() and g.strip() != "—" for g in gists)
+    page.close()

@@ -8,8 +8,7 @@ from typing import Callable, Iterator, Literal, Union
 
 from .. import model as m
 from ..corpus import Corpus
-from ..render import figures_text
-from ..views import record_view
+from ..views import COMPARE_HEADER, comparison, record_view
 from .plan import class_plan
 from .spec import EDITION_LABELS, Course, CourseSession
 
@@ -66,7 +65,7 @@ TABLE_WIDTHS = {
     "schedule": (0.30, 0.10, 0.60),
     "metrics": (0.34, 0.12, 0.10, 0.44),
     "plan": (0.16, 0.10, 0.74),
-    "compare": (0.15, 0.23, 0.12, 0.25, 0.25),
+    "compare": (0.17, 0.22, 0.33, 0.18, 0.10),
 }
 
 
@@ -133,7 +132,7 @@ def record_blocks(corpus: Corpus, rec: m.Record, number: str, edition: Edition =
     return out
 
 
-DEFAULT_SESSION_NOTE = ("对照案例对比表，从牵头主体、实施层级、组织链条和成效数字四个方面比较各地做法；"
+DEFAULT_SESSION_NOTE = ("对照案例对比表，从做法要点、成效数字和实施层级几个方面比较各地做法；"
                         "追问每种做法依赖的前提条件（编制、经费、党员数量、物业或企业状况），"
                         "引导学员说明哪些能在本地照搬、哪些需要改造、哪些不适用。")
 
@@ -162,9 +161,7 @@ def teaching_blocks(corpus: Corpus, course: Course, s: CourseSession) -> list[Bl
                   + [["合计", str(sum(x[1] for x in plan)), ""]], numeric=(1,), kind="plan")]
     if len(s.records) > 1:
         out += [H(3, "案例对比"),
-                Table(["地点", "案例", "实施层级", "主要数字", "组织链条"],
-                      [[corpus.full_place(r), r.title, r.level, figures_text(r, 3),
-                        " → ".join(r.structure) if r.structure else "—"] for r in s.records], kind="compare")]
+                Table(list(COMPARE_HEADER), [row.cells for row in comparison(corpus, s.records)], kind="compare")]
     return out
 
 
