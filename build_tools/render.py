@@ -165,11 +165,19 @@ def render_tags_index(corpus: Corpus, env=None) -> str:
 
 
 def render_cases_index(corpus: Corpus, env=None) -> str:
-    places = [{"name": corpus.place_name(place),
-               "cases": [{"id": r.id, "unit": corpus.place_name(r.unit) if r.unit else ""}
-                         for r in corpus.records.values() if r.place == place]} for place in _top_places(corpus)]
+    """全部案例: every record with its one-line summary, filterable by place, tag and level (casebook.js)."""
+    reg = corpus.registry
+    order = {s: i for i, s in enumerate(reg.places)}
+    recs = sorted(corpus.records.values(), key=lambda r: (order.get(r.place, 0), r.id))
+    cases = [{"href": rel("cases/index.md", record_path(r.id)).replace(".md", ".html"), "title": r.title,
+              "place": corpus.full_place(r), "level": r.level, "summary": _first_sentence(r.summary, 100),
+              "places": " ".join(sorted({s for x in (r.place, r.unit) if x for s in [x, *reg.ancestors(x)]})),
+              "tags": " ".join(r.tags)} for r in recs]
+    places = [p for p in reg.places.values() if p.level in ("地级市", "县级市", "市辖区", "县") and corpus.records_in(p.slug)]
+    groups = [{"name": g.name, "tags": [t for t in reg.tags.values() if t.group == g.slug]} for g in reg.groups.values()]
+    levels = [lv for lv in ("市级", "县级", "镇街级", "社区级", "村级", "小区级") if any(r.level == lv for r in recs)]
     return (env or markdown_env()).get_template("cases_index.md.j2").render(
-        kit=Page(corpus, "cases/index.md"), total=len(corpus.records), places=places)
+        total=len(recs), cases=cases, places=places, groups=groups, levels=levels)
 
 
 PROBLEMS_PAGE = "problems.md"

@@ -426,3 +426,31 @@ def test_tag_comparison_says_what_each_place_did_with_full_place_names(site, bro
     gists = table.locator("tbody tr td:nth-child(3)").all_inner_texts()
     assert all(g.strip() and g.strip() != "—" for g in gists)
     page.close()
+
+
+def test_all_cases_page_filters_and_sorts_offline(site, browser):
+    from build_tools.build import load_corpus
+
+    corpus, _ = load_corpus(ROOT / "cases")
+    page = browser.open(site / "cases/index.html")
+    visible = lambda: page.locator("ol.cb-cases > li:not([hidden])")
+    assert visible().count() == len(corpus.records) == 125
+    assert page.locator("ol.cb-cases > li").first.inner_text().count("\n") >= 1  # title line, then the summary
+    page.select_option("form[data-cb-cases] select[name=place]", "changzhou")
+    assert visible().count() == len(corpus.records_in("changzhou"))
+    page.select_option("form[data-cb-cases] select[name=tag]", "hongse-wuye")
+    want = {r.id for r in corpus.records_in("changzhou") if "hongse-wuye" in r.tags}
+    got = {a.split("/")[-1][:-5] for a in visible().locator("a").evaluate_all("els => els.map(e => e.href)")}
+    assert got == want
+    page.select_option("form[data-cb-cases] select[name=place]", "")
+    page.select_option("form[data-cb-cases] select[name=tag]", "")
+    page.select_option("form[data-cb-cases] select[name=level]", "县级")
+    assert visible().count() == sum(1 for r in corpus.records.values() if r.level == "县级")
+    page.select_option("form[data-cb-cases] select[name=sort]", "title")
+    titles = visible().locator("a").all_inner_texts()
+    in_order = page.evaluate("ts => [...ts].sort((a, b) => a.localeCompare(b, 'zh-Hans-CN'))", titles)
+    assert len(titles) > 5 and titles == in_order
+    assert "显示" in page.locator(".cb-cases-count").inner_text()
+    broken = [t for _, t in internal_links(page, site) if not t.exists()]
+    assert broken == [] and page.errors == [] and browser.external == []
+    page.close()

@@ -118,7 +118,33 @@
     });
   }
 
+  /* 全部案例: filter by place, tag and level, sort by place or title; counts what is shown. */
+  function bindCases(form) {
+    if (form.dataset.cbBound) return;
+    form.dataset.cbBound = "1";
+    var list = document.querySelector("ol.cb-cases"), count = form.querySelector(".cb-cases-count");
+    if (!list) return;
+    var items = Array.prototype.slice.call(list.children);
+    var has = function (attr, v) { return !v || (" " + attr + " ").indexOf(" " + v + " ") >= 0; };
+    var update = function () {
+      var place = form.place.value, tag = form.tag.value, level = form.level.value, shown = 0;
+      items.forEach(function (li) {
+        var ok = has(li.dataset.places, place) && has(li.dataset.tags, tag) && (!level || li.dataset.level === level);
+        li.hidden = !ok;
+        if (ok) shown++;
+      });
+      var byTitle = form.sort.value === "title";
+      items.slice().sort(function (a, b) {
+        return byTitle ? a.dataset.title.localeCompare(b.dataset.title, "zh-Hans-CN") : a.dataset.order - b.dataset.order;
+      }).forEach(function (li) { list.appendChild(li); });
+      count.textContent = "显示 " + shown + " / " + items.length + " 条";
+    };
+    Array.prototype.forEach.call(form.querySelectorAll("select"), function (s) { s.addEventListener("change", update); });
+    update();
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-cb-cases]"), bindCases);
     Array.prototype.forEach.call(document.querySelectorAll("article table"), cardify);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-cb-search]"), bindSearchPage);
     Array.prototype.forEach.call(document.querySelectorAll("table.cb-sortable, .cb-sortable table"), makeSortable);
