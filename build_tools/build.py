@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as m
@@ -120,6 +120,7 @@ class SiteResult:
     corpus: Corpus | None
     pages: dict[str, str]
     search_files: dict[str, str]
+    downloads: dict[str, bytes] = field(default_factory=dict)  # files offered for download (CSV, Excel)
 
 
 class Pipeline:
@@ -157,7 +158,11 @@ class Pipeline:
         if not validation.report.valid:
             return SiteResult(validation.report, None, {}, {})
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
-        return SiteResult(validation.report, corpus, pages, browser_index(ix))
+        from .export import FIGURE_COLUMNS, FIGURE_TITLES, figure_rows, figures_workbook, to_csv
+
+        downloads = {"downloads/figures.csv": to_csv(figure_rows(corpus), FIGURE_COLUMNS, FIGURE_TITLES),
+                     "downloads/figures.xlsx": figures_workbook(corpus)}
+        return SiteResult(validation.report, corpus, pages, browser_index(ix), downloads)
 
 
 
@@ -330,7 +335,7 @@ def _zensical_build(root: Path, out: Path) -> None:
         raise BuildError("案例记录未通过校验，站点未构建：\n" + "\n".join(p.format() for p in result.report.errors())
                          + "\n请修正后重试（casebook validate 可单独运行校验）。")
     tree = project_cache_dir(root) / "zensical"
-    config = write_docs_tree(root, result.pages, result.search_files, tree)
+    config = write_docs_tree(root, result.pages, result.search_files, tree, result.downloads)
     run = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(config)],
                          capture_output=True, text=True, cwd=tree)
     if run.returncode != 0 or not (tree / "site" / "index.html").is_file():

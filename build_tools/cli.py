@@ -48,6 +48,7 @@ def main() -> None:
       casebook build                                           构建网站到 site/
       casebook index && casebook search 外卖骑手怎么参与社区治理  命令行检索
       casebook course build courses/xinjiuye-qunti.yml         生成课程包
+      casebook export --format xlsx                            导出记录和数字（json、csv、xlsx）
     """
 
 
@@ -262,6 +263,29 @@ def search(query: tuple[str, ...], tag: str | None, place: str | None, limit: in
         console.print(f"{i}. {h.title}", style="bold", markup=False)
         console.print(f"   {h.place} · {h.id} · 相关度 {h.score}", style="dim", markup=False)
         console.print(f"   {h.snippet}", markup=False)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("cases_dir", required=False, type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="xlsx", show_default=True,
+              help="json：全部记录和数字；csv：records.csv 与 figures.csv（带 BOM，Excel、WPS 可直接打开）；xlsx：一个工作簿两张表。")
+@click.option("--out", default="export", show_default=True, type=click.Path(file_okay=False), help="输出目录。")
+def export(cases_dir: str | None, fmt: str, out: str) -> None:
+    """导出记录和数字，供其他工具使用（列名固定，见编辑指南“导出”）。"""
+    from .build import load_corpus
+    from .export import export as write
+
+    corpus, validation = load_corpus(_cases_dir(cases_dir))
+    if not validation.report.valid:
+        for p in validation.report.sorted():
+            click.echo(p.format(), err=True)
+        click.echo("✘ 记录未通过校验，未导出", err=True)
+        sys.exit(1)
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in write(corpus, fmt).items():
+        (out_dir / name).write_bytes(data)
+        click.echo(f"✔ 已写出 {out_dir / name}（{len(data) // 1024} KB）")
 
 
 def _register_subcommands() -> None:

@@ -20,7 +20,8 @@ from .project import footer
 PLUGIN = "casebook"
 
 
-def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, str], out: Path) -> Path:
+def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, str], out: Path,
+                    downloads: dict[str, bytes] | None = None) -> Path:
     """Write ``content/`` plus the generated pages and search files under ``out``; return the config path."""
     root, out = Path(root), Path(out)
     if out.exists():
@@ -33,6 +34,10 @@ def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, s
         path = docs / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    for rel, data in (downloads or {}).items():
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"

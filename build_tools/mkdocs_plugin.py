@@ -43,6 +43,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pipeline: Pipeline | None = None
         self.pages: dict[str, str] = {}
         self.search_files: dict[str, str] = {}
+        self.downloads: dict[str, bytes] = {}
 
     def _root(self, config) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -61,6 +62,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pages = result.pages
         config.copyright = footer(config.copyright)
         self.search_files = result.search_files
+        self.downloads = result.downloads
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -101,6 +103,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             path = site / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+        for rel, data in self.downloads.items():
+            path = site / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
         # Material loads search/search_index.js when opened from file://: it
         # needs only the config (its highlighter reads the separator); our
         # engine answers the queries. Written whole, not read back from

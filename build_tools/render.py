@@ -199,10 +199,20 @@ def render_home(corpus: Corpus, env=None) -> str:
 
 
 def render_figures(corpus: Corpus, env=None) -> str:
-    figures = [{"place": r.unit or r.place, "rid": r.id, "label": mt.label, "value": fmt_value(mt), "unit": mt.unit,
-                "kind": m.METRIC_KIND_LABELS[mt.kind], "evidence": mt.evidence}
-               for r in corpus.records.values() for mt in r.metrics]
-    return (env or markdown_env()).get_template("figures.md.j2").render(kit=Page(corpus, "figures.md"), figures=figures)
+    """数据一览: every figure; the filter also matches tags and titles; values sort within their unit."""
+    here = "figures.md"
+    figures = []
+    for r in corpus.records.values():
+        tags = " ".join(corpus.tag_name(t) for t in r.tags)
+        for mt in r.metrics:
+            place = r.unit or r.place
+            figures.append({
+                "place_href": rel(here, place_path(place)).replace(".md", ".html"), "place_name": corpus.place_name(place),
+                "rec_href": rel(here, record_path(r.id)).replace(".md", ".html"), "title": r.title, "label": mt.label,
+                "value": fmt_value(mt), "unit": mt.unit, "kind": m.METRIC_KIND_LABELS[mt.kind],
+                "evidence": mt.evidence, "search": f"{tags} {r.title} {corpus.full_place(r)}",
+                "group": f"{mt.kind}|{mt.unit}"})
+    return (env or markdown_env()).get_template("figures.md.j2").render(figures=figures)
 
 
 def render_search_page(corpus: Corpus, env=None) -> str:

@@ -307,3 +307,26 @@ def test_every_command_that_reads_records_refuses_what_the_site_refuses(make_cas
                     "sessions:\n  - {title: 一, minutes: 60, cases: [binhu-wangge-tixi]}\n", encoding="utf-8")
     r = invoke("course", "build", spec, "--cases", cases, "--out", tmp_path / "out")
     assert r.exit_code == 1 and "evidence-not-in-source" in r.output
+
+
+def test_export_records_and_figures_in_three_formats(valid_corpus, tmp_path):
+    import csv
+    import io
+
+    import openpyxl
+
+    from build_tools.export import FIGURE_COLUMNS, RECORD_COLUMNS
+
+    for fmt in ("csv", "xlsx", "json"):
+        r = invoke("export", valid_corpus, "--format", fmt, "--out", tmp_path / fmt)
+        assert r.exit_code == 0, r.output
+    rows = list(csv.reader(io.StringIO((tmp_path / "csv" / "figures.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0] == FIGURE_COLUMNS and len(rows) == 1 + 4  # the two records' four figures
+    assert list(csv.reader(io.StringIO((tmp_path / "csv" / "records.csv").read_text(encoding="utf-8-sig"))))[0] \
+        == RECORD_COLUMNS
+    wb = openpyxl.load_workbook(tmp_path / "xlsx" / "casebook.xlsx")
+    assert wb["案例"].max_row == 3 and wb["数字"].max_row == 5
+    ranged = [row for row in wb["数字"].iter_rows(min_row=2, values_only=True) if row[7] is not None]
+    assert ranged and ranged[0][6:8] == (10, 30)  # 10—30户: a range keeps both ends, as numbers
+    data = json.loads((tmp_path / "json" / "casebook.json").read_text(encoding="utf-8"))
+    assert len(data["records"]) == 2 and len(data["figures"]) == 4

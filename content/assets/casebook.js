@@ -26,7 +26,11 @@
         var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
         Array.prototype.forEach.call(head.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+        var byUnit = th.getAttribute("data-cb-sort") === "unit";
         rows.sort(function (a, b) {
+          /* numbers compare only with numbers of the same kind and unit (个 with 个, 万元 with 万元) */
+          if (byUnit && a.dataset.cbUnit !== b.dataset.cbUnit)
+            return a.dataset.cbUnit.localeCompare(b.dataset.cbUnit, "zh-Hans-CN");
           var x = cellText(a, i), y = cellText(b, i), nx = asNumber(x), ny = asNumber(y);
           if (!isNaN(nx) && !isNaN(ny) && nx !== ny) return (nx - ny) * dir;
           return x.localeCompare(y, "zh-Hans-CN") * dir;
@@ -48,7 +52,7 @@
       var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0, rows = table.tBodies[0].rows;
       for (var i = 0; i < rows.length; i++) {
-        var text = rows[i].textContent.toLowerCase();
+        var text = (rows[i].textContent + " " + (rows[i].getAttribute("data-cb-search") || "")).toLowerCase();
         var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
         rows[i].hidden = !ok;
         if (ok) shown++;

@@ -1,0 +1,125 @@
+"""Records and figures as tables for other tools: CSV (UTF-8 with BOM, for Excel and WPS), XLSX, JSON.
+
+The column names are stable (documented in the editors' guide); a new column
+is added at the end, never renamed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from . import model as m
+from .corpus import Corpus
+from .views import fmt_number
+
+FIGURE_COLUMNS = ["record_id", "record_title", "place", "place_full", "tags", "label", "value", "value_max",
+                  "unit", "kind", "kind_label", "evidence", "source_id", "source_title", "section"]
+RECORD_COLUMNS = ["id", "title", "place", "place_full", "unit", "level", "tags", "summary", "problems",
+                  "practices", "outcomes", "figures", "as_of", "sources"]
+# Column titles for people who open the file in Excel or WPS.
+FIGURE_TITLES = ["案例编号", "案例", "地点编号", "地点", "标签", "指标", "数值", "数值上限（区间）", "单位", "类型编号",
+                 "类型", "证据原文", "来源编号", "来源文章", "小节"]
+
+
+def figure_rows(corpus: Corpus) -> list[dict]:
+    """One row per figure, with its evidence and source."""
+    rows = []
+    for rec in corpus.records.values():
+        for mt in rec.metrics:
+            sid = mt.source or (rec.sources[0].source if rec.sources else "")
+            src = corpus.registry.sources.get(sid)
+            low, high = (mt.value.min, mt.value.max) if isinstance(mt.value, m.Range) else (mt.value, None)
+            rows.append({
+                "record_id": rec.id, "record_title": rec.title, "place": rec.unit or rec.place,
+                "place_full": corpus.full_place(rec), "tags": "、".join(corpus.tag_name(t) for t in rec.tags),
+                "label": mt.label, "value": low, "value_max": high, "unit": mt.unit, "kind": mt.kind,
+                "kind_label": m.METRIC_KIND_LABELS[mt.kind], "evidence": mt.evidence, "source_id": sid,
+                "source_title": src.title if src else sid,
+                "section": next((s.section for s in rec.sources if s.source == sid), ""),
+            })
+    return rows
+
+
+def record_rows(corpus: Corpus) -> list[dict]:
+    """One row per record: what a table of cases needs, texts joined by line breaks."""
+    return [{
+        "id": r.id, "title": r.title, "place": r.place, "place_full": corpus.full_place(r), "unit": r.unit or "",
+        "level": r.level, "tags": "、".join(corpus.tag_name(t) for t in r.tags), "summary": r.summary,
+        "problems": "\n".join(r.problems), "practices": "\n".join(c.text for c in r.practices),
+        "outcomes": "\n".join(c.text for c in r.outcomes),
+        "figures": "；".join(f"{mt.label} {fmt_number(mt.value) if not isinstance(mt.value, m.Range) else ''}{mt.unit}"
+                            for mt in r.metrics),
+        "as_of": r.as_of.year if r.as_of else "", "sources": "、".join(corpus.citations(r)),
+    } for r in corpus.records.values()]
+
+
+def to_csv(rows: list[dict], columns: list[str], titles: list[str] | None = None) -> bytes:
+    """CSV with a BOM, so Excel and WPS read the Chinese right."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(titles or columns)
+    for row in rows:
+        w.writerow(["" if row[c] is None else row[c] for c in columns])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(sheets: list[tuple[str, list[dict], list[str], list[str]]]) -> bytes:
+    """An .xlsx workbook: one sheet per (name, rows, columns, titles); numbers stay numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows, columns, titles in sheets:
+        ws = wb.create_sheet(name)
+        ws.append(titles)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([row[c] for c in columns])
+        ws.freeze_panes = "A2"
+        for col in ws.columns:
+            width = max(len(str(c.value or "")) for c in col[:200])
+            ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width * 1.6))
+            for c in col[1:]:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed_times(buf.getvalue())
+
+
+def _fixed_times(xlsx: bytes) -> bytes:
+    """The same workbook with fixed dates (zip entries, document properties): two builds, same bytes."""
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2020-01-01T00:00:00Z", data)
+            fixed = zipfile.ZipInfo(info.filename, (2020, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+    return out.getvalue()
+
+
+def figures_workbook(corpus: Corpus) -> bytes:
+    return to_xlsx([("数字", figure_rows(corpus), FIGURE_COLUMNS, FIGURE_TITLES)])
+
+
+def export(corpus: Corpus, fmt: str) -> dict[str, bytes]:
+    """Files for ``casebook export``: {file name: bytes}."""
+    figures, records = figure_rows(corpus), record_rows(corpus)
+    if fmt == "json":
+        data = {"records": [r.model_dump(mode="json") for r in corpus.records.values()], "figures": figures}
+        return {"casebook.json": json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")}
+    if fmt == "csv":
+        return {"records.csv": to_csv(records, RECORD_COLUMNS), "figures.csv": to_csv(figures, FIGURE_COLUMNS)}
+    if fmt == "xlsx":
+        return {"casebook.xlsx": to_xlsx([("案例", records, RECORD_COLUMNS, RECORD_COLUMNS),
+                                         ("数字", figures, FIGURE_COLUMNS, FIGURE_COLUMNS)])}
+    raise ValueError(fmt)
