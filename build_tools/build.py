@@ -162,7 +162,16 @@ class Pipeline:
 
         downloads = {"downloads/figures.csv": to_csv(figure_rows(corpus), FIGURE_COLUMNS, FIGURE_TITLES),
                      "downloads/figures.xlsx": figures_workbook(corpus)}
-        return SiteResult(validation.report, corpus, pages, browser_index(ix), downloads)
+        return SiteResult(validation.report, corpus, pages, {**browser_index(ix), **compare_files(corpus)}, downloads)
+
+
+def compare_files(corpus: Corpus) -> dict[str, str]:
+    """One small script per record for the compare page (loaded with <script>, so it works from file://)."""
+    from .views import compare_data
+
+    dump = lambda x: json.dumps(x, ensure_ascii=False, separators=(",", ":"))
+    return {f"compare/{rid}.js": f"window.__casebook_case({dump(rid)},{dump(compare_data(corpus, rec))});\n"
+            for rid, rec in corpus.records.items()}
 
 
 

@@ -249,3 +249,19 @@ def comparison(corpus: Corpus, recs: list[m.Record]) -> list[CompareRow]:
     """Rows comparing records side by side, in the order given."""
     return [CompareRow(r.unit or r.place, corpus.full_place(r), r.id, r.title, gist(r), figures_text(r, 3), r.level)
             for r in recs]
+
+
+def compare_data(corpus: Corpus, rec: m.Record) -> dict:
+    """What the compare page shows of a record, section by section (plain data for a script file)."""
+    v = record_view(corpus, rec)
+    sections = []
+    for sec in v.sections:
+        if sec.key == "sources":
+            continue
+        items = [f"{it.label}：{it.text}" if it.label else it.text for it in sec.items]
+        items += [" → ".join(sec.chain)] if sec.chain else []
+        items += [f"{f.label}：{f.value}{f.unit}" for f in sec.figures]
+        if items:
+            sections.append({"key": sec.key, "heading": sec.heading, "items": items})
+    return {"id": v.id, "title": v.title, "place": v.place, "level": v.level, "year": v.year,
+            "summary": v.summary, "sections": sections}

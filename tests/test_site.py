@@ -487,3 +487,96 @@ def test_figures_filter_by_tag_sort_within_units_and_downloads(site, browser, tm
     assert len(list(csv.reader(io.StringIO(text)))) == 233
     assert page.errors == [] and browser.external == []
     page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_compare_two_cases_picked_on_a_tag_page(site, browser, width):
+    ctx = browser.browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    ctx.route("**/*", browser._route)
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / "tags/xinjiuye-qunti.html").as_uri())
+    boxes = page.locator(".cb-pick input.cb-pick-box")
+    assert boxes.count() >= 3
+    button = page.locator(".cb-pick-bar button")
+    boxes.nth(0).check()
+    assert button.is_disabled()  # one case is not a comparison
+    boxes.nth(1).check()
+    ids = [boxes.nth(i).get_attribute("value") for i in (0, 1)]
+    button.click()
+    page.wait_for_load_state("load")
+    assert "compare.html?ids=" in page.url
+    page.wait_for_selector(".cb-cmp-row")
+    heads = page.locator(".cb-cmp-row h2").all_inner_texts()
+    assert heads[:2] == ["案例", "摘要"] and "主要做法" in heads
+    row = page.locator(".cb-cmp-row", has=page.locator("h2", has_text="主要做法"))
+    cells = row.locator(".cb-cmp-cell")
+    assert cells.count() == 2
+    boxes_x = [cells.nth(i).bounding_box()["x"] for i in range(2)]
+    # side by side on a desktop, one above the other on a phone
+    assert (boxes_x[0] != boxes_x[1]) == (width > 800)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    links = page.locator(".cb-cmp-row a").evaluate_all("els => els.map(e => e.href)")
+    assert [l.split("/")[-1][:-5] for l in links] == ids
+    assert errors == [] and browser.external == []
+    ctx.close()
+
+
+def test_compare_from_search_results(site, browser):
+    page = browser.open(site / "search.html")
+    page.fill("form[data-cb-search] input[name=q]", "红色物业")
+    page.click("form[data-cb-search] button")
+    page.wait_for_selector(".cb-search-results li input.cb-pick-box")
+    boxes = page.locator(".cb-search-results input.cb-pick-box")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.locator(".cb-pick-bar button").click()
+    page.wait_for_selector(".cb-cmp-row")
+    assert page.locator(".cb-cmp-row").first.locator(".cb-cmp-cell").count() == 2
+    assert page.errors == [] and browser.external == []
+    page.close()
+
+
+PHONE_PAGES = ["index.html", "cases/binhu-liangwei-banzi-jili.html", "tags/xinjiuye-qunti.html", "places/binhu.html",
+               "figures.html", "cases/index.html"]
+
+
+@pytest.mark.parametrize("rel", PHONE_PAGES)
+def test_phone_width_nothing_off_screen_and_no_sideways_tables(site, browser, rel):
+    ctx = browser.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    ctx.route("**/*", browser._route)
+    page = ctx.new_page()
+    page.goto((site / rel).as_uri())
+    page.wait_for_load_state("load")
+    found = page.evaluate("""() => {
+      const w = window.innerWidth;
+      const wide = [...document.querySelectorAll('article *')].filter(e => {
+        const r = e.getBoundingClientRect(); return r.width > 0 && r.right > w + 1; }).map(e => e.tagName);
+      const sideways = [...document.querySelectorAll('article table, article .md-typeset__scrollwrap')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).length;
+      return {wide: wide.slice(0, 5), sideways, doc: document.documentElement.scrollWidth, tables: document.querySelectorAll('article table').length};
+    }""")
+    assert found["wide"] == [] and found["sideways"] == 0 and found["doc"] <= 390, found
+    if rel != "index.html" and found["tables"]:
+        # a table on a phone is a list of cards, each cell labelled with its column
+        assert page.locator("article table.cb-cards td[data-label]").count() > 0
+    assert browser.external == []
+    ctx.close()
+
+
+def test_home_matrix_shows_every_place_on_a_laptop(site, browser):
+    ctx = browser.browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    ctx.route("**/*", browser._route)
+    page = ctx.new_page()
+    page.goto((site / "index.html").as_uri())
+    table = page.locator(".cb-matrix table")
+    heads = table.locator("th").all_inner_texts()
+    assert len(heads) == 1 + 7 and heads[-1] == "射阳县"
+    last = table.locator("th").last.bounding_box()
+    box = page.locator("article").bounding_box()
+    assert last["x"] + last["width"] <= box["x"] + box["width"] + 1  # the last column is not cut off
+    wrap = page.locator(".cb-matrix .md-typeset__scrollwrap")
+    if wrap.count():
+        assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    ctx.close()

@@ -101,6 +101,8 @@
         if (place) params.set("place", place);
         if (tag) params.set("tag", tag);
         if (location.protocol !== "file:") history.replaceState(null, "", "?" + params.toString());
+        var pick = list.closest("[data-cb-pick]");
+        if (pick) attachPicker(pick);
       });
     };
     form.addEventListener("submit", run);
@@ -147,7 +149,114 @@
     update();
   }
 
+  /* Picking 2–3 cases to compare: a box before each case link in a [data-cb-pick] block. */
+  function caseId(a) {
+    var m = /(?:^|\/)cases\/([a-z0-9-]+)\.html/.exec(a.getAttribute("href") || "") ||
+            /^([a-z0-9-]+)\.html$/.exec(a.getAttribute("href") || "");
+    return m && m[1] !== "index" ? m[1] : null;
+  }
+
+  function attachPicker(box) {
+    var bar = box.querySelector(".cb-pick-bar");
+    if (!bar) {
+      bar = document.createElement("p");
+      bar.className = "cb-pick-bar";
+      bar.innerHTML = '<button type="button" class="md-button" disabled>对比所选案例</button> <span>勾选 2—3 条案例</span>';
+      box.insertBefore(bar, box.firstChild);
+      bar.querySelector("button").addEventListener("click", function () {
+        var ids = Array.prototype.map.call(box.querySelectorAll("input.cb-pick-box:checked"), function (c) { return c.value; });
+        location.href = siteRoot() + "compare.html?ids=" + ids.join(",");
+      });
+    }
+    var seen = {};
+    Array.prototype.forEach.call(box.querySelectorAll("tr, li"), function (row) {
+      var a = Array.prototype.filter.call(row.querySelectorAll("a[href]"), caseId)[0], id = a && caseId(a);
+      if (!id || row.querySelector("input.cb-pick-box") || seen[id]) return;
+      seen[id] = true;
+      var c = document.createElement("input");
+      c.type = "checkbox"; c.className = "cb-pick-box"; c.value = id; c.title = "选入对比";
+      c.setAttribute("aria-label", "选入对比：" + a.textContent);
+      a.parentNode.insertBefore(c, a);
+    });
+    var update = function () {
+      var n = box.querySelectorAll("input.cb-pick-box:checked").length;
+      bar.querySelector("button").disabled = n < 2 || n > 3;
+      bar.querySelector("span").textContent = n ? "已选 " + n + " 条" + (n > 3 ? "（最多 3 条）" : "") : "勾选 2—3 条案例";
+    };
+    if (!box.dataset.cbPickBound) {
+      box.dataset.cbPickBound = "1";
+      box.addEventListener("change", update);
+    }
+    update();
+  }
+
+  /* The compare page: the chosen cases side by side, section by section, from small script files. */
+  var compareData = {};
+  window.__casebook_case = function (id, data) { compareData[id] = data; };
+
+  function renderCompare(box) {
+    if (box.dataset.cbBound) return;
+    box.dataset.cbBound = "1";
+    var ids = (new URLSearchParams(location.search).get("ids") || "").split(",").filter(function (x) {
+      return /^[a-z0-9-]+$/.test(x);
+    }).slice(0, 3);
+    var status = box.querySelector(".cb-compare-status");
+    if (ids.length < 2) return;
+    status.textContent = "载入中…";
+    Promise.all(ids.map(function (id) {
+      return new Promise(function (resolve) {
+        var s = document.createElement("script");
+        s.src = siteRoot() + "compare/" + id + ".js";
+        s.onload = resolve; s.onerror = resolve;
+        document.head.appendChild(s);
+      });
+    })).then(function () {
+      var cases = ids.map(function (id) { return compareData[id]; }).filter(Boolean);
+      if (cases.length < 2) { status.textContent = "找不到所选的案例。"; return; }
+      status.textContent = "并排对比 " + cases.length + " 条案例。";
+      var grid = document.createElement("div");
+      grid.className = "cb-cmp cb-cmp--" + cases.length;
+      var row = function (label, cells) {
+        var r = document.createElement("section");
+        r.className = "cb-cmp-row";
+        var h = document.createElement("h2"); h.textContent = label; r.appendChild(h);
+        var cols = document.createElement("div"); cols.className = "cb-cmp-cols";
+        cells.forEach(function (fill, i) {
+          var cell = document.createElement("div"); cell.className = "cb-cmp-cell";
+          var t = document.createElement("p"); t.className = "cb-cmp-case"; t.textContent = cases[i].title;
+          cell.appendChild(t); fill(cell); cols.appendChild(cell);
+        });
+        r.appendChild(cols); grid.appendChild(r);
+      };
+      var text = function (s) { return function (cell) { var p = document.createElement("p"); p.textContent = s; cell.appendChild(p); }; };
+      row("案例", cases.map(function (c) {
+        return function (cell) {
+          var a = document.createElement("a"); a.href = siteRoot() + "cases/" + c.id + ".html"; a.textContent = "查看案例页";
+          var p = document.createElement("p"); p.textContent = c.place + " · " + c.level + " · 年份：" + c.year + "　";
+          p.appendChild(a); cell.appendChild(p);
+        };
+      }));
+      row("摘要", cases.map(function (c) { return text(c.summary); }));
+      var order = [];
+      cases.forEach(function (c) { c.sections.forEach(function (s) { if (order.indexOf(s.heading) < 0) order.push(s.heading); }); });
+      order.forEach(function (heading) {
+        row(heading, cases.map(function (c) {
+          var sec = c.sections.filter(function (s) { return s.heading === heading; })[0];
+          return function (cell) {
+            if (!sec) { var p = document.createElement("p"); p.className = "cb-cmp-none"; p.textContent = "（无）"; cell.appendChild(p); return; }
+            var ul = document.createElement("ul");
+            sec.items.forEach(function (it) { var li = document.createElement("li"); li.textContent = it; ul.appendChild(li); });
+            cell.appendChild(ul);
+          };
+        }));
+      });
+      box.appendChild(grid);
+    });
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-cb-pick]"), attachPicker);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-cb-compare]"), renderCompare);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-cb-cases]"), bindCases);
     Array.prototype.forEach.call(document.querySelectorAll("article table"), cardify);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-cb-search]"), bindSearchPage);
