@@ -35,6 +35,19 @@ def _cases_dir(path: str | None) -> Path:
     return p
 
 
+def _checked_corpus(cases_dir: str | None, not_done: str):
+    """The corpus as the site sees it, or every problem printed and exit 1 (saying what was not done)."""
+    from .build import load_corpus
+
+    corpus, validation = load_corpus(_cases_dir(cases_dir))
+    if not validation.report.valid:
+        for p in validation.report.sorted():
+            click.echo(p.format(), err=True)
+        click.echo(f"✘ 记录未通过校验，{not_done}", err=True)
+        sys.exit(1)
+    return corpus
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="casebook")
 def main() -> None:
@@ -209,15 +222,9 @@ def dist(site_dir: str, out: str) -> None:
               help="索引目录。")
 def index(cases_dir: str | None, index_dir: str) -> None:
     """建立或更新命令行检索索引（Whoosh）。只重写有改动的记录。"""
-    from .build import load_corpus
     from .whoosh_index import build_whoosh
 
-    corpus, validation = load_corpus(_cases_dir(cases_dir))
-    if not validation.report.valid:
-        for p in validation.report.sorted():
-            click.echo(p.format(), err=True)
-        click.echo("✘ 记录未通过校验，索引未更新", err=True)
-        sys.exit(1)
+    corpus = _checked_corpus(cases_dir, "索引未更新")
     r = build_whoosh(corpus, Path(index_dir))
     how = "重建" if r.rebuilt else "更新"
     click.echo(f"✔ 已{how}索引 {index_dir}：新增 {r.added}，更新 {r.updated}，删除 {r.removed}，未变 {r.unchanged}")
@@ -272,15 +279,9 @@ def search(query: tuple[str, ...], tag: str | None, place: str | None, limit: in
 @click.option("--out", default="export", show_default=True, type=click.Path(file_okay=False), help="输出目录。")
 def export(cases_dir: str | None, fmt: str, out: str) -> None:
     """导出记录和数字，供其他工具使用（列名固定，见编辑指南“导出”）。"""
-    from .build import load_corpus
     from .export import export as write
 
-    corpus, validation = load_corpus(_cases_dir(cases_dir))
-    if not validation.report.valid:
-        for p in validation.report.sorted():
-            click.echo(p.format(), err=True)
-        click.echo("✘ 记录未通过校验，未导出", err=True)
-        sys.exit(1)
+    corpus = _checked_corpus(cases_dir, "未导出")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, data in write(corpus, fmt).items():

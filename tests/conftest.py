@@ -46,6 +46,17 @@ def checkout_left_as_found():
     assert not made, "tests wrote into the checkout: " + ", ".join(made[:10])
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium from file:// with every other request blocked and recorded (one per test file)."""
+    from sitekit import OfflineBrowser, require_chromium
+
+    require_chromium()
+    b = OfflineBrowser()
+    yield b
+    b.close()
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The shipped records built once into a temporary site, shared by every test file."""

@@ -65,6 +65,16 @@ class OfflineBrowser:
             self.external.append(url)
             route.abort()
 
+    def sized(self, width: int, height: int = 900, touch: bool = False):
+        """A new context of this size (a phone, a laptop), its requests blocked and recorded like the rest.
+
+        ``page.errors`` collects script errors, as :meth:`open` does."""
+        ctx = self.browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", has_touch=touch)
+        ctx.route("**/*", self._route)
+        ctx.on("page", lambda page: (setattr(page, "errors", []),
+                                     page.on("pageerror", lambda e: page.errors.append(str(e)))))
+        return ctx
+
     def open(self, path: Path):
         """Open a page and collect its script errors in ``page.errors``."""
         page = self.context.new_page()

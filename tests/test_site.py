@@ -16,14 +16,6 @@ def site(built_site) -> Path:
     return built_site
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    b = OfflineBrowser()
-    yield b
-    b.close()
-
-
 PAGES = ["index.html", "places/wuxi.html", "tags/hongse-wuye.html", "figures.html",
          "cases/hongse-wuye-1-3-n.html", "cases/5150-qingmiao-jihua.html", "cases/jiangyin-siji-dangjian-wangge.html",
          "places/index.html", "tags/index.html", "guide/cadres.html", "courses/index.html",
@@ -269,8 +261,7 @@ def test_footnote_shows_the_verbatim_clause_on_tap_at_phone_width(site, browser)
     corpus, _ = load_corpus(ROOT / "cases")
     rec = corpus.records["binhu-kaimen-yijianshi"]
     clause = rec.practices[0].evidence[0]
-    ctx = browser.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True)
-    ctx.route("**/*", browser._route)
+    ctx = browser.sized(390, 844, touch=True)
     page = ctx.new_page()
     page.goto((site / "cases/binhu-kaimen-yijianshi.html").as_uri())
     ref = page.locator("h2:has-text('主要做法') + ol a.footnote-ref").first
@@ -317,11 +308,9 @@ def test_analysis_is_labelled_and_kept_apart_from_facts(site):
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
 def test_common_problems_page_offline_at_phone_and_desktop(site, browser, width, height):
-    ctx = browser.browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    ctx.route("**/*", browser._route)
+    ctx = browser.sized(width, height)
     page = ctx.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = page.errors
     page.goto((site / "problems.html").as_uri())
     items = page.locator("article li")
     assert 30 <= items.count() <= 60
@@ -492,11 +481,9 @@ def test_figures_filter_by_tag_sort_within_units_and_downloads(site, browser, tm
 
 @pytest.mark.parametrize("width", [390, 1366])
 def test_compare_two_cases_picked_on_a_tag_page(site, browser, width):
-    ctx = browser.browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
-    ctx.route("**/*", browser._route)
+    ctx = browser.sized(width)
     page = ctx.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = page.errors
     page.goto((site / "tags/xinjiuye-qunti.html").as_uri())
     boxes = page.locator(".cb-pick input.cb-pick-box")
     assert boxes.count() >= 3
@@ -545,8 +532,7 @@ PHONE_PAGES = ["index.html", "cases/binhu-liangwei-banzi-jili.html", "tags/xinji
 
 @pytest.mark.parametrize("rel", PHONE_PAGES)
 def test_phone_width_nothing_off_screen_and_no_sideways_tables(site, browser, rel):
-    ctx = browser.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    ctx.route("**/*", browser._route)
+    ctx = browser.sized(390, 844)
     page = ctx.new_page()
     page.goto((site / rel).as_uri())
     page.wait_for_load_state("load")
@@ -567,8 +553,7 @@ def test_phone_width_nothing_off_screen_and_no_sideways_tables(site, browser, re
 
 
 def test_home_matrix_shows_every_place_on_a_laptop(site, browser):
-    ctx = browser.browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    ctx.route("**/*", browser._route)
+    ctx = browser.sized(1366)
     page = ctx.new_page()
     page.goto((site / "index.html").as_uri())
     table = page.locator(".cb-matrix table")

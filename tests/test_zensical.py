@@ -7,20 +7,12 @@ from pathlib import Path
 import pytest
 
 from build_tools.build import build_site
-from sitekit import ROOT, OfflineBrowser, internal_links, require_chromium
+from sitekit import ROOT, internal_links
 
 
 @pytest.fixture(scope="module")
 def zsite(tmp_path_factory):
     return build_site(ROOT, tmp_path_factory.mktemp("zensical") / "site", builder="zensical")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    b = OfflineBrowser()
-    yield b
-    b.close()
 
 
 @pytest.mark.parametrize("rel", ["index.html", "problems.html", "cases/binhu-kaimen-yijianshi.html",
