@@ -158,10 +158,11 @@ class Pipeline:
         if not validation.report.valid:
             return SiteResult(validation.report, None, {}, {})
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
+        from .courses import course_downloads
         from .export import FIGURE_COLUMNS, FIGURE_TITLES, figure_rows, figures_workbook, to_csv
 
         downloads = {"downloads/figures.csv": to_csv(figure_rows(corpus), FIGURE_COLUMNS, FIGURE_TITLES),
-                     "downloads/figures.xlsx": figures_workbook(corpus)}
+                     "downloads/figures.xlsx": figures_workbook(corpus), **course_downloads(corpus, courses)}
         return SiteResult(validation.report, corpus, pages, {**browser_index(ix), **compare_files(corpus)}, downloads)
 
 

@@ -12,6 +12,7 @@ import json
 
 from . import model as m
 from .corpus import Corpus
+from .project import fixed_zip_times
 from .views import fmt_number
 
 FIGURE_COLUMNS = ["record_id", "record_title", "place", "place_full", "tags", "label", "value", "value_max",
@@ -87,24 +88,7 @@ def to_xlsx(sheets: list[tuple[str, list[dict], list[str], list[str]]]) -> bytes
                 c.alignment = Alignment(wrap_text=True, vertical="top")
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed_times(buf.getvalue())
-
-
-def _fixed_times(xlsx: bytes) -> bytes:
-    """The same workbook with fixed dates (zip entries, document properties): two builds, same bytes."""
-    import re
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2020-01-01T00:00:00Z", data)
-            fixed = zipfile.ZipInfo(info.filename, (2020, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, data)
-    return out.getvalue()
+    return fixed_zip_times(buf.getvalue())
 
 
 def figures_workbook(corpus: Corpus) -> bytes:

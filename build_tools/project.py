@@ -63,3 +63,21 @@ def relative_404(site: Path) -> None:
         text = re.sub(r'(href|src)="/(?!/)', r'\1="./', text)
         text = re.sub(r'"base":\s*"/"', '"base": "."', text)
         page.write_text(text, encoding="utf-8")
+
+
+def fixed_zip_times(data: bytes) -> bytes:
+    """An .xlsx/.docx (a zip) with fixed dates in its entries and properties: two builds, same bytes."""
+    import io
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2020-01-01T00:00:00Z", data)
+            fixed = zipfile.ZipInfo(info.filename, (2020, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+    return out.getvalue()

@@ -515,3 +515,42 @@ def test_cli_errors_and_exit_codes(small, valid_corpus, tmp_path):
     binary.write_bytes(spec_text().encode("gb18030"))
     r = invoke("course", "check", binary, "--cases", valid_corpus)
     assert r.exit_code == 1 and "encoding" in r.output
+
+
+def test_site_offers_every_course_as_word_printable_html_and_zip(built_site, tmp_path):
+    """The 课程 pages link the packs built with the site; they open from file:// and read back."""
+    import zipfile
+
+    import docx
+
+    from sitekit import OfflineBrowser, require_chromium
+
+    require_chromium()
+    corpus, _ = load_corpus(ROOT / "cases")
+    courses, problems = C.load_courses(ROOT / "courses", corpus)
+    b = OfflineBrowser()
+    try:
+        for course in courses:
+            page = b.open(built_site / "courses" / f"{course.id}.html")
+            links = page.locator(".cb-downloads a")
+            hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+            want = 5 if course.spec.publish_trainer else 3
+            assert len(hrefs) == want, hrefs
+            with page.expect_download() as dl:
+                page.locator(".cb-downloads a", has_text="教师版 Word").click()
+            path = tmp_path / f"{course.id}-trainer.docx"
+            dl.value.save_as(path)
+            doc = docx.Document(str(path))
+            heads = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+            for rec in course.records():
+                assert any(rec.title in h for h in heads), rec.title
+            assert "课堂计划" in heads and "教学目的" in heads
+            printable = b.open(built_site / "courses" / hrefs[1].replace("../", "../"))
+            assert printable.locator("h1.cb-title").inner_text() == course.title
+            printable.close()
+            with zipfile.ZipFile(built_site / "downloads" / "courses" / f"{course.id}.zip") as z:
+                assert len(z.namelist()) == want - 1
+            page.close()
+        assert b.external == []
+    finally:
+        b.close()

@@ -27,7 +27,7 @@ from .blocks import pack_blocks, record_blocks, teaching_blocks
 from .docx import render_docx
 from .html import render_html
 from .markdown import course_pages, course_path, render_markdown
-from .pack import build_pack, output_name, ticks_per_build
+from .pack import build_pack, course_downloads, output_name, ticks_per_build
 from .plan import PLAN_BLOCKS, apportion, class_plan
 from .scaffold import compare_question, new_spec
 from .spec import (EDITION_LABELS, EDITIONS, FORMATS, MINUTES_MAX, MINUTES_MIN, Course, CourseSession, CourseSpec, QueryFn,
@@ -44,6 +44,7 @@ __all__ = [
     "course_path",
     "render_markdown",
     "build_pack",
+    "course_downloads",
     "output_name",
     "ticks_per_build",
     "PLAN_BLOCKS",

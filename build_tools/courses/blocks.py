@@ -8,7 +8,7 @@ from typing import Callable, Iterator, Literal, Union
 
 from .. import model as m
 from ..corpus import Corpus
-from ..views import COMPARE_HEADER, comparison, record_view
+from ..views import ANALYSIS_LABEL, COMPARE_HEADER, comparison, record_view
 from .plan import class_plan
 from .spec import EDITION_LABELS, Course, CourseSession
 
@@ -165,6 +165,24 @@ def teaching_blocks(corpus: Corpus, course: Course, s: CourseSession) -> list[Bl
     return out
 
 
+def course_guide_blocks(course: Course) -> list[Block]:
+    """使用说明 of the whole course (trainer edition): frameworks, board plan, reading, grading."""
+    spec = course.spec
+    out: list[Block] = []
+    if spec.theory:
+        out += [H(1, "理论依据", anchor="theory"), P(ANALYSIS_LABEL, "note")]
+        for t in spec.theory:
+            out += [P(t.name, "label"), P(t.how)]
+    if spec.board:
+        out += [H(1, "板书设计", anchor="board"), OL(list(spec.board))]
+    if spec.further_reading:
+        out += [H(1, "延伸阅读", anchor="reading"), P("只列来源报道本身提到的文件；全文请向发文单位或公开渠道查找。", "note"),
+                UL(list(spec.further_reading))]
+    if spec.grading:
+        out += [H(1, "评分参考", anchor="grading"), UL(list(spec.grading))]
+    return out
+
+
 def pack_blocks(corpus: Corpus, course: Course, edition: Edition = "student") -> list[Block]:
     """The whole pack as blocks: cover, objectives, then per session the cases (and notes)."""
     spec = course.spec
@@ -181,6 +199,10 @@ def pack_blocks(corpus: Corpus, course: Course, edition: Edition = "student") ->
                   [[f"第 {s.number} 单元　{s.title}", str(s.minutes),
                     "；".join(f"{r.title}（{corpus.full_place(r)}）" for r in s.records)] for s in course.sessions]
                   + [["合计", str(course.minutes), ""]], numeric=(1,), kind="schedule")]
+    if spec.prereading:
+        out += [H(1, "课前预习", anchor="prereading"), OL(list(spec.prereading))]
+    if trainer:
+        out += course_guide_blocks(course)
     for s in course.sessions:
         out += [Break(), H(1, f"第 {s.number} 单元　{s.title}（{s.minutes} 分钟）", anchor=f"session-{s.number}")]
         for j, rec in enumerate(s.records, 1):
@@ -192,6 +214,8 @@ def pack_blocks(corpus: Corpus, course: Course, edition: Edition = "student") ->
             out += [H(2, f"第 {s.number} 单元讨论题", anchor=f"questions-{s.number}"), OL(list(s.spec.questions))]
         if trainer:
             out += [Break()] + teaching_blocks(corpus, course, s)
+    if spec.homework:
+        out += [Break(), H(1, "课后作业", anchor="homework"), OL(list(spec.homework))]
     return out
 
 

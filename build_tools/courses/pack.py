@@ -13,11 +13,6 @@ from .html import render_html
 from .markdown import render_markdown
 from .spec import Course
 
-# -------------------------------------------------------------------- build
-
-
-
-
 def output_name(course: Course, edition: str, fmt: str) -> str:
     """ASCII file names (a zip opened on Windows keeps them intact)."""
     return f"{course.id}-{edition}.{fmt}"
@@ -50,3 +45,32 @@ def build_pack(corpus: Corpus, course: Course, out_dir: Path, editions: Iterable
 
 def ticks_per_build(course: Course, editions: Iterable[str], formats: Iterable[str]) -> int:
     return sum(len(s.records) for s in course.sessions) * len(list(editions)) * len(list(formats))
+
+
+def course_downloads(corpus: Corpus, courses: Iterable[Course]) -> dict[str, bytes]:
+    """Every course's editions as Word and printable HTML, and one zip of them, for the site.
+
+    The trainer edition is left out where the course says ``publish_trainer: false``.
+    """
+    import io
+    import tempfile
+    import zipfile
+
+    from ..project import fixed_zip_times
+
+    out: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for course in courses:
+            editions = ("student", "trainer") if course.spec.publish_trainer else ("student",)
+            files = build_pack(corpus, course, Path(tmp), editions, ("docx", "html"))
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                for path in sorted(files):
+                    data = path.read_bytes()
+                    data = fixed_zip_times(data) if path.suffix == ".docx" else data
+                    out[f"downloads/courses/{path.name}"] = data
+                    info = zipfile.ZipInfo(f"{course.id}/{path.name}", (2020, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    z.writestr(info, data)
+            out[f"downloads/courses/{course.id}.zip"] = buf.getvalue()
+    return out

@@ -53,6 +53,13 @@ class Session(_Spec):
     notes: list[str] = Field(default_factory=list, description="单元讨论题的分析思路（教师版）")
 
 
+class Theory(_Spec):
+    """A public-governance framework and how the course's cases illustrate it (the editor's analysis)."""
+
+    name: str = Field(min_length=1, max_length=30, description="如 协同治理、多中心治理、社会资本、整体性治理")
+    how: str = Field(min_length=1, description="本课程的案例怎样体现它（编者分析，不陈述原文没有的事实）")
+
+
 class CourseSpec(_Spec):
     """A course pack: who it is for, what it should achieve, and its sessions."""
 
@@ -62,6 +69,15 @@ class CourseSpec(_Spec):
     duration: Union[StrictInt, str] = Field(description="总时长：分钟数，或如“一天”的文字")
     objectives: list[str] = Field(min_length=1, description="教学目标")
     sessions: list[Session] = Field(min_length=1)
+    # The 使用说明 to the case-centre standard; all optional.
+    prereading: list[str] = Field(default_factory=list, description="课前预习：读什么、约几分钟（学员版、教师版）")
+    theory: list[Theory] = Field(default_factory=list, description="理论依据：框架名与案例如何体现（编者分析）")
+    board: list[str] = Field(default_factory=list, description="板书设计：每行一块板书（教师版）")
+    further_reading: list[str] = Field(default_factory=list,
+                                       description="延伸阅读：只列来源文章本身提到的文件（教师版）")
+    homework: list[str] = Field(default_factory=list, description="课后作业（学员版、教师版）")
+    grading: list[str] = Field(default_factory=list, description="评分参考（教师版）")
+    publish_trainer: bool = Field(default=True, description="网站上是否提供教师版下载")
 
 
 
