@@ -554,3 +554,18 @@ def test_site_offers_every_course_as_word_printable_html_and_zip(built_site, tmp
         assert b.external == []
     finally:
         b.close()
+
+
+@pytest.mark.parametrize("tag", ["jianfu-zengxiao", "hongse-wuye", "xinjiuye-qunti"])
+def test_course_new_by_tag_gives_distinct_units_and_questions(tmp_path, tag):
+    spec = tmp_path / f"{tag}.yml"
+    r = invoke("course", "new", "--title", "按标签", "--tag", tag, "--cases", ROOT / "cases", "--out", spec)
+    assert r.exit_code == 0, r.output
+    sessions = yaml.safe_load(spec.read_text(encoding="utf-8"))["sessions"]
+    titles = [s["title"] for s in sessions]
+    questions = [q for s in sessions for q in s["questions"]]
+    assert len(sessions) >= 2
+    assert len(set(titles)) == len(titles) and not any("（1）" in t for t in titles)
+    assert len(set(questions)) == len(questions)
+    r = invoke("course", "check", spec, "--cases", ROOT / "cases")
+    assert r.exit_code == 0, r.output

@@ -20,13 +20,54 @@ def _q(text: str) -> str:
 
 
 def compare_question(corpus: Corpus, recs: list[m.Record]) -> str:
-    """A session question that makes cadres compare the places of ``recs``."""
+    """A session question that makes cadres compare the places of ``recs`` (names its cases, so no two
+    sessions share one)."""
     places = list(dict.fromkeys(corpus.place_name(r.place) for r in recs))
+    if len(recs) >= 2 and all(r.level in UPPER for r in recs):
+        names = "、".join(f"「{r.title.split('：')[0][:18]}」" for r in recs[:3])
+        return (f"{names}都是市县出台的制度：各要求谁来做、给了什么保障、靠什么督促？"
+                "如果只能先推一项，你会选哪一项，理由是什么？")
     if len(places) >= 2:
         return (f"比较{'、'.join(places[:4])}的做法：各由哪一级党组织牵头？靠什么机制把各方拉进来？"
                 "成效数字说明了什么、没说明什么？哪一种最适合你所在的社区，需要先补齐什么条件？")
     return (f"{places[0] if places else '案例中'}的做法依赖哪些前提条件（编制、经费、党员力量、群众基础）？"
             "如果你所在的社区不具备这些条件，第一步应当做什么？")
+
+
+UPPER = ("市级", "县级")  # where policies are made; the other levels carry them out
+
+
+def _by_level(corpus: Corpus, name: str, found: list[m.Record], per_session: int) -> list[tuple[str, list[m.Record]]]:
+    """Sessions that differ in what they teach: records grouped by the practice they share besides
+    the course's own (减负增效 · 考核评价, 减负增效 · 政策制度体系), each titled by it."""
+    main = {t for r in found for t in r.tags if all(t in x.tags for x in found)}
+    count: dict[str, int] = {}
+    for r in found:
+        for t in r.tags:
+            if t not in main:
+                count[t] = count.get(t, 0) + 1
+    groups: dict[str, list[m.Record]] = {}
+    for r in found:
+        others = sorted((t for t in r.tags if t not in main), key=lambda t: (-count[t], t))
+        key = next((t for t in others if count[t] >= 2), others[0] if others else "")
+        groups.setdefault(key, []).append(r)
+    out: list[tuple[str, list[m.Record]]] = []
+    leftovers: list[m.Record] = []
+    for key, recs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        if len(recs) < 2 or not key:
+            leftovers += recs
+            continue
+        out.append((f"{name}与{corpus.tag_name(key)}", recs[:per_session]))
+        leftovers += recs[per_session:]
+    if leftovers and out:
+        places = "、".join(dict.fromkeys(corpus.place_name(r.place) for r in leftovers[:per_session]))
+        out.append((f"{name}：{places}的其他做法", leftovers))
+    elif leftovers:  # no shared practice to group by: one session per place
+        by_place: dict[str, list[m.Record]] = {}
+        for r in leftovers:
+            by_place.setdefault(r.place, []).append(r)
+        out = [(f"{name}：{corpus.place_name(place)}的做法", recs) for place, recs in by_place.items()]
+    return out
 
 
 def new_spec(corpus: Corpus, title: str, tags: Iterable[str] = (), places: Iterable[str] = (),
@@ -62,8 +103,7 @@ def new_spec(corpus: Corpus, title: str, tags: Iterable[str] = (), places: Itera
                 groups.append((corpus.tag_name(t), recs))
     else:
         name = corpus.tag_name(tags[0]) if tags else (query or "、".join(corpus.place_name(p) for p in places))
-        for k in range(0, len(found), per_session):
-            groups.append((f"{name}（{k // per_session + 1}）" if len(found) > per_session else name, found[k:]))
+        groups = _by_level(corpus, name, found, per_session) if len(found) > per_session else [(name, found)]
     groups = groups[:max_sessions]
     chosen = {r.id for _, recs in groups for r in recs[:per_session]}
     spare = [r for r in found if r.id not in chosen]
