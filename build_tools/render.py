@@ -257,6 +257,7 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
         "figures.md": render_figures(corpus, env),
         "search.md": render_search_page(corpus, env),
         "compare.md": env.get_template("compare.md.j2").render(),
+        "mycourse.md": env.get_template("mycourse.md.j2").render(),
     }
     for rid, rec in corpus.records.items():
         pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid), env)

@@ -569,3 +569,54 @@ def test_course_new_by_tag_gives_distinct_units_and_questions(tmp_path, tag):
     assert len(set(questions)) == len(questions)
     r = invoke("course", "check", spec, "--cases", ROOT / "cases")
     assert r.exit_code == 0, r.output
+
+
+def test_my_course_in_the_browser_prints_and_saves_a_spec_that_builds(built_site, tmp_path):
+    """A trainer with no terminal: collect cases, order and time them, print, save the course file."""
+    from sitekit import OfflineBrowser, require_chromium
+
+    require_chromium()
+    b = OfflineBrowser()
+    try:
+        b.context.add_init_script("window.print = () => { window.__printed = (window.__printed || 0) + 1; };")
+        page = b.open(built_site / "cases" / "wuxi-liangjian-yiguifan.html")
+        page.locator("[data-cb-add]").click()
+        assert page.locator("[data-cb-add]").is_disabled()
+        page = b.open(built_site / "search.html")
+        page.fill("form[data-cb-search] input[name=q]", "红色物业")
+        page.click("form[data-cb-search] button")
+        page.wait_for_selector(".cb-search-results [data-cb-add]")
+        page.locator(".cb-search-results [data-cb-add]").first.click()
+        first_hit = page.locator(".cb-search-results li a").first.inner_text()
+        page = b.open(built_site / "mycourse.html")
+        page.wait_for_selector(".cb-mycourse-unit")
+        units = page.locator(".cb-mycourse-unit")
+        assert units.count() == 2
+        units.nth(1).locator("button", has_text="上移").click()  # the search hit first
+        page.wait_for_function("document.querySelectorAll('.cb-mycourse-unit').length == 2")
+        assert first_hit in page.locator(".cb-mycourse-unit").first.inner_text()
+        minutes = page.locator(".cb-mycourse-unit input[type=number]").first
+        minutes.fill("70")
+        minutes.dispatch_event("change")
+        page.wait_for_function("document.querySelector('.cb-mycourse-status').textContent.includes('100 分钟')")
+        page.locator("[data-cb-print=student]").click()
+        page.wait_for_function("window.__printed === 1")
+        student = page.locator(".cb-mycourse-print").inner_text()
+        assert first_hit in student and "两减一规范" in student and "教学要点" not in student
+        page.locator("[data-cb-print=trainer]").click()
+        page.wait_for_function("window.__printed === 2")
+        assert "教学要点" in page.locator(".cb-mycourse-print").inner_text()
+        with page.expect_download() as dl:
+            page.locator("[data-cb-yaml]").click()
+        path = tmp_path / "my-course.yml"
+        dl.value.save_as(path)
+        assert b.external == [] and page.errors == []
+    finally:
+        b.close()
+    corpus, _ = load_corpus(ROOT / "cases")
+    doc = C.load_course(path)
+    course, problems = C.check_course(doc, corpus)
+    assert course is not None and [p for p in problems if p.severity == "error"] == []
+    assert course.minutes == 100 and [s.minutes for s in course.sessions] == [70, 30]
+    files = C.build_pack(corpus, course, tmp_path / "pack", ("student", "trainer"), ("docx",))
+    assert len(files) == 2 and all(f.stat().st_size > 10_000 for f in files)

@@ -103,6 +103,15 @@
         if (location.protocol !== "file:") history.replaceState(null, "", "?" + params.toString());
         var pick = list.closest("[data-cb-pick]");
         if (pick) attachPicker(pick);
+        Array.prototype.forEach.call(list.children, function (li) {
+          var a = Array.prototype.filter.call(li.querySelectorAll("a[href]"), caseId)[0];
+          if (!a || li.querySelector("[data-cb-add]")) return;
+          var b = document.createElement("button");
+          b.type = "button"; b.className = "md-button cb-add-small"; b.setAttribute("data-cb-add", caseId(a));
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(b);
+          bindAdd(b);
+        });
       });
     };
     form.addEventListener("submit", run);
@@ -254,7 +263,153 @@
     });
   }
 
+  /* 我的课程: cases collected in this browser (localStorage, works from file://), ordered, timed,
+     printed as student or trainer handouts, and saved as a course spec for `casebook course build`. */
+  var COURSE_KEY = "casebook.mycourse";
+  function loadCourse() {
+    try { var c = JSON.parse(localStorage.getItem(COURSE_KEY)); if (c && c.units) return c; } catch (e) { /* start anew */ }
+    return { units: [] };
+  }
+  function saveCourse(c) { localStorage.setItem(COURSE_KEY, JSON.stringify(c)); }
+
+  function bindAdd(button) {
+    if (button.dataset.cbBound) return;
+    button.dataset.cbBound = "1";
+    var id = button.getAttribute("data-cb-add");
+    var show = function () {
+      var has = loadCourse().units.some(function (u) { return u.id === id; });
+      button.textContent = has ? "已加入我的课程" : "加入我的课程";
+      button.disabled = has;
+    };
+    button.addEventListener("click", function () {
+      var c = loadCourse();
+      if (!c.units.some(function (u) { return u.id === id; })) c.units.push({ id: id, minutes: 30 });
+      saveCourse(c);
+      show();
+    });
+    show();
+  }
+
+  function withCases(ids, then) {
+    Promise.all(ids.map(function (id) {
+      if (compareData[id]) return Promise.resolve();
+      return new Promise(function (resolve) {
+        var s = document.createElement("script");
+        s.src = siteRoot() + "compare/" + id + ".js";
+        s.onload = resolve; s.onerror = resolve;
+        document.head.appendChild(s);
+      });
+    })).then(then);
+  }
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text != null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function courseYaml(box, course) {
+    var q = function (s) { return JSON.stringify(String(s)); };  /* JSON strings are YAML scalars */
+    var total = course.units.reduce(function (n, u) { return n + u.minutes; }, 0);
+    var lines = ["# 由网站“我的课程”生成：casebook course build 本文件 --edition both --format html,docx",
+      "title: " + q(box.querySelector("input[name=title]").value || "我的课程"),
+      "audience: " + q(box.querySelector("input[name=audience]").value || "社区党组织书记、居委会主任"),
+      "duration: " + total, "objectives:", "  - " + q("比较各地做法的牵头主体、实施层级和前提条件，判断哪些适合本地"),
+      "sessions:"];
+    course.units.forEach(function (u) {
+      var c = compareData[u.id];
+      lines.push("  - title: " + q(c ? c.title : u.id), "    minutes: " + u.minutes, "    cases:", "      - " + u.id);
+    });
+    return lines.join("\n") + "\n";
+  }
+
+  function printable(box, course, edition) {
+    var out = box.querySelector(".cb-mycourse-print");
+    out.innerHTML = "";
+    out.appendChild(el("h1", (box.querySelector("input[name=title]").value || "我的课程") +
+                          (edition === "trainer" ? "（教师版）" : "（学员版）"), "cb-print-title"));
+    course.units.forEach(function (u, i) {
+      var c = compareData[u.id];
+      if (!c) return;
+      var unit = el("section", null, "cb-print-unit");
+      unit.appendChild(el("h2", "第 " + (i + 1) + " 单元　" + c.title + "（" + u.minutes + " 分钟）"));
+      unit.appendChild(el("p", c.place + " · " + c.level + " · 年份：" + c.year, "cb-print-meta"));
+      unit.appendChild(el("p", c.summary));
+      c.sections.forEach(function (s) {
+        if (edition !== "trainer" && (s.key === "analysis" || s.key === "key_points")) return;
+        unit.appendChild(el("h3", s.heading));
+        var list = el(s.key === "questions" || s.key === "practices" ? "ol" : "ul");
+        s.items.forEach(function (it) { list.appendChild(el("li", it)); });
+        unit.appendChild(list);
+      });
+      out.appendChild(unit);
+    });
+    out.hidden = false;
+    document.documentElement.classList.add("cb-printing");
+    window.print();
+  }
+
+  function bindMyCourse(box) {
+    if (box.dataset.cbBound) return;
+    box.dataset.cbBound = "1";
+    var list = box.querySelector(".cb-mycourse-list"), status = box.querySelector(".cb-mycourse-status");
+    var render = function () {
+      var course = loadCourse();
+      withCases(course.units.map(function (u) { return u.id; }), function () {
+        list.innerHTML = "";
+        course.units.forEach(function (u, i) {
+          var c = compareData[u.id], li = el("li", null, "cb-mycourse-unit");
+          var a = el("a", c ? c.title : u.id); a.href = siteRoot() + "cases/" + u.id + ".html";
+          li.appendChild(a);
+          if (c) li.appendChild(el("span", " " + c.place, "cb-sr-place"));
+          var minutes = el("input"); minutes.type = "number"; minutes.min = 10; minutes.max = 240; minutes.step = 5;
+          minutes.value = u.minutes; minutes.setAttribute("aria-label", "分钟");
+          minutes.addEventListener("change", function () {
+            var c2 = loadCourse(); c2.units[i].minutes = Math.max(10, parseInt(minutes.value, 10) || 30); saveCourse(c2); render();
+          });
+          var label = el("label", null, "cb-mycourse-minutes"); label.appendChild(minutes); label.appendChild(document.createTextNode(" 分钟"));
+          li.appendChild(label);
+          [["上移", -1], ["下移", 1]].forEach(function (m) {
+            var b = el("button", m[0], "md-button cb-mycourse-move"); b.type = "button";
+            b.disabled = (m[1] < 0 && i === 0) || (m[1] > 0 && i === course.units.length - 1);
+            b.addEventListener("click", function () {
+              var c2 = loadCourse(), j = i + m[1], t = c2.units[i]; c2.units[i] = c2.units[j]; c2.units[j] = t; saveCourse(c2); render();
+            });
+            li.appendChild(b);
+          });
+          var rm = el("button", "移出", "md-button cb-mycourse-remove"); rm.type = "button";
+          rm.addEventListener("click", function () { var c2 = loadCourse(); c2.units.splice(i, 1); saveCourse(c2); render(); });
+          li.appendChild(rm);
+          list.appendChild(li);
+        });
+        var total = course.units.reduce(function (n, u) { return n + u.minutes; }, 0);
+        status.textContent = course.units.length ? course.units.length + " 个单元，共 " + total + " 分钟。" : "还没有选择案例。";
+      });
+    };
+    box.querySelectorAll("[data-cb-print]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var course = loadCourse();
+        withCases(course.units.map(function (u) { return u.id; }), function () { printable(box, course, b.getAttribute("data-cb-print")); });
+      });
+    });
+    box.querySelector("[data-cb-yaml]").addEventListener("click", function () {
+      var course = loadCourse();
+      withCases(course.units.map(function (u) { return u.id; }), function () {
+        var blob = new Blob([courseYaml(box, course)], { type: "text/yaml" });
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(blob); a.download = "my-course.yml";
+        document.body.appendChild(a); a.click(); a.remove();
+      });
+    });
+    box.querySelector("[data-cb-clear]").addEventListener("click", function () { saveCourse({ units: [] }); render(); });
+    window.addEventListener("afterprint", function () { document.documentElement.classList.remove("cb-printing"); });
+    render();
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-cb-add]"), bindAdd);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-cb-mycourse]"), bindMyCourse);
     Array.prototype.forEach.call(document.querySelectorAll("[data-cb-pick]"), attachPicker);
     Array.prototype.forEach.call(document.querySelectorAll("[data-cb-compare]"), renderCompare);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-cb-cases]"), bindCases);
