@@ -205,17 +205,16 @@ def pack_blocks(corpus: Corpus, course: Course, edition: Edition = "student") ->
         out += course_guide_blocks(course)
     for s in course.sessions:
         out += [Break(), H(1, f"第 {s.number} 单元　{s.title}（{s.minutes} 分钟）", anchor=f"session-{s.number}")]
+        # Page breaks only before units: cases and notes run on, so no page is left half empty.
         for j, rec in enumerate(s.records, 1):
-            if j > 1:
-                out.append(Break())
             out += record_blocks(corpus, rec, f"{s.number}.{j}")
             out.append(Tick(rec.title))
         if s.spec.questions:
             out += [H(2, f"第 {s.number} 单元讨论题", anchor=f"questions-{s.number}"), OL(list(s.spec.questions))]
         if trainer:
-            out += [Break()] + teaching_blocks(corpus, course, s)
+            out += teaching_blocks(corpus, course, s)
     if spec.homework:
-        out += [Break(), H(1, "课后作业", anchor="homework"), OL(list(spec.homework))]
+        out += [H(1, "课后作业", anchor="homework"), OL(list(spec.homework))]
     return out
 
 
