@@ -62,7 +62,7 @@ class Table:
 
 TABLE_WIDTHS = {
     "cover": (0.22, 0.78),
-    "schedule": (0.30, 0.10, 0.60),
+    "schedule": (0.28, 0.13, 0.09, 0.50),
     "metrics": (0.34, 0.12, 0.10, 0.44),
     "plan": (0.16, 0.10, 0.74),
     "compare": (0.17, 0.22, 0.33, 0.18, 0.10),
@@ -194,11 +194,14 @@ def pack_blocks(corpus: Corpus, course: Course, edition: Edition = "student") ->
         ["案例", f"{len(course.records())} 个，来自 {len({r.place for r in course.records()})} 个地区"],
     ], kind="cover"))
     out += [H(1, "教学目标", anchor="objectives"), OL(list(spec.objectives))]
+    # The timetable: each unit's place in the course, as minutes from the start.
+    starts = [sum(x.minutes for x in course.sessions[:i]) for i in range(len(course.sessions))]
     out += [H(1, "课程安排", anchor="schedule"),
-            Table(["单元", "分钟", "案例"],
-                  [[f"第 {s.number} 单元　{s.title}", str(s.minutes),
-                    "；".join(f"{r.title}（{corpus.full_place(r)}）" for r in s.records)] for s in course.sessions]
-                  + [["合计", str(course.minutes), ""]], numeric=(1,), kind="schedule")]
+            Table(["单元", "时段（分钟）", "分钟", "案例"],
+                  [[f"第 {s.number} 单元　{s.title}", f"{start}—{start + s.minutes}", str(s.minutes),
+                    "；".join(f"{r.title}（{corpus.full_place(r)}）" for r in s.records)]
+                   for s, start in zip(course.sessions, starts)]
+                  + [["合计", "", str(course.minutes), ""]], numeric=(2,), kind="schedule")]
     if spec.prereading:
         out += [H(1, "课前预习", anchor="prereading"), OL(list(spec.prereading))]
     if trainer:
