@@ -162,7 +162,8 @@ class Pipeline:
         from .export import FIGURE_COLUMNS, FIGURE_TITLES, figure_rows, figures_workbook, to_csv
 
         downloads = {"downloads/figures.csv": to_csv(figure_rows(corpus), FIGURE_COLUMNS, FIGURE_TITLES),
-                     "downloads/figures.xlsx": figures_workbook(corpus), **course_downloads(corpus, courses)}
+                     "downloads/figures.xlsx": figures_workbook(corpus),
+                     **course_downloads(corpus, courses, self.cache_dir / "downloads")}
         return SiteResult(validation.report, corpus, pages, {**browser_index(ix), **compare_files(corpus)}, downloads)
 
 

@@ -210,8 +210,8 @@ def rank_meta(ix: RankIndex) -> dict:
             "generic": sorted(ix.generic), "lexicon": ix.lexicon, "places": ix.places, "tags": ix.tags}
 
 
-SHARD_BYTES = 48_000  # aim per term shard: a query loads a few of these
-DOCS_PER_SHARD = 200
+SHARD_BYTES = 24_000  # aim per term shard: a query loads a few of these
+DOCS_PER_SHARD = 25  # small blocks: the top 40 candidates of a query load a few KB each, not 80
 
 
 def shard_of(term: str, shards: int) -> int:

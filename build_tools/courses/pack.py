@@ -47,20 +47,33 @@ def ticks_per_build(course: Course, editions: Iterable[str], formats: Iterable[s
     return sum(len(s.records) for s in course.sessions) * len(list(editions)) * len(list(formats))
 
 
-def course_downloads(corpus: Corpus, courses: Iterable[Course]) -> dict[str, bytes]:
+def course_downloads(corpus: Corpus, courses: Iterable[Course], cache: Path | None = None) -> dict[str, bytes]:
     """Every course's editions as Word and printable HTML, and one zip of them, for the site.
 
-    The trainer edition is left out where the course says ``publish_trainer: false``.
+    The trainer edition is left out where the course says ``publish_trainer: false``. With a
+    ``cache`` folder, a course whose spec, records and generator are unchanged is not built again.
     """
+    import hashlib
     import io
+    import pickle
     import tempfile
     import zipfile
 
     from ..project import fixed_zip_times
 
+    code = "".join(p.read_text(encoding="utf-8") for p in sorted(Path(__file__).parent.parent.rglob("*.py")))
     out: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for course in courses:
+            # What a pack shows: the spec, its records, and the registry names they are shown with.
+            key = hashlib.sha256("\n".join([code, course.spec.model_dump_json(), course.id, *(
+                r.model_dump_json() + corpus.full_place(r) + "".join(corpus.citations(r))
+                + "".join(corpus.tag_name(t) for t in r.tags) for r in course.records())]).encode()).hexdigest()
+            cached = Path(cache) / f"course-{key}.pickle" if cache else None
+            if cached and cached.is_file():
+                out.update(pickle.loads(cached.read_bytes()))
+                continue
+            mine: dict[str, bytes] = {}
             editions = ("student", "trainer") if course.spec.publish_trainer else ("student",)
             files = build_pack(corpus, course, Path(tmp), editions, ("docx", "html"))
             buf = io.BytesIO()
@@ -68,9 +81,13 @@ def course_downloads(corpus: Corpus, courses: Iterable[Course]) -> dict[str, byt
                 for path in sorted(files):
                     data = path.read_bytes()
                     data = fixed_zip_times(data) if path.suffix == ".docx" else data
-                    out[f"downloads/courses/{path.name}"] = data
+                    mine[f"downloads/courses/{path.name}"] = data
                     info = zipfile.ZipInfo(f"{course.id}/{path.name}", (2020, 1, 1, 0, 0, 0))
                     info.compress_type = zipfile.ZIP_DEFLATED
                     z.writestr(info, data)
-            out[f"downloads/courses/{course.id}.zip"] = buf.getvalue()
+            mine[f"downloads/courses/{course.id}.zip"] = buf.getvalue()
+            if cached:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_bytes(pickle.dumps(mine))
+            out.update(mine)
     return out
