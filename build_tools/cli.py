@@ -206,7 +206,8 @@ def build(site_dir: str, builder: str) -> None:
 @click.option("--out", default="dist/casebook-site.zip", show_default=True, type=click.Path(dir_okay=False))
 def dist(site_dir: str, out: str) -> None:
     """把已构建的网站打包成 zip（文件名全为 ASCII，附使用说明），复制到 U 盘离线使用。"""
-    from .build import BuildError, make_dist
+    from .build import BuildError
+    from .dist import make_dist
 
     try:
         path = make_dist(Path(site_dir), Path(out))

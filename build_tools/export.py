@@ -13,7 +13,7 @@ import json
 from . import model as m
 from .corpus import Corpus
 from .project import fixed_zip_times
-from .views import fmt_number
+from .views import fmt_value
 
 FIGURE_COLUMNS = ["record_id", "record_title", "place", "place_full", "tags", "label", "value", "value_max",
                   "unit", "kind", "kind_label", "evidence", "source_id", "source_title", "section"]
@@ -50,8 +50,7 @@ def record_rows(corpus: Corpus) -> list[dict]:
         "level": r.level, "tags": "、".join(corpus.tag_name(t) for t in r.tags), "summary": r.summary,
         "problems": "\n".join(r.problems), "practices": "\n".join(c.text for c in r.practices),
         "outcomes": "\n".join(c.text for c in r.outcomes),
-        "figures": "；".join(f"{mt.label} {fmt_number(mt.value) if not isinstance(mt.value, m.Range) else ''}{mt.unit}"
-                            for mt in r.metrics),
+        "figures": "；".join(f"{mt.label} {fmt_value(mt)}{mt.unit}" for mt in r.metrics),
         "as_of": r.as_of.year if r.as_of else "", "sources": "、".join(corpus.citations(r)),
     } for r in corpus.records.values()]
 

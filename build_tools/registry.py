@@ -97,50 +97,49 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
             out.append(problem("place-cycle", *where[("place", slug)],
                                "parent", value=slug))
 
-    if loaded.tags is None:
-        out.append(problem("registry-missing", str(loaded.cases_dir / "_registry"), None, filename="tags.yml"))
-    else:
-        reg.tags_file = loaded.tags.display
-        out.extend(loaded.tags.problems)
-        if loaded.tags.data is not None:
-            obj, probs = check_model(loaded.tags, m.TagsFile)
-            out.extend(probs)
-            if obj:
-                for i, g in enumerate(obj.groups):
-                    if add("group", g.slug, g, loaded.tags, ("groups", i)):
-                        reg.groups[g.slug] = g
-                for i, t in enumerate(obj.tags):
-                    if add("tag", t.slug, t, loaded.tags, ("tags", i)):
-                        reg.tags[t.slug] = t
-                    if t.group not in reg.groups:
-                        out.append(problem("unknown-group", loaded.tags.display, loaded.tags.pos(("tags", i, "group")),
-                                           f"tags[{i}].group", value=t.group, suggestion=suggest(t.group, reg.groups)))
+    def read(doc: Document | None, model, filename: str):
+        """A registry file checked against its model; None (and the problems said) when it cannot be used."""
+        if doc is None:
+            out.append(problem("registry-missing", str(loaded.cases_dir / "_registry"), None, filename=filename))
+            return None
+        out.extend(doc.problems)
+        if doc.data is None:
+            return None
+        obj, probs = check_model(doc, model)
+        out.extend(probs)
+        return obj
 
-    if loaded.sources is None:
-        out.append(problem("registry-missing", str(loaded.cases_dir / "_registry"), None, filename="sources.yml"))
-    else:
+    if loaded.tags is not None:
+        reg.tags_file = loaded.tags.display
+    obj = read(loaded.tags, m.TagsFile, "tags.yml")
+    if obj:
+        for i, g in enumerate(obj.groups):
+            if add("group", g.slug, g, loaded.tags, ("groups", i)):
+                reg.groups[g.slug] = g
+        for i, t in enumerate(obj.tags):
+            if add("tag", t.slug, t, loaded.tags, ("tags", i)):
+                reg.tags[t.slug] = t
+            if t.group not in reg.groups:
+                out.append(problem("unknown-group", loaded.tags.display, loaded.tags.pos(("tags", i, "group")),
+                                   f"tags[{i}].group", value=t.group, suggestion=suggest(t.group, reg.groups)))
+
+    if loaded.sources is not None:
         reg.sources_file = loaded.sources.display
-        out.extend(loaded.sources.problems)
-        if loaded.sources.data is not None:
-            obj, probs = check_model(loaded.sources, m.SourcesFile)
-            out.extend(probs)
-            if obj:
-                for i, s in enumerate(obj.sources):
-                    if add("source", s.id, s, loaded.sources, ("sources", i)):
-                        reg.sources[s.id] = s
-                    for j, pl in enumerate(s.places):
-                        if pl not in reg.places:
-                            out.append(problem("unknown-place", loaded.sources.display,
-                                               loaded.sources.pos(("sources", i, "places", j)),
-                                               f"sources[{i}].places[{j}]", value=pl,
-                                               suggestion=suggest(pl, reg.places)))
-    if loaded.lexicon is not None:
-        out.extend(loaded.lexicon.problems)
-        if loaded.lexicon.data is not None:
-            reg.lexicon, probs = check_model(loaded.lexicon, m.LexiconFile)
-            out.extend(probs)
-            if reg.lexicon is not None:
-                out.extend(check_lexicon(loaded.lexicon, reg.lexicon, reg.tags, suggest))
+    obj = read(loaded.sources, m.SourcesFile, "sources.yml")
+    if obj:
+        for i, s in enumerate(obj.sources):
+            if add("source", s.id, s, loaded.sources, ("sources", i)):
+                reg.sources[s.id] = s
+            for j, pl in enumerate(s.places):
+                if pl not in reg.places:
+                    out.append(problem("unknown-place", loaded.sources.display,
+                                       loaded.sources.pos(("sources", i, "places", j)),
+                                       f"sources[{i}].places[{j}]", value=pl,
+                                       suggestion=suggest(pl, reg.places)))
+    if loaded.lexicon is not None:  # optional: no problem when it is absent
+        reg.lexicon = read(loaded.lexicon, m.LexiconFile, "lexicon.yml")
+        if reg.lexicon is not None:
+            out.extend(check_lexicon(loaded.lexicon, reg.lexicon, reg.tags, suggest))
     return reg, out
 
 

@@ -74,15 +74,11 @@ class Page:
 
 
 def render_record(corpus: Corpus, rec: m.Record, computed: list[tuple[str, float]] | None = None,
-                  env=None) -> str:
+                  env=None, view=None) -> str:
     """The Markdown page of one record, from its view and the record template."""
     env = env or markdown_env()
-    path = record_path(rec.id)
-    view = record_view(corpus, rec)
-
-    def link(text: str, dst: str) -> Markup:
-        return Markup(f"[{esc(text)}]({rel(path, dst)})")
-
+    view = view or record_view(corpus, rec)
+    link = Page(corpus, record_path(rec.id)).link
     others = [(rid, corpus.records[rid].title, corpus.full_place(corpus.records[rid])) for rid, _ in computed or []]
     return env.get_template("record.md.j2").render(
         v=view, computed=others, link=link, place_name=corpus.place_name, place_path=place_path,
@@ -240,7 +236,7 @@ def render_problems(corpus: Corpus, search, env=None) -> str:
 
 
 def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, float]]] | None = None,
-                 search=None) -> dict[str, str]:
+                 search=None, views: dict | None = None) -> dict[str, str]:
     """All generated pages: ``{docs-relative path: Markdown}``, in a stable order.
 
     ``search(text, n)`` returns the ids of the records the shared ranking puts
@@ -260,7 +256,7 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
         "mycourse.md": env.get_template("mycourse.md.j2").render(),
     }
     for rid, rec in corpus.records.items():
-        pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid), env)
+        pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid), env, (views or {}).get(rid))
     for slug in corpus.registry.places:
         pages[place_path(slug)] = render_place(corpus, slug, env)
     for slug in corpus.registry.tags:

@@ -251,9 +251,8 @@ def comparison(corpus: Corpus, recs: list[m.Record]) -> list[CompareRow]:
             for r in recs]
 
 
-def compare_data(corpus: Corpus, rec: m.Record) -> dict:
+def compare_data(v: RecordView) -> dict:
     """What the compare page shows of a record, section by section (plain data for a script file)."""
-    v = record_view(corpus, rec)
     sections = []
     for sec in v.sections:
         if sec.key == "sources":

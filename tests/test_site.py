@@ -181,7 +181,7 @@ def test_site_stays_small_and_navigation_does_not_list_every_record(site):
 def test_dist_zip_has_ascii_names_and_instructions_first(site, tmp_path, browser):
     import zipfile
 
-    from build_tools.build import make_dist
+    from build_tools.dist import make_dist
 
     out = make_dist(site, tmp_path / "dist" / "casebook-site.zip")
     with zipfile.ZipFile(out) as z:

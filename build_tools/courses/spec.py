@@ -129,10 +129,19 @@ class Course:
 QueryFn = Callable[[Corpus, str], list[str]]
 
 
-def _query(corpus: Corpus, text: str) -> list[str]:
-    from ..whoosh_index import query_records  # the project's one ranking, in memory
+def ranked_query() -> QueryFn:
+    """A query function over the project's one ranking; its data is built on first use, once per corpus."""
+    built: dict[int, object] = {}
 
-    return query_records(corpus, text, limit=20)
+    def run(corpus: Corpus, text: str) -> list[str]:
+        from ..index import rank_index, weigh
+        from ..whoosh_index import query_records
+
+        if id(corpus) not in built:
+            built[id(corpus)] = rank_index(corpus, weigh(corpus))
+        return query_records(corpus, text, 20, built[id(corpus)])
+
+    return run
 
 
 def diversify(corpus: Corpus, recs: list[m.Record]) -> list[m.Record]:
@@ -166,7 +175,7 @@ def select_records(corpus: Corpus, sel: Selection, query: QueryFn | None = None)
         return True
 
     if sel.query:
-        ranked = (query or _query)(corpus, sel.query)
+        ranked = (query or ranked_query())(corpus, sel.query)
         recs = [corpus.records[rid] for rid in ranked if rid in corpus.records and ok(corpus.records[rid])]
     else:
         recs = diversify(corpus, [r for r in corpus.records.values() if ok(r)])
@@ -244,8 +253,9 @@ def check_course(doc: Document, corpus: Corpus, query: QueryFn | None = None) ->
     """Check one loaded spec against the corpus; resolve it when it has no errors.
 
     ``query`` replaces the search engine (for tests); by default
-    :func:`build_tools.whoosh_index.query_records` ranks the records.
+    :func:`ranked_query` ranks the records with the project's one ranking.
     """
+    query = query or ranked_query()  # one ranking for all sessions
     out: list[Problem] = list(doc.problems)
     if doc.data is None:
         return None, out
@@ -329,6 +339,7 @@ def load_courses(courses_dir: Path, corpus: Corpus, query: QueryFn | None = None
     """Check every spec under ``courses_dir``; return the good courses and all problems."""
     courses: list[Course] = []
     problems: list[Problem] = []
+    query = query or ranked_query()  # shared by every spec: the ranking data is built once
     for p in course_files(courses_dir):
         course, probs = check_course(load_course(p), corpus, query)
         problems += probs
@@ -341,6 +352,7 @@ def resolve(corpus: Corpus, spec: CourseSpec | Course, query: QueryFn | None = N
     """A :class:`Course` from a spec object already checked (used by :func:`course_pages`)."""
     if isinstance(spec, Course):
         return spec
+    query = query or ranked_query()  # one ranking for all sessions
     sessions = []
     for i, s in enumerate(spec.sessions):
         recs = [corpus.records[rid] for rid in s.cases if rid in corpus.records]

@@ -212,14 +212,7 @@
     var status = box.querySelector(".cb-compare-status");
     if (ids.length < 2) return;
     status.textContent = "载入中…";
-    Promise.all(ids.map(function (id) {
-      return new Promise(function (resolve) {
-        var s = document.createElement("script");
-        s.src = siteRoot() + "compare/" + id + ".js";
-        s.onload = resolve; s.onerror = resolve;
-        document.head.appendChild(s);
-      });
-    })).then(function () {
+    withCases(ids, function () {
       var cases = ids.map(function (id) { return compareData[id]; }).filter(Boolean);
       if (cases.length < 2) { status.textContent = "找不到所选的案例。"; return; }
       status.textContent = "并排对比 " + cases.length + " 条案例。";
