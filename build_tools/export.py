@@ -66,25 +66,43 @@ def to_csv(rows: list[dict], columns: list[str], titles: list[str] | None = None
 
 
 def to_xlsx(sheets: list[tuple[str, list[dict], list[str], list[str]]]) -> bytes:
-    """An .xlsx workbook: one sheet per (name, rows, columns, titles); numbers stay numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """An .xlsx workbook: one sheet per (name, rows, columns, titles); numbers stay numbers.
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    Written in openpyxl's write-only mode: rows stream to the file instead of
+    being held as styled cell objects (10,000 records: 28 s and 600 MB before).
+    Long text columns wrap; numbers keep the default style.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     for name, rows, columns, titles in sheets:
         ws = wb.create_sheet(name)
-        ws.append(titles)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([row[c] for c in columns])
         ws.freeze_panes = "A2"
-        for col in ws.columns:
-            width = max(len(str(c.value or "")) for c in col[:200])
-            ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width * 1.6))
-            for c in col[1:]:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
+        texts = []
+        for i, (col, title) in enumerate(zip(columns, titles), 1):
+            sample = [str(title), *(str(r[col]) for r in rows[:200] if r[col] is not None)]
+            width = max(len(x) for x in sample)
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width * 1.6))
+            texts.append(width > 12)
+        header = []
+        for title in titles:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in rows:
+            cells = []
+            for col, long in zip(columns, texts):
+                value = row[col]
+                if long and isinstance(value, str):
+                    value = WriteOnlyCell(ws, value=value)
+                    value.alignment = wrap
+                cells.append(value)
+            ws.append(cells)
     buf = io.BytesIO()
     wb.save(buf)
     return fixed_zip_times(buf.getvalue())
