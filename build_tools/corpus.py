@@ -35,6 +35,7 @@ class Corpus:
     links: dict[str, list[Link]] = field(default_factory=dict)
     cases_dir: Path | None = None
     _by_place: dict | None = field(default=None, repr=False, compare=False)
+    _naming_text: dict | None = field(default=None, repr=False, compare=False)
 
     # -- places
     def place_name(self, slug: str | None) -> str:
@@ -77,14 +78,19 @@ class Corpus:
         short = re.sub(r"(街道|镇|社区|村|小区)$", "", place.name)
         if len(short) >= 2:
             names.add(short + ("社区" if place.level == "社区" else ""))
-        out = []
-        for rec in self.records.values():
-            claims = [*rec.background, *rec.practices, *rec.outcomes]
-            text = "".join([rec.title, rec.summary, *rec.aliases, *(c.text for c in claims),
-                            *(q for c in claims for q in c.evidence), *(p.unit for p in rec.people)])
-            if any(n in text for n in names):
-                out.append(rec)
-        return out
+        if self._naming_text is None:  # joined once per corpus, not once per place page
+            texts = {}
+            for rec in self.records.values():
+                claims = [*rec.background, *rec.practices, *rec.outcomes]
+                texts[rec.id] = "".join([rec.title, rec.summary, *rec.aliases, *(c.text for c in claims),
+                                         *(q for c in claims for q in c.evidence), *(p.unit for p in rec.people)])
+            self._naming_text = texts
+        return [rec for rec in self.records.values() if any(n in self._naming_text[rec.id] for n in names)]
+
+    def with_records(self, records: dict[str, m.Record]) -> "Corpus":
+        """This corpus with some records replaced under the same ids; links and lazy lookups follow."""
+        return Corpus(records=records, registry=self.registry, files=self.files, links=link_records(records),
+                      cases_dir=self.cases_dir)
 
     def children(self, slug: str | None) -> list[m.Place]:
         return sorted((p for p in self.registry.places.values() if p.parent == slug), key=lambda p: p.slug)
@@ -124,6 +130,22 @@ class Corpus:
         return t.name if t else slug
 
 
+def link_records(records: dict[str, m.Record]) -> dict[str, list[Link]]:
+    """Hand-written links seen from both ends (each pair once, as the first record to name it wrote it)."""
+    links: dict[str, list[Link]] = {rid: [] for rid in records}
+    done: set[tuple[str, str]] = set()
+    for rec in records.values():
+        for rel in rec.related:
+            if rel.id not in records or rel.id == rec.id or (rec.id, rel.id) in done:
+                continue
+            done.add((rec.id, rel.id))
+            done.add((rel.id, rec.id))
+            here, there = m.RELATION_LABELS[rel.relation]
+            links[rec.id].append(Link(rel.id, rel.relation, here, True))
+            links[rel.id].append(Link(rec.id, rel.relation, there, False))
+    return links
+
+
 def build_corpus(validation: Validation) -> Corpus:
     """Collect the validated records into a :class:`Corpus` (records in id order)."""
     pairs = sorted(validation.records, key=lambda p: p[0].id)
@@ -136,16 +158,6 @@ def build_corpus(validation: Validation) -> Corpus:
         seen.add(rec.id)
         records[rec.id] = rec
         files[rec.id] = doc.display
-    links: dict[str, list[Link]] = {rid: [] for rid in records}
-    done: set[tuple[str, str]] = set()
-    for rec in records.values():
-        for rel in rec.related:
-            if rel.id not in records or rel.id == rec.id or (rec.id, rel.id) in done:
-                continue
-            done.add((rec.id, rel.id))
-            done.add((rel.id, rec.id))
-            here, there = m.RELATION_LABELS[rel.relation]
-            links[rec.id].append(Link(rel.id, rel.relation, here, True))
-            links[rel.id].append(Link(rec.id, rel.relation, there, False))
+    links = link_records(records)
     return Corpus(records=records, registry=validation.registry, files=files, links=links,
                   cases_dir=validation.cases_dir)
