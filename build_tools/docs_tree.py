@@ -8,7 +8,6 @@ at it; any builder then turns that folder into ``site/``.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import yaml
@@ -22,20 +21,32 @@ PLUGIN = "casebook"
 
 def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, str], out: Path,
                     downloads: dict[str, bytes] | None = None) -> Path:
-    """Write ``content/`` plus the generated pages and search files under ``out``; return the config path."""
+    """Write ``content/`` plus the generated pages and search files under ``out``; return the config path.
+
+    The folder is synchronised, not recreated: a file whose bytes did not
+    change keeps its date, files no longer generated are removed, and the
+    builder's own cache (Zensical's ``.cache/``) survives, so building again
+    reuses its work.
+    """
     root, out = Path(root), Path(out)
-    if out.exists():
-        shutil.rmtree(out)
-    docs = out / "docs"
-    shutil.copytree(root / "content", docs)
-    if (root / "overrides").is_dir():
-        shutil.copytree(root / "overrides", out / "overrides")
+    want: dict[Path, bytes] = {}
+    for base, dest in ((root / "content", out / "docs"), (root / "overrides", out / "overrides")):
+        for p in sorted(base.rglob("*")) if base.is_dir() else []:
+            if p.is_file():
+                want[dest / p.relative_to(base)] = p.read_bytes()
     for rel, text in {**pages, **search_files}.items():
-        path = docs / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        want[out / "docs" / rel] = text.encode("utf-8")
     for rel, data in (downloads or {}).items():
-        path = docs / rel
+        want[out / "docs" / rel] = data
+    for folder in (out / "docs", out / "overrides"):
+        for p in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
+            if p.is_file() and p not in want:
+                p.unlink()
+            elif p.is_dir() and not any(p.iterdir()):
+                p.rmdir()
+    for path, data in want.items():
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))

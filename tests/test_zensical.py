@@ -44,3 +44,24 @@ def test_zensical_search_page_answers_offline(zsite, browser):
     assert href.startswith("file://") and Path(href[len("file://"):]).exists()
     assert page.errors == [] and browser.external == []
     page.close()
+
+
+def test_docs_tree_is_synchronised_so_zensical_keeps_its_cache(tmp_path):
+    """Building again rewrites only what changed and leaves Zensical's own cache in place."""
+    import os
+
+    from build_tools.docs_tree import write_docs_tree
+
+    out = tmp_path / "tree"
+    pages = {"cases/a.md": "# 甲\n", "cases/b.md": "# 乙\n"}
+    write_docs_tree(ROOT, pages, {"search/x.js": "var x;\n"}, out)
+    (out / ".cache").mkdir()
+    (out / ".cache" / "zensical-state").write_text("kept", encoding="utf-8")
+    a, b = out / "docs" / "cases" / "a.md", out / "docs" / "cases" / "b.md"
+    os.utime(a, ns=(1_000_000_000, 1_000_000_000))
+    write_docs_tree(ROOT, {"cases/a.md": "# 甲\n", "cases/c.md": "# 丙\n"}, {"search/x.js": "var y;\n"}, out)
+    assert (out / ".cache" / "zensical-state").read_text(encoding="utf-8") == "kept"
+    assert a.stat().st_mtime_ns == 1_000_000_000  # unchanged: not rewritten
+    assert not b.exists() and (out / "docs" / "cases" / "c.md").read_text(encoding="utf-8") == "# 丙\n"
+    assert (out / "docs" / "search" / "x.js").read_text(encoding="utf-8") == "var y;\n"
+    assert (out / "docs" / "guide" / "cadres.md").is_file()  # the hand-written pages are there too
