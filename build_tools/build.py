@@ -121,6 +121,7 @@ class SiteResult:
     pages: dict[str, str]
     search_files: dict[str, str]
     downloads: dict[str, bytes] = field(default_factory=dict)  # files offered for download (CSV, Excel)
+    related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # computed, per record
 
 
 class Pipeline:
@@ -132,19 +133,26 @@ class Pipeline:
         self.sources_dir = sources_dir
         self.strict = strict
         self.cache_dir = Path(cache_dir) if cache_dir else project_cache_dir(self.cases_dir.resolve().parent)
+        self.keep_segments = False  # a long-lived process (mkdocs serve) keeps the cuts in memory
 
     def run(self) -> SiteResult:
         from . import segment
 
         corpus, validation = load_corpus(self.cases_dir, self.sources_dir, self.strict)
-        if not validation.report.valid:
-            return SiteResult(validation.report, None, {}, {})
+        report = validation.report
+        if not report.valid:
+            return SiteResult(report, None, {}, {})
+        # The parsed files and their positions are for problems only: let them go
+        # before the pages are made (10,000 records: about 300 MB less at the peak).
+        del validation
         cache = self.cache_dir / "segments.pickle"
         segment.load_cache(cache, segment.domain_words(corpus))
         root = self.cases_dir.resolve().parent
         # segment once; used by both searches and by related records
         weighted = weigh(corpus)
         segment.save_cache(cache)
+        if not self.keep_segments:
+            segment.forget_cache()  # saved; this process will not cut these texts again
         ix = rank_index(corpus, weighted)
         from .courses import course_pages, load_courses
         from .whoosh_index import query_records
@@ -152,22 +160,28 @@ class Pipeline:
         from .views import record_view
 
         views = {rid: record_view(corpus, rec) for rid, rec in corpus.records.items()}  # once: pages and compare
-        pages = render_pages(corpus, computed_related(corpus, weighted),
+        related = computed_related(corpus, weighted)
+        del weighted
+        pages = render_pages(corpus, related,
                              lambda text, n: query_records(corpus, text, n, ix), views)
+        compare = compare_files(views)
+        del views
         courses_dir = root / "courses"
         query = lambda c, text: query_records(c, text, 20, ix)
         courses, problems = load_courses(courses_dir, corpus, query) if courses_dir.is_dir() else ([], [])
-        validation.report.extend(problems)
-        if not validation.report.valid:
-            return SiteResult(validation.report, None, {}, {})
+        report.extend(problems)
+        if not report.valid:
+            return SiteResult(report, None, {}, {})
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
+        search_files = {**browser_index(ix), **compare}
+        del ix
         from .courses import course_downloads
         from .export import FIGURE_COLUMNS, FIGURE_TITLES, figure_rows, figures_workbook, to_csv
 
         downloads = {"downloads/figures.csv": to_csv(figure_rows(corpus), FIGURE_COLUMNS, FIGURE_TITLES),
                      "downloads/figures.xlsx": figures_workbook(corpus),
                      **course_downloads(corpus, courses, self.cache_dir / "downloads")}
-        return SiteResult(validation.report, corpus, pages, {**browser_index(ix), **compare_files(views)}, downloads)
+        return SiteResult(report, corpus, pages, search_files, downloads, related)
 
 
 def compare_files(views: dict) -> dict[str, str]:

@@ -3,8 +3,11 @@
 It validates ``cases/`` (a problem fails the build with the validator's
 messages), asks :func:`build_tools.render.render_pages` for the pages and
 hands them to MkDocs as generated files, writes the browser search index,
-and tells ``mkdocs serve`` to watch the YAML. Everything else is plain
-Python that does not import MkDocs.
+and tells ``mkdocs serve`` to watch the YAML. Under ``mkdocs serve`` the
+plugin lives across rebuilds (it has ``on_startup``) and keeps a
+:class:`~build_tools.session.Session`, so an edited record's page shows in
+seconds and one more rebuild brings the rest up to date. Everything else is
+plain Python that does not import MkDocs.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from mkdocs.structure.files import File, Files
 
 from .build import Pipeline
 from .project import cache_dir, footer, relative_404
+from .session import Session
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -41,9 +45,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def __init__(self):
         self.pipeline: Pipeline | None = None
+        self.session: Session | None = None
+        self.serving = self.dirty = False
         self.pages: dict[str, str] = {}
         self.search_files: dict[str, str] = {}
         self.downloads: dict[str, bytes] = {}
+        self.written: dict[Path, object] = {}  # under serve --dirty: what the last rebuild wrote, by path
+
+    def on_startup(self, *, command, dirty):
+        # Defining this hook keeps the plugin, and its session, across the rebuilds of one serve.
+        self.serving, self.dirty = command == "serve", dirty
 
     def _root(self, config) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -54,7 +65,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         sources = root / self.config.sources_dir
         if self.pipeline is None or self.pipeline.cases_dir != cases:
             self.pipeline = Pipeline(cases, sources if sources.is_dir() else None, strict=self.config.strict)
-        result = self.pipeline.run()
+            self.session = Session(self.pipeline) if self.serving else None
+            self.written = {}
+        result = self.session.run() if self.session else self.pipeline.run()
         if not result.report.valid:
             lines = [p.format() for p in result.report.errors()]
             raise PluginError("案例记录未通过校验，站点未构建：\n" + "\n".join(lines)
@@ -80,18 +93,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             content = _FRONT[:-5] + text[4:] if text.startswith("---\n") else _FRONT + text
             target = out_dir / path
             keep.add(target)
-            if not target.is_file() or target.read_text(encoding="utf-8") != content:
+            if self.written.get(target) is not text and (
+                    not target.is_file() or target.read_text(encoding="utf-8") != content):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(content, encoding="utf-8")
+            if self.serving:  # the same text object next time: unchanged, no need to read the file
+                self.written[target] = text
             files.append(File.generated(config, path, abs_src_path=str(target)))
         for old in out_dir.rglob("*.md") if out_dir.is_dir() else []:
             if old not in keep:
                 old.unlink()
         return files
 
+    def _trigger(self, config) -> Path:
+        return cache_dir(self._root(config)) / "serve-catch-up"
+
     def on_serve(self, server, config, builder):
         root = self._root(config)
         server.watch(str(root / self.config.cases_dir))
+        trigger = self._trigger(config)
+        trigger.mkdir(parents=True, exist_ok=True)
+        server.watch(str(trigger))
         if (root / "courses").is_dir():
             server.watch(str(root / "courses"))
         return server
@@ -99,14 +121,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_post_build(self, config):
         site = Path(config.site_dir)
         relative_404(site)
-        for rel, text in self.search_files.items():
+        for rel, data in {**self.search_files, **self.downloads}.items():
             path = site / rel
+            if self.dirty and self.written.get(path) is data and path.is_file():
+                continue  # serve --dirty: the file from the last rebuild is still there
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        for rel, data in self.downloads.items():
-            path = site / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+            if self.serving:
+                self.written[path] = data
         # Material loads search/search_index.js when opened from file://: it
         # needs only the config (its highlighter reads the separator); our
         # engine answers the queries. Written whole, not read back from
@@ -115,3 +140,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         (site / "search").mkdir(parents=True, exist_ok=True)
         (site / "search" / "search_index.js").write_text(
             "var __index = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n", encoding="utf-8")
+        if self.session is not None and self.session.catch_up_due():
+            # The edited records' pages are up to date; their place, tag and list
+            # pages and the search index follow in one more rebuild, started by
+            # touching a folder that serve watches.
+            log.info("已更新改动的案例页面（%s）；地点、标签、列表页和检索索引接着补齐……",
+                     "、".join(self.session.last.records))
+            trigger = self._trigger(config)
+            trigger.mkdir(parents=True, exist_ok=True)
+            (trigger / "pending").write_text(",".join(self.session.last.records), encoding="utf-8")

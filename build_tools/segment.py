@@ -119,6 +119,13 @@ def load_cache(path, words: Iterable[str] = ()) -> None:
         _forget(changed)
 
 
+def forget_cache() -> None:
+    """Let the cuts go from memory (after :func:`save_cache`, in a process that is done cutting)."""
+    global _cache_dirty
+    _cache.clear()
+    _cache_dirty = False
+
+
 def cache_size() -> int:
     """How many cut texts the cache holds (for tests and benchmarks)."""
     return len(_cache)

@@ -72,3 +72,30 @@ def _drop_same_spot(report: Report) -> None:
         seen.add(key)
         kept.append(p)
     report.problems = kept
+
+
+def check_record(doc: Document, registry: Registry, sources_dir: Path | None = None,
+                 strict: bool = False) -> tuple[m.Record | None, Report]:
+    """The checks that look at one record file alone, against the registries and articles.
+
+    What :func:`validate` does for each record, without the checks across
+    records (ids, titles, links, lexicon use): for re-checking one edited file
+    while everything else is known to be valid.
+    """
+    report = Report(strict=strict)
+    report.extend(doc.problems)
+    if doc.data is None:
+        return None, report
+    report.extend(check_record_refs(doc, registry))
+    rec, probs = check_model(doc, m.Record)
+    report.extend(probs)
+    if rec is None:
+        return None, report
+    report.extend(check_complete(doc, rec))
+    texts, probs = read_sources(registry, sources_dir)
+    report.extend(p for p in probs if p.code != "sources-skipped")
+    if texts is not None:
+        report.extend(check_evidence(doc, rec, texts, {k: v.date for k, v in registry.sources.items()}))
+    report.problems = list(dict.fromkeys(report.problems))
+    _drop_same_spot(report)
+    return rec, report
