@@ -225,8 +225,11 @@ def index(cases_dir: str | None, index_dir: str) -> None:
     """建立或更新命令行检索索引（Whoosh）。只重写有改动的记录。"""
     from .whoosh_index import build_whoosh
 
+    from .project import cache_dir
+
     corpus = _checked_corpus(cases_dir, "索引未更新")
-    r = build_whoosh(corpus, Path(index_dir))
+    root = Path(corpus.cases_dir or "cases").resolve().parent
+    r = build_whoosh(corpus, Path(index_dir), cache=cache_dir(root) / "segments.pickle")
     how = "重建" if r.rebuilt else "更新"
     click.echo(f"✔ 已{how}索引 {index_dir}：新增 {r.added}，更新 {r.updated}，删除 {r.removed}，未变 {r.unchanged}")
 

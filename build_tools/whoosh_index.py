@@ -110,13 +110,21 @@ class IndexReport:
     rebuilt: bool = False
 
 
-def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = None) -> IndexReport:
-    """Create or update the index; only changed records are rewritten in Whoosh."""
+def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = None,
+                 cache: Path | None = None) -> IndexReport:
+    """Create or update the index; only changed records are rewritten in Whoosh.
+
+    ``cache`` is the site build's segmentation cache (``segments.pickle``):
+    texts the build already cut are not cut again.
+    """
     from whoosh import index as windex
 
     index_dir = Path(index_dir)
     words = segment.domain_words(corpus)
-    segment.init(words)
+    if cache is not None:
+        segment.load_cache(cache, words)
+    else:
+        segment.init(words)
     meta = {"version": INDEX_VERSION, "places": place_words(corpus), "tags": tag_words(corpus)}
     meta_path = index_dir / META_FILE
     old_meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else None
@@ -161,6 +169,8 @@ def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = No
         writer.cancel()
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     write_ranking(rank_index(corpus, weighted or weigh(corpus)), index_dir / RANK_FILE)
+    if cache is not None:
+        segment.save_cache(cache)
     return report
 
 
