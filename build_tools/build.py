@@ -355,9 +355,13 @@ def _zensical_build(root: Path, out: Path) -> None:
     import subprocess
     import sys
 
-    from .docs_tree import write_docs_tree
+    from .docs_tree import plugin_options, write_docs_tree
 
-    result = Pipeline(root / "cases").run()
+    # The plugin's options, as MkDocs would pass them: same records, same strictness.
+    opts = plugin_options(root)
+    sources = root / opts["sources_dir"] if "sources_dir" in opts else None
+    result = Pipeline(root / opts.get("cases_dir", "cases"), sources if sources and sources.is_dir() else None,
+                      strict=opts.get("strict", True)).run()
     if not result.report.valid:
         raise BuildError("案例记录未通过校验，站点未构建：\n" + "\n".join(p.format() for p in result.report.errors())
                          + "\n请修正后重试（casebook validate 可单独运行校验）。")

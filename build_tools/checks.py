@@ -37,11 +37,12 @@ def check_record_refs(doc: Document, reg: Registry) -> Iterator[Problem]:
             yield problem("id-filename-mismatch", f, doc.pos(("id",)), "id", value=rid, filename=doc.path.name,
                           suggestion=f"把文件改名为 {rid}.yml，或把 id 改为 {stem}")
     place = d.get("place")
+    # Name lookups are built only for a suggestion: built per record, they cost seconds at 10,000.
+    names = lambda: {p.name: p.slug for p in reg.places.values()}
     if isinstance(place, str):
-        names = {p.name: p.slug for p in reg.places.values()}
         if place not in reg.places:
             yield problem("unknown-place", f, doc.pos(("place",)), "place", value=place,
-                          suggestion=suggest(place, reg.places, names) or "先在 cases/_registry/places/ 中登记")
+                          suggestion=suggest(place, reg.places, names()) or "先在 cases/_registry/places/ 中登记")
         else:
             folder = doc.path.parent.name
             if folder != place and folder in reg.places:
@@ -49,23 +50,21 @@ def check_record_refs(doc: Document, reg: Registry) -> Iterator[Problem]:
                               suggestion=f"把文件移到 cases/{place}/ 下")
     unit = d.get("unit")
     if isinstance(unit, str) and unit:
-        names = {p.name: p.slug for p in reg.places.values()}
         if unit not in reg.places:
             yield problem("unknown-unit", f, doc.pos(("unit",)), "unit", value=unit,
-                          suggestion=suggest(unit, reg.places, names) or "先在 cases/_registry/places/ 中登记该街道或社区")
+                          suggestion=suggest(unit, reg.places, names()) or "先在 cases/_registry/places/ 中登记该街道或社区")
         elif isinstance(place, str) and place in reg.places and place not in reg.ancestors(unit) and unit != place:
             yield problem("unit-outside-place", f, doc.pos(("unit",)), "unit", value=unit, place=place,
                           suggestion="检查登记表中该单位的 parent，或更正 place")
     tags = d.get("tags")
     if isinstance(tags, list):
-        lookup = reg.tag_lookup()
         seen = set()
         for i, t in enumerate(tags):
             if not isinstance(t, str):
                 continue
             if t not in reg.tags:
                 yield problem("unknown-tag", f, doc.pos(("tags", i)), f"tags[{i}]", value=t,
-                              suggestion=suggest(t, reg.tags, lookup) or "可用的标签见 cases/_registry/tags.yml")
+                              suggestion=suggest(t, reg.tags, reg.tag_lookup()) or "可用的标签见 cases/_registry/tags.yml")
             if t in seen:
                 yield problem("duplicate-tag", f, doc.pos(("tags", i)), f"tags[{i}]", value=t)
             seen.add(t)

@@ -19,6 +19,15 @@ from .project import footer
 PLUGIN = "casebook"
 
 
+def plugin_options(root: Path, config_file: str = "mkdocs.yml") -> dict:
+    """The casebook plugin's options in the project's config (cases_dir, sources_dir, strict), or {}."""
+    config = yaml.safe_load((Path(root) / config_file).read_text(encoding="utf-8")) or {}
+    for item in config.get("plugins", []):
+        if isinstance(item, dict) and PLUGIN in item:
+            return dict(item[PLUGIN] or {})
+    return {}
+
+
 def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, str], out: Path,
                     downloads: dict[str, bytes] | None = None) -> Path:
     """Write ``content/`` plus the generated pages and search files under ``out``; return the config path.

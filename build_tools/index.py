@@ -144,8 +144,10 @@ def weigh(corpus: Corpus, pages: list[Page] | None = None) -> Weighted:
     lexicon = lexicon_map(corpus.registry.lexicon)
     docs: list[list] = []
     fields: list[dict[str, list[str]]] = []
+    record_texts = {rec.id: record_fields(corpus, rec) for rec in corpus.records.values()}
+    segment.prefetch(v for f in record_texts.values() for v in f.values())
     for rec in corpus.records.values():
-        f = record_fields(corpus, rec)
+        f = record_texts[rec.id]
         docs.append([f"cases/{rec.id}", rec.title, corpus.full_place(rec), [corpus.tag_name(t) for t in rec.tags],
                      rec.summary[:SUMMARY_CHARS], " ".join(rec.aliases), record_places(corpus, rec), list(rec.tags)])
         toks = {k: segment.tokens(v) for k, v in f.items()}

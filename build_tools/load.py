@@ -27,6 +27,7 @@ Path_ = tuple  # a data path such as ("metrics", 0, "value")
 # A half-width space after full-width punctuation, before Chinese text.
 STRAY_SPACE = re.compile(r"([，。；：、！？）】」』》”’])[ \t]+(?=[\u4e00-\u9fff（【「『《“‘])")
 
+_STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -118,7 +119,9 @@ class _Walker:
         if node.tag == "tag:yaml.org,2002:timestamp":
             # Dates stay text: a model field that wants a date parses it itself.
             return node.value
-        value = self.scalars.construct_object(node)
+        # A plain string is its own value: skip the constructor's bookkeeping
+        # (a million scalars at 10,000 records).
+        value = node.value if node.tag == _STR_TAG else self.scalars.construct_object(node)
         if isinstance(value, str) and STRAY_SPACE.search(value):
             # A folded line break after Chinese punctuation becomes a half-width
             # space (“落脚点； 社区…”): take it out, and say where.
@@ -135,7 +138,7 @@ class _Walker:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _PLAIN_TAGS:
             self.fail("custom-tag", node, tag=getattr(node, "tag", "?"))
             return None
-        value = self.scalars.construct_object(node)
+        value = node.value if node.tag == _STR_TAG else self.scalars.construct_object(node)
         return value if isinstance(value, str) else str(value)
 
 

@@ -351,3 +351,29 @@ def test_segmentation_cache_survives_into_the_next_build(tmp_path):
     assert first_before == 0 and first_after > 500
     second_before, second_after = map(int, run())
     assert second_before == first_after == second_after  # nothing dropped, nothing cut again
+
+
+def test_prefetch_on_two_cores_cuts_exactly_as_one(monkeypatch):
+    """The forked workers of a cold build give the same cuts as cutting in this process."""
+    from build_tools import segment
+
+    texts = [f"第{i}网格的党员中心户联系农户，小区党支部组织议事协商会{i % 7}次" for i in range(60)]
+    import multiprocessing
+
+    forks = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda m=None: forks.append(m) or real(m))
+    monkeypatch.setattr(segment.threading, "active_count", lambda: 1)  # as in `casebook build`
+    monkeypatch.setattr(segment, "PARALLEL_MIN", 10)
+    segment.init(["党员中心户", "小区党支部"])
+    segment.forget_cache()
+    assert segment.prefetch(texts, workers=2) == 60
+    assert forks == ["fork"]
+    forked = {t: segment.tokens(t) for t in texts}
+    segment.forget_cache()
+    monkeypatch.setattr(segment, "PARALLEL_MIN", 10_000)
+    assert segment.prefetch(texts, workers=2) == 60
+    assert forks == ["fork"]  # cut here this time
+    assert {t: segment.tokens(t) for t in texts} == forked
+    assert "党员中心户" in forked[texts[0]]
+    assert segment.prefetch(texts) == 0  # all cached now
