@@ -176,10 +176,9 @@ class Pipeline:
         search_files = {**browser_index(ix), **compare}
         del ix
         from .courses import course_downloads
-        from .export import FIGURE_COLUMNS, FIGURE_TITLES, figure_rows, figures_workbook, to_csv
+        from .export import figure_downloads
 
-        downloads = {"downloads/figures.csv": to_csv(figure_rows(corpus), FIGURE_COLUMNS, FIGURE_TITLES),
-                     "downloads/figures.xlsx": figures_workbook(corpus),
+        downloads = {**figure_downloads(corpus, self.cache_dir / "downloads"),
                      **course_downloads(corpus, courses, self.cache_dir / "downloads")}
         return SiteResult(report, corpus, pages, search_files, downloads, related)
 

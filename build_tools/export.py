@@ -12,7 +12,9 @@ import json
 
 from . import model as m
 from .corpus import Corpus
-from .project import fixed_zip_times
+from pathlib import Path
+
+from .project import atomic_save, fixed_zip_times
 from .views import fmt_value
 
 FIGURE_COLUMNS = ["record_id", "record_title", "place", "place_full", "tags", "label", "value", "value_max",
@@ -108,8 +110,30 @@ def to_xlsx(sheets: list[tuple[str, list[dict], list[str], list[str]]]) -> bytes
     return fixed_zip_times(buf.getvalue())
 
 
-def figures_workbook(corpus: Corpus) -> bytes:
-    return to_xlsx([("数字", figure_rows(corpus), FIGURE_COLUMNS, FIGURE_TITLES)])
+def figure_downloads(corpus: Corpus, cache: Path | None = None) -> dict[str, bytes]:
+    """The site's 数据一览 downloads (CSV and Excel), kept in ``cache`` by their rows.
+
+    An edit that touches no figure (most do not) reuses the workbook, which at
+    10,000 records takes seconds to write.
+    """
+    import hashlib
+    import pickle
+
+    rows = figure_rows(corpus)
+    code = Path(__file__).read_bytes()
+    key = hashlib.sha256(code + json.dumps(rows, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    cached = Path(cache) / f"figures-{key}.pickle" if cache else None
+    if cached and cached.is_file():
+        return pickle.loads(cached.read_bytes())
+    out = {"downloads/figures.csv": to_csv(rows, FIGURE_COLUMNS, FIGURE_TITLES),
+           "downloads/figures.xlsx": to_xlsx([("数字", rows, FIGURE_COLUMNS, FIGURE_TITLES)])}
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for old in cached.parent.glob("figures-*.pickle"):
+            old.unlink()
+        data = pickle.dumps(out)
+        atomic_save(cached, lambda p: p.write_bytes(data))
+    return out
 
 
 def export(corpus: Corpus, fmt: str) -> dict[str, bytes]:

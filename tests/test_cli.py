@@ -330,3 +330,27 @@ def test_export_records_and_figures_in_three_formats(valid_corpus, tmp_path):
     assert ranged and ranged[0][6:8] == (10, 30)  # 10—30户: a range keeps both ends, as numbers
     data = json.loads((tmp_path / "json" / "casebook.json").read_text(encoding="utf-8"))
     assert len(data["records"]) == 2 and len(data["figures"]) == 4
+
+
+def test_figure_downloads_are_reused_while_the_figures_stay_the_same(tmp_path, valid_corpus, sources_dir):
+    """Building again after an edit that touches no figure keeps the workbook; a figure edit makes a new one."""
+    import io
+
+    import openpyxl
+
+    from build_tools.build import load_corpus
+    from build_tools.export import figure_downloads
+
+    corpus, _ = load_corpus(valid_corpus, sources_dir)
+    first = figure_downloads(corpus, tmp_path / "cache")
+    assert figure_downloads(corpus, tmp_path / "cache") == first
+    assert len(list((tmp_path / "cache").glob("figures-*.pickle"))) == 1
+    rec = corpus.records["binhu-xiaoqu-dangzhibu"]
+    changed = corpus.with_records({**corpus.records, rec.id: rec.model_copy(update={"summary": "改过的摘要。"})})
+    assert figure_downloads(changed, tmp_path / "cache") == first
+    mt = rec.metrics[0].model_copy(update={"label": "小区党支部个数"})
+    changed = corpus.with_records({**corpus.records, rec.id: rec.model_copy(update={"metrics": [mt]})})
+    again = figure_downloads(changed, tmp_path / "cache")
+    sheet = openpyxl.load_workbook(io.BytesIO(again["downloads/figures.xlsx"])).active
+    assert "小区党支部个数" in [c.value for row in sheet.iter_rows(min_row=2) for c in row]
+    assert len(list((tmp_path / "cache").glob("figures-*.pickle"))) == 1
