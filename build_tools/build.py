@@ -133,7 +133,6 @@ class Pipeline:
         self.sources_dir = sources_dir
         self.strict = strict
         self.cache_dir = Path(cache_dir) if cache_dir else project_cache_dir(self.cases_dir.resolve().parent)
-        self.keep_segments = False  # a long-lived process (mkdocs serve) keeps the cuts in memory
 
     def run(self) -> SiteResult:
         from . import segment
@@ -151,8 +150,9 @@ class Pipeline:
         # segment once; used by both searches and by related records
         weighted = weigh(corpus)
         segment.save_cache(cache)
-        if not self.keep_segments:
-            segment.forget_cache()  # saved; this process will not cut these texts again
+        # Saved: let the cuts go before the pages are made. A long-lived process
+        # (mkdocs serve) reads them back from disk for its next full run.
+        segment.forget_cache()
         ix = rank_index(corpus, weighted)
         from .courses import course_pages, load_courses
         from .whoosh_index import query_records
@@ -174,7 +174,6 @@ class Pipeline:
             return SiteResult(report, None, {}, {})
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
         search_files = {**browser_index(ix), **compare}
-        del ix
         from .courses import course_downloads
         from .export import figure_downloads
 

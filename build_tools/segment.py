@@ -17,11 +17,15 @@ from typing import Iterable
 _lock = threading.Lock()
 _tokenizer = None
 _words: set[str] = set()
-# text → tokens, kept across builds in one process (mkdocs serve) and on disk
-# between processes; an entry is dropped when a dictionary word it contains changes.
+# text → jieba's cut of it (every word, in order), kept across builds in one
+# process (mkdocs serve) and on disk between processes; an entry is dropped when
+# a dictionary word it contains changes. Both the search tokens and the Whoosh
+# analyser's positions are derived from it, so a text is cut once for both.
 _cache: dict[str, list[str]] = {}
+# text → search tokens, derived from _cache (in memory only)
+_search: dict[str, list[str]] = {}
 _cache_dirty = False
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 # Function words that carry no meaning for retrieval.
 STOP = set("的 了 和 与 及 等 在 是 为 对 把 被 让 将 由 从 向 以 之 其 或 并 而 也 都 就 又 要 有 个 中 上 下 "
@@ -90,6 +94,7 @@ def _forget(words: list[str]) -> None:
     stale = [t for t in _cache if any(w in t for w in words)]
     for t in stale:
         del _cache[t]
+        _search.pop(t, None)
     _cache_dirty = _cache_dirty or bool(stale)
 
 
@@ -123,7 +128,20 @@ def forget_cache() -> None:
     """Let the cuts go from memory (after :func:`save_cache`, in a process that is done cutting)."""
     global _cache_dirty
     _cache.clear()
+    _search.clear()
     _cache_dirty = False
+
+
+def forget_texts(texts: Iterable[str]) -> None:
+    """Let the cuts of these texts go (an index writer done with them)."""
+    for t in texts:
+        _cache.pop(t, None)
+        _search.pop(t, None)
+
+
+def forget_search_tokens() -> None:
+    """Let the search tokens go (they are derived from the cuts, which stay)."""
+    _search.clear()
 
 
 def cache_size() -> int:
@@ -153,31 +171,46 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def _keep(w: str) -> bool:
+    """A token worth indexing: not blank, not a stop word, not punctuation, not a lone Chinese character."""
+    return bool(w) and w not in STOP and bool(_TOKEN_OK.search(w)) and not (len(w) == 1 and _HAN.match(w))
+
+
+def _base(text: str) -> list[str]:
+    """jieba's cut of ``text`` (normalised), from the cache or cut now and kept."""
+    global _cache_dirty
+    cut = _cache.get(text)
+    if cut is None:
+        if _tokenizer is None:
+            init()
+        cut = _cache[text] = list(_tokenizer.cut(normalise(text)))
+        _cache_dirty = True
+    return cut
+
+
 def tokens(text: str, search_mode: bool = True) -> list[str]:
     """Meaningful tokens of ``text``, lower-cased, without punctuation and stop words.
 
     In search mode long words also yield their sub-words (新就业群体 → 就业, 群体,
-    新就业群体) so that a shorter query still matches.
+    新就业群体) so that a shorter query still matches: the same tokens, in the
+    same order, as jieba's ``cut_for_search``, derived from the cached cut.
     """
-    global _cache_dirty
-    if search_mode and text in _cache:
-        return _cache[text]
-    if _tokenizer is None:
-        init()
-    key = text
-    text = normalise(text)
-    cut = _tokenizer.cut_for_search(text) if search_mode else _tokenizer.cut(text)
+    if search_mode and text in _search:
+        return _search[text]
     out = []
-    for w in cut:
+    base = _base(text)
+    freq = _tokenizer.FREQ
+    for w in base:
+        if search_mode and len(w) > 2:
+            grams = [w[i:i + 2] for i in range(len(w) - 1)]
+            if len(w) > 3:
+                grams += [w[i:i + 3] for i in range(len(w) - 2)]
+            out += [g.strip() for g in grams if freq.get(g) and _keep(g.strip())]
         w = w.strip()
-        if not w or w in STOP or not _TOKEN_OK.search(w):
-            continue
-        if len(w) == 1 and _HAN.match(w):
-            continue
-        out.append(w)
+        if _keep(w):
+            out.append(w)
     if search_mode:
-        _cache[key] = out
-        _cache_dirty = True
+        _search[text] = out
     return out
 
 
@@ -189,10 +222,10 @@ def prefetch(texts: Iterable[str], workers: int | None = None) -> int:
     """Cut the texts not yet in the cache, on every core when there are many; return how many were cut.
 
     A cold build of 10,000 records cuts about 60,000 texts, the biggest single
-    cost of the pipeline. Workers are forked, so each starts with the
-    segmenter and its domain dictionary already loaded; where fork is not
-    available or other threads run, the texts are cut here, one by one, with
-    the same result.
+    cost of the pipeline, and the Whoosh index needs the same cuts. Workers are
+    forked, so each starts with the segmenter and its domain dictionary already
+    loaded; where fork is not available or other threads run, the texts are cut
+    here, one by one, with the same result.
     """
     import multiprocessing as mp
     import os
@@ -207,18 +240,18 @@ def prefetch(texts: Iterable[str], workers: int | None = None) -> int:
     if (len(todo) < PARALLEL_MIN or workers < 2 or threading.active_count() > 1
             or "fork" not in mp.get_all_start_methods()):
         for text in todo:
-            tokens(text)
+            _base(text)
         return len(todo)
     chunks = [todo[k::workers] for k in range(workers)]
     with mp.get_context("fork").Pool(workers) as pool:
         for chunk, cuts in zip(chunks, pool.map(_cut_all, chunks)):
             _cache.update(zip(chunk, cuts))
-    _cache_dirty = True
+    _cache_dirty = _cache_dirty or bool(todo)
     return len(todo)
 
 
 def _cut_all(texts: list[str]) -> list[list[str]]:
-    return [tokens(t) for t in texts]
+    return [list(_tokenizer.cut(normalise(t))) for t in texts]
 
 
 def tokens_with_positions(text: str) -> list[tuple[str, int, int, int]]:
@@ -226,18 +259,16 @@ def tokens_with_positions(text: str) -> list[tuple[str, int, int, int]]:
 
     Phrase queries need consecutive positions for consecutive words; jieba's
     own ChineseAnalyzer uses character offsets as positions, which breaks them.
+    The words and offsets are those of jieba's ``tokenize`` (default mode).
     """
-    init()
-    text = normalise(text)
     out = []
-    pos = 0
-    for w, start, end in _tokenizer.tokenize(text, mode="default"):
-        w = w.strip()
-        if not w or not _TOKEN_OK.search(w):
-            continue
-        if w in STOP or (len(w) == 1 and _HAN.match(w)):
+    pos = start = 0
+    for w in _base(text):
+        end = start + len(w)
+        if w.strip() and _TOKEN_OK.search(w):
+            w = w.strip()
+            if not (w in STOP or (len(w) == 1 and _HAN.match(w))):
+                out.append((w, pos, start, end))
             pos += 1
-            continue
-        out.append((w, pos, start, end))
-        pos += 1
+        start = end
     return out

@@ -42,7 +42,6 @@ class Session:
 
     def __init__(self, pipeline: Pipeline):
         self.pipeline = pipeline
-        pipeline.keep_segments = True  # each full run re-cuts only what changed
         self.result: SiteResult | None = None
         self.related: dict[str, list[tuple[str, float]]] = {}
         self.stamps: dict[Path, tuple[int, int]] = {}
