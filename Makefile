@@ -14,7 +14,7 @@ SOURCES_FLAG := $(if $(wildcard $(SOURCES)),--sources $(SOURCES),)
 APT_PACKAGES := chromium fonts-wqy-microhei libreoffice-writer-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all site test validate dist serve sysdeps bench bench-search clean lock
+.PHONY: all site test validate dist serve sysdeps bench bench-search profile clean lock
 
 all: site
 
@@ -67,6 +67,11 @@ dist: site
 
 bench: $(STAMP) sysdeps
 	$(BIN)/python benchmarks/scale.py
+
+# Per-stage cProfile of a synthetic project (N=1000 or N=10000), for benchmarks/README.md.
+N ?= 1000
+profile: $(STAMP)
+	$(BIN)/python benchmarks/profile_stages.py --n $(N)
 
 bench-search: $(STAMP) sysdeps
 	$(BIN)/python benchmarks/search_quality.py
