@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -377,3 +378,29 @@ def test_prefetch_on_two_cores_cuts_exactly_as_one(monkeypatch):
     assert {t: segment.tokens(t) for t in texts} == forked
     assert "党员中心户" in forked[texts[0]]
     assert segment.prefetch(texts) == 0  # all cached now
+
+
+def test_tokens_and_positions_match_jieba_search_and_tokenize_modes():
+    """Both engines' tokens come from one cached cut; they equal jieba's own cut_for_search and tokenize."""
+    import jieba
+
+    from build_tools import segment
+    from build_tools.build import load_corpus
+    from build_tools.index import record_fields
+
+    corpus, _ = load_corpus(ROOT / "cases")
+    words = segment.domain_words(corpus)
+    segment.init(words)
+    ref = jieba.Tokenizer()
+    ref.initialize()
+    for w in words:
+        ref.add_word(w, freq=max(2000, 200 * len(w)))
+    keep = lambda w: (w and w not in segment.STOP and re.search(r"[\w\u4e00-\u9fff]", w)
+                      and not (len(w) == 1 and re.match(r"[\u4e00-\u9fff]", w)))
+    texts = [v for r in list(corpus.records.values())[:40] for v in record_fields(corpus, r).values() if v]
+    assert len(texts) > 150
+    for text in texts:
+        norm = segment.normalise(text)
+        assert segment.tokens(text) == [w.strip() for w in ref.cut_for_search(norm) if keep(w.strip())]
+        positions = [(w, start, end) for w, start, end in ref.tokenize(norm) if keep(w.strip())]
+        assert [(w, s, e) for w, _, s, e in segment.tokens_with_positions(text)] == positions
