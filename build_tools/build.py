@@ -326,7 +326,7 @@ def _stamps(path: Path) -> dict:
 
 def _drop_orphans(site: Path, plugin) -> None:
     """Pages of records, places or tags that no longer exist: a dirty build leaves them behind."""
-    pages = getattr(plugin, "pages", None) or {}
+    pages = getattr(plugin, "page_paths", None) or []
     keep = {p[:-3] + ".html" for p in pages}
     for folder in ("cases", "places", "tags", "courses"):
         for html in (site / folder).glob("*.html") if (site / folder).is_dir() else []:

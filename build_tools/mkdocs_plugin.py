@@ -48,9 +48,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.session: Session | None = None
         self.serving = self.dirty = False
         self.pages: dict[str, str] = {}
+        self.page_paths: list[str] = []  # the generated pages of the last build, after their texts went
         self.search_files: dict[str, str] = {}
         self.downloads: dict[str, bytes] = {}
-        self.written: dict[Path, object] = {}  # under serve --dirty: what the last rebuild wrote, by path
+        self.fast: set[str] | None = None  # after a fast refresh: the only pages and files that changed
 
     def on_startup(self, *, command, dirty):
         # Defining this hook keeps the plugin, and its session, across the rebuilds of one serve.
@@ -65,9 +66,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         sources = root / self.config.sources_dir
         if self.pipeline is None or self.pipeline.cases_dir != cases:
             self.pipeline = Pipeline(cases, sources if sources.is_dir() else None, strict=self.config.strict)
-            self.session = Session(self.pipeline) if self.serving else None
-            self.written = {}
+            # A plain `mkdocs serve` empties the site before each build: it needs every file each time.
+            self.session = Session(self.pipeline) if self.serving and self.dirty else None
+        self.pages, self.search_files, self.downloads = {}, {}, {}  # let the last build's go first
         result = self.session.run() if self.session else self.pipeline.run()
+        last = self.session.last if self.session else None
+        self.fast = last.changed if last is not None and last.fast and self.dirty else None
         if not result.report.valid:
             lines = [p.format() for p in result.report.errors()]
             raise PluginError("案例记录未通过校验，站点未构建：\n" + "\n".join(lines)
@@ -90,19 +94,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # Our own engine indexes the records; keep Material's index (and
             # its slow jieba pass) to the hand-written pages.
             # A page with its own front matter (the home page hides the sidebars) keeps it.
-            content = _FRONT[:-5] + text[4:] if text.startswith("---\n") else _FRONT + text
             target = out_dir / path
             keep.add(target)
-            if self.written.get(target) is not text and (
-                    not target.is_file() or target.read_text(encoding="utf-8") != content):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(content, encoding="utf-8")
-            if self.serving:  # the same text object next time: unchanged, no need to read the file
-                self.written[target] = text
+            if self.fast is not None and path not in self.fast:
+                # A fast refresh: the page is as the last build wrote it (the
+                # session keeps no text for it, only that it exists).
+                if not target.is_file():
+                    self.session.reset()
+                    raise PluginError(f"预览缓存中缺少 {path}，下一次保存时整体重建；也可以重新运行 make serve。")
+            else:
+                content = _FRONT[:-5] + text[4:] if text.startswith("---\n") else _FRONT + text
+                if not target.is_file() or target.read_text(encoding="utf-8") != content:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(content, encoding="utf-8")
             files.append(File.generated(config, path, abs_src_path=str(target)))
         for old in out_dir.rglob("*.md") if out_dir.is_dir() else []:
             if old not in keep:
                 old.unlink()
+        # Written: MkDocs reads them from the files, and holds every page's HTML
+        # until the build ends, so the texts go now (10,000 records: about 100 MB).
+        self.page_paths, self.pages = list(self.pages), {}
         return files
 
     def _trigger(self, config) -> Path:
@@ -123,15 +134,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         relative_404(site)
         for rel, data in {**self.search_files, **self.downloads}.items():
             path = site / rel
-            if self.dirty and self.written.get(path) is data and path.is_file():
-                continue  # serve --dirty: the file from the last rebuild is still there
+            if self.fast is not None and rel not in self.fast:
+                continue  # a fast refresh: the file from the last rebuild is still there
             path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(data, bytes):
                 path.write_bytes(data)
             else:
                 path.write_text(data, encoding="utf-8")
-            if self.serving:
-                self.written[path] = data
         # Material loads search/search_index.js when opened from file://: it
         # needs only the config (its highlighter reads the separator); our
         # engine answers the queries. Written whole, not read back from

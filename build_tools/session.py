@@ -35,6 +35,7 @@ class Refresh:
     fast: bool
     records: list[str] = field(default_factory=list)
     catch_up: bool = False
+    changed: set[str] = field(default_factory=set)  # pages and files a fast refresh rewrote
 
 
 class Session:
@@ -63,16 +64,30 @@ class Session:
         stamps = self._inputs()
         changed = {p for p in stamps.keys() | self.stamps.keys() if stamps.get(p) != self.stamps.get(p)}
         if self.result is not None and not changed and not self.last.catch_up:
-            return self.result  # a theme or hand-written page changed: MkDocs rebuilds that alone
+            # A theme or hand-written page changed: MkDocs rebuilds that alone.
+            self.last = Refresh(fast=True)
+            return self.result
         fast = self._fast(changed) if self.result is not None and changed else None
         if fast is not None:
             self.stamps = stamps
             return fast
+        # The last result goes first: two full results at once would double the memory.
+        self.result, self.related = None, {}
         result = self.pipeline.run()
         if result.report.valid:
-            self.result, self.related, self.stamps = result, result.related, stamps
+            # Kept between rebuilds without the texts of pages and files: they are
+            # written by then, and a fast refresh rewrites only its own.
+            self.result = replace(result, pages=dict.fromkeys(result.pages),
+                                  search_files=dict.fromkeys(result.search_files),
+                                  downloads=dict.fromkeys(result.downloads))
+            self.related, self.stamps = result.related, stamps
             self.last = Refresh(fast=False)
         return result
+
+    def reset(self) -> None:
+        """Forget the last result: the next run is a full one."""
+        self.result, self.related, self.stamps = None, {}, {}
+        self.last = Refresh(fast=False)
 
     def _fast(self, changed: set[Path]) -> SiteResult | None:
         """The last result with the edited records' own pages redone, or None when that would not do."""
@@ -98,9 +113,11 @@ class Session:
         pages = dict(self.result.pages)
         for rid in edited:
             pages[record_path(rid)] = render_record(corpus, recs[rid], self.related.get(rid), view=views[rid])
-        search_files = {**self.result.search_files, **compare_files(views)}
+        compare = compare_files(views)
+        search_files = {**self.result.search_files, **compare}
         self.result = replace(self.result, corpus=corpus, pages=pages, search_files=search_files)
-        self.last = Refresh(fast=True, records=edited, catch_up=True)
+        self.last = Refresh(fast=True, records=edited, catch_up=True,
+                            changed={*(record_path(rid) for rid in edited), *compare})
         return self.result
 
     def catch_up_due(self) -> bool:

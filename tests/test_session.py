@@ -42,11 +42,13 @@ def test_an_edit_renders_its_own_page_first_then_everything(valid_corpus, source
 
     quick = s.run()
     assert s.last.fast and s.last.records == ["binhu-xiaoqu-dangzhibu"]
+    assert s.last.changed == {"cases/binhu-xiaoqu-dangzhibu.md", "compare/binhu-xiaoqu-dangzhibu.js"}
     assert MARK in quick.pages["cases/binhu-xiaoqu-dangzhibu.md"]
     assert MARK in quick.search_files["compare/binhu-xiaoqu-dangzhibu.js"]
-    # The place page lists the summary's first sentence: stale until the catch-up run.
-    assert MARK not in quick.pages["places/binhu.md"]
-    assert quick.pages["cases/binhu-wangge-tixi.md"] is first.pages["cases/binhu-wangge-tixi.md"]
+    # Other pages are not made again (the session keeps no text for them): the place
+    # page, which lists the summary's first sentence, is stale until the catch-up run.
+    assert quick.pages["places/binhu.md"] is None and quick.pages["cases/binhu-wangge-tixi.md"] is None
+    assert MARK not in first.pages["places/binhu.md"]
     assert s.catch_up_due()
 
     full = s.run()
@@ -54,7 +56,8 @@ def test_an_edit_renders_its_own_page_first_then_everything(valid_corpus, source
     assert MARK in full.pages["places/binhu.md"]
     assert full.pages == Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "c2").run().pages
 
-    assert s.run() is full  # nothing changed since: nothing to do
+    s.run()  # nothing changed since: nothing to do
+    assert s.last.fast and not s.last.changed and not s.catch_up_due()
 
 
 def test_an_invalid_edit_is_reported_by_the_full_run(valid_corpus, sources_dir, tmp_path):
