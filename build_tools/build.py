@@ -365,6 +365,7 @@ def _zensical_build(root: Path, out: Path) -> None:
                          + "\n请修正后重试（casebook validate 可单独运行校验）。")
     tree = project_cache_dir(root) / "zensical"
     config = write_docs_tree(root, result.pages, result.search_files, tree, result.downloads)
+    del result  # written: Zensical reads the tree, and needs the memory more
     run = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(config)],
                          capture_output=True, text=True, cwd=tree)
     if run.returncode != 0 or not (tree / "site" / "index.html").is_file():

@@ -49,6 +49,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.serving = self.dirty = False
         self.pages: dict[str, str] = {}
         self.page_paths: list[str] = []  # the generated pages of the last build, after their texts went
+        self._generated: set[str] = set()
         self.search_files: dict[str, str] = {}
         self.downloads: dict[str, bytes] = {}
         self.fast: set[str] | None = None  # after a fast refresh: the only pages and files that changed
@@ -114,7 +115,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # Written: MkDocs reads them from the files, and holds every page's HTML
         # until the build ends, so the texts go now (10,000 records: about 100 MB).
         self.page_paths, self.pages = list(self.pages), {}
+        self._generated = set(self.page_paths)
         return files
+
+    def on_page_content(self, html, *, page, config, files):
+        # Converted: MkDocs keeps every page until the build ends, and nothing
+        # reads a generated page's Markdown again (10,000 records: ~100 MB less).
+        if page.file.generated_by is not None and page.file.src_uri in self._generated:
+            page.markdown = ""
+        return html
 
     def _trigger(self, config) -> Path:
         return cache_dir(self._root(config)) / "serve-catch-up"
