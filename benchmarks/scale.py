@@ -280,6 +280,22 @@ def stage_build(project: Path, n: int) -> dict:
     return {"build_s": c.wall, "build_cpu_s": c.cpu, "html_files": html}
 
 
+class _OneEdit:
+    """Within the block, the first record's summary starts with an edit; the file is put back after."""
+
+    def __init__(self, project: Path):
+        self.path = sorted((project / "cases").glob("*/*.yml"))[0]
+
+    def __enter__(self):
+        self.original = self.path.read_text(encoding="utf-8")
+        self.path.write_text(self.original.replace("\nsummary: ", "\nsummary: 编辑测试。", 1), encoding="utf-8")
+        return self
+
+    def __exit__(self, *exc):
+        self.path.write_text(self.original, encoding="utf-8")
+        return False
+
+
 def stage_build_cached(project: Path, n: int) -> dict:
     """``casebook build`` again into the same site: nothing changed, then one record edited."""
     from build_tools.build import build_site
@@ -287,28 +303,28 @@ def stage_build_cached(project: Path, n: int) -> dict:
     site = OUT / f"site-{n}"
     with Clock() as c:
         build_site(project, site)
-    rec = sorted((project / "cases").glob("*/*.yml"))[0]
-    original = rec.read_text(encoding="utf-8")
-    rec.write_text(original.replace("\nsummary: ", "\nsummary: 编辑测试。", 1), encoding="utf-8")
-    try:
-        with Clock() as e:
-            build_site(project, site)
-    finally:
-        rec.write_text(original, encoding="utf-8")
+    with _OneEdit(project), Clock() as e:
+        build_site(project, site)
     return {"build_again_s": c.wall, "build_again_cpu_s": c.cpu, "build_after_edit_s": e.wall}
+
+
+def _whoosh_from_scratch(project: Path, cache: Path) -> tuple[Clock, object]:
+    from build_tools.whoosh_index import build_whoosh
+
+    corpus = _load(project)
+    index_dir = project / "search_index"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    with Clock() as c:
+        report = build_whoosh(corpus, index_dir, cache=cache)
+    return c, report
 
 
 def stage_whoosh_cold(project: Path, n: int) -> dict:
     """The Whoosh index from scratch with no segmentation cache at all (details only)."""
     import tempfile
 
-    from build_tools.whoosh_index import build_whoosh
-
-    corpus = _load(project)
-    index_dir = project / "search_index"
-    shutil.rmtree(index_dir, ignore_errors=True)
-    with tempfile.TemporaryDirectory() as empty, Clock() as c:
-        build_whoosh(corpus, index_dir, cache=Path(empty) / "segments.pickle")
+    with tempfile.TemporaryDirectory() as empty:
+        c, _ = _whoosh_from_scratch(project, Path(empty) / "segments.pickle")
     return {"whoosh_index_cold_s": c.wall, "whoosh_index_cold_cpu_s": c.cpu}
 
 
@@ -316,17 +332,12 @@ def stage_whoosh(project: Path, n: int) -> dict:
     """The Whoosh index from scratch as ``make site`` runs ``casebook index``: after the site build,
     whose cuts are in the project's cache."""
     from build_tools.project import cache_dir
-    from build_tools.whoosh_index import build_whoosh
 
-    corpus = _load(project)
-    index_dir = project / "search_index"
-    shutil.rmtree(index_dir, ignore_errors=True)
     cache = cache_dir(project) / "segments.pickle"
     if not cache.is_file():
         raise RuntimeError("构建阶段没有留下切词缓存")
-    with Clock() as c:
-        report = build_whoosh(corpus, index_dir, cache=cache)
-    size = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file())
+    c, report = _whoosh_from_scratch(project, cache)
+    size = sum(p.stat().st_size for p in (project / "search_index").rglob("*") if p.is_file())
     return {"whoosh_index_s": c.wall, "whoosh_index_cpu_s": c.cpu, "whoosh_added": report.added,
             "whoosh_bytes": size}
 
@@ -367,14 +378,8 @@ def stage_zensical(project: Path, n: int) -> dict:
         build_site(project, site, builder="zensical")
     with Clock() as again:
         build_site(project, site, builder="zensical")
-    rec = sorted((project / "cases").glob("*/*.yml"))[0]
-    original = rec.read_text(encoding="utf-8")
-    rec.write_text(original.replace("\nsummary: ", "\nsummary: 编辑测试。", 1), encoding="utf-8")
-    try:
-        with Clock() as e:
-            build_site(project, site, builder="zensical")
-    finally:
-        rec.write_text(original, encoding="utf-8")
+    with _OneEdit(project), Clock() as e:
+        build_site(project, site, builder="zensical")
     return {"zensical_build_s": c.wall, "zensical_build_cpu_s": c.cpu, "zensical_build_again_s": again.wall,
             "zensical_build_after_edit_s": e.wall,
             "zensical_html_files": sum(1 for _ in site.rglob("*.html"))}

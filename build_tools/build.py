@@ -134,6 +134,13 @@ class Pipeline:
         self.strict = strict
         self.cache_dir = Path(cache_dir) if cache_dir else project_cache_dir(self.cases_dir.resolve().parent)
 
+    @classmethod
+    def for_project(cls, root: Path, cases_dir: str = "cases", sources_dir: str = "../shared/sources",
+                    strict: bool = True) -> "Pipeline":
+        """The pipeline as the casebook plugin's options describe it (a missing sources folder is skipped)."""
+        sources = Path(root) / sources_dir
+        return cls(Path(root) / cases_dir, sources if sources.is_dir() else None, strict=strict)
+
     def run(self) -> SiteResult:
         from . import segment
 
@@ -145,7 +152,7 @@ class Pipeline:
         # before the pages are made (10,000 records: about 300 MB less at the peak).
         del validation
         cache = self.cache_dir / "segments.pickle"
-        segment.load_cache(cache, segment.domain_words(corpus))
+        segment.load_cache(cache, corpus.domain_words())
         root = self.cases_dir.resolve().parent
         # segment once; used by both searches and by related records
         weighted = weigh(corpus)
@@ -357,9 +364,8 @@ def _zensical_build(root: Path, out: Path) -> None:
 
     # The plugin's options, as MkDocs would pass them: same records, same strictness.
     opts = plugin_options(root)
-    sources = root / opts["sources_dir"] if "sources_dir" in opts else None
-    result = Pipeline(root / opts.get("cases_dir", "cases"), sources if sources and sources.is_dir() else None,
-                      strict=opts.get("strict", True)).run()
+    known = ("cases_dir", "sources_dir", "strict")
+    result = Pipeline.for_project(root, **{k: opts[k] for k in known if k in opts}).run()
     if not result.report.valid:
         raise BuildError("案例记录未通过校验，站点未构建：\n" + "\n".join(p.format() for p in result.report.errors())
                          + "\n请修正后重试（casebook validate 可单独运行校验）。")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as m
+from . import segment
 from .registry import Registry
 from .validate import Validation
 
@@ -36,6 +37,13 @@ class Corpus:
     cases_dir: Path | None = None
     _by_place: dict | None = field(default=None, repr=False, compare=False)
     _naming_text: dict | None = field(default=None, repr=False, compare=False)
+    _domain_words: list | None = field(default=None, repr=False, compare=False)
+
+    def domain_words(self) -> list[str]:
+        """The segmenter's domain dictionary for this corpus (worked out once: the build and the index both need it)."""
+        if self._domain_words is None:
+            self._domain_words = segment.domain_words(self)
+        return self._domain_words
 
     # -- places
     def place_name(self, slug: str | None) -> str:

@@ -140,7 +140,7 @@ def weigh(corpus: Corpus, pages: list[Page] | None = None) -> Weighted:
     from .lexicon import lexicon_map
 
     pages = guide_pages(corpus) if pages is None else pages
-    segment.init(segment.domain_words(corpus))
+    segment.init(corpus.domain_words())
     lexicon = lexicon_map(corpus.registry.lexicon)
     docs: list[list] = []
     fields: list[dict[str, list[str]]] = []

@@ -48,8 +48,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.session: Session | None = None
         self.serving = self.dirty = False
         self.pages: dict[str, str] = {}
-        self.page_paths: list[str] = []  # the generated pages of the last build, after their texts went
-        self._generated: set[str] = set()
+        self.page_paths: set[str] = set()  # the generated pages of the last build, after their texts went
         self.search_files: dict[str, str] = {}
         self.downloads: dict[str, bytes] = {}
         self.fast: set[str] | None = None  # after a fast refresh: the only pages and files that changed
@@ -63,16 +62,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_config(self, config):
         root = self._root(config)
-        cases = root / self.config.cases_dir
-        sources = root / self.config.sources_dir
-        if self.pipeline is None or self.pipeline.cases_dir != cases:
-            self.pipeline = Pipeline(cases, sources if sources.is_dir() else None, strict=self.config.strict)
+        if self.pipeline is None or self.pipeline.cases_dir != root / self.config.cases_dir:
+            self.pipeline = Pipeline.for_project(root, self.config.cases_dir, self.config.sources_dir,
+                                                 self.config.strict)
             # A plain `mkdocs serve` empties the site before each build: it needs every file each time.
             self.session = Session(self.pipeline) if self.serving and self.dirty else None
         self.pages, self.search_files, self.downloads = {}, {}, {}  # let the last build's go first
         result = self.session.run() if self.session else self.pipeline.run()
-        last = self.session.last if self.session else None
-        self.fast = last.changed if last is not None and last.fast and self.dirty else None
+        self.fast = self.session.last.changed if self.session and self.session.last.fast else None
         if not result.report.valid:
             lines = [p.format() for p in result.report.errors()]
             raise PluginError("案例记录未通过校验，站点未构建：\n" + "\n".join(lines)
@@ -114,14 +111,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 old.unlink()
         # Written: MkDocs reads them from the files, and holds every page's HTML
         # until the build ends, so the texts go now (10,000 records: about 100 MB).
-        self.page_paths, self.pages = list(self.pages), {}
-        self._generated = set(self.page_paths)
+        self.page_paths, self.pages = set(self.pages), {}
         return files
 
     def on_page_content(self, html, *, page, config, files):
         # Converted: MkDocs keeps every page until the build ends, and nothing
         # reads a generated page's Markdown again (10,000 records: ~100 MB less).
-        if page.file.generated_by is not None and page.file.src_uri in self._generated:
+        if page.file.src_uri in self.page_paths:
             page.markdown = ""
         return html
 

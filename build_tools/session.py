@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .build import Pipeline, SiteResult, compare_files
 from .corpus import Corpus
-from .load import display_path, load_file, record_files
+from .load import display_path, load_file
 from .render import record_path, render_record
 from .validate import check_record
 from .views import record_view
@@ -44,7 +44,6 @@ class Session:
     def __init__(self, pipeline: Pipeline):
         self.pipeline = pipeline
         self.result: SiteResult | None = None
-        self.related: dict[str, list[tuple[str, float]]] = {}
         self.stamps: dict[Path, tuple[int, int]] = {}
         self.last = Refresh(fast=False)
 
@@ -72,7 +71,7 @@ class Session:
             self.stamps = stamps
             return fast
         # The last result goes first: two full results at once would double the memory.
-        self.result, self.related = None, {}
+        self.result = None
         result = self.pipeline.run()
         if result.report.valid:
             # Kept between rebuilds without the texts of pages and files: they are
@@ -80,19 +79,18 @@ class Session:
             self.result = replace(result, pages=dict.fromkeys(result.pages),
                                   search_files=dict.fromkeys(result.search_files),
                                   downloads=dict.fromkeys(result.downloads))
-            self.related, self.stamps = result.related, stamps
+            self.stamps = stamps
             self.last = Refresh(fast=False)
         return result
 
     def reset(self) -> None:
         """Forget the last result: the next run is a full one."""
-        self.result, self.related, self.stamps = None, {}, {}
+        self.result, self.stamps = None, {}
         self.last = Refresh(fast=False)
 
     def _fast(self, changed: set[Path]) -> SiteResult | None:
         """The last result with the edited records' own pages redone, or None when that would not do."""
-        records = set(record_files(self.pipeline.cases_dir))
-        if len(changed) > FAST_LIMIT or not all(p in records and p in self.stamps for p in changed):
+        if len(changed) > FAST_LIMIT:
             return None
         old: Corpus = self.result.corpus
         by_file = {f: rid for rid, f in old.files.items()}
@@ -100,8 +98,8 @@ class Session:
         for path in sorted(changed):
             display = display_path(path)
             rid = by_file.get(display)
-            if rid is None:
-                return None
+            if rid is None or not path.is_file():
+                return None  # not a record the last run built (registry, course, new file) or deleted
             rec, report = check_record(load_file(path, display), old.registry, self.pipeline.sources_dir,
                                        self.pipeline.strict)
             if rec is None or not report.valid or rec.id != rid:
@@ -112,7 +110,8 @@ class Session:
         views = {rid: record_view(corpus, recs[rid]) for rid in edited}
         pages = dict(self.result.pages)
         for rid in edited:
-            pages[record_path(rid)] = render_record(corpus, recs[rid], self.related.get(rid), view=views[rid])
+            related = self.result.related.get(rid)
+            pages[record_path(rid)] = render_record(corpus, recs[rid], related, view=views[rid])
         compare = compare_files(views)
         search_files = {**self.result.search_files, **compare}
         self.result = replace(self.result, corpus=corpus, pages=pages, search_files=search_files)

@@ -13,7 +13,7 @@ from . import model as m
 from .checks import check_across, check_complete, check_evidence, check_record_refs, read_sources
 from .lexicon import check_terms_used, record_text
 from .load import Document, Loaded
-from .problems import Report, problem
+from .problems import Problem, Report, problem
 from .registry import Registry, validate_registries
 from .shape import check_model
 
@@ -38,14 +38,9 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
     if not loaded.records:
         report.extend([problem("no-records", str(loaded.cases_dir), None, dir=loaded.cases_dir)])
     for doc in loaded.records:
-        report.extend(doc.problems)
-        if doc.data is None:
-            continue
-        report.extend(check_record_refs(doc, reg))
-        rec, probs = check_model(doc, m.Record)
+        rec, probs = _record_alone(doc, reg)
         report.extend(probs)
         if rec is not None:
-            report.extend(check_complete(doc, rec))
             records.append((rec, doc))
     report.extend(check_across(records, loaded.records, reg))
     if reg.lexicon is not None and records:
@@ -74,6 +69,19 @@ def _drop_same_spot(report: Report) -> None:
     report.problems = kept
 
 
+def _record_alone(doc: Document, reg: Registry) -> tuple[m.Record | None, list[Problem]]:
+    """The file's own problems, its references into the registries, the model, completeness."""
+    out = list(doc.problems)
+    if doc.data is None:
+        return None, out
+    out.extend(check_record_refs(doc, reg))
+    rec, probs = check_model(doc, m.Record)
+    out.extend(probs)
+    if rec is not None:
+        out.extend(check_complete(doc, rec))
+    return rec, out
+
+
 def check_record(doc: Document, registry: Registry, sources_dir: Path | None = None,
                  strict: bool = False) -> tuple[m.Record | None, Report]:
     """The checks that look at one record file alone, against the registries and articles.
@@ -83,15 +91,10 @@ def check_record(doc: Document, registry: Registry, sources_dir: Path | None = N
     while everything else is known to be valid.
     """
     report = Report(strict=strict)
-    report.extend(doc.problems)
-    if doc.data is None:
-        return None, report
-    report.extend(check_record_refs(doc, registry))
-    rec, probs = check_model(doc, m.Record)
+    rec, probs = _record_alone(doc, registry)
     report.extend(probs)
     if rec is None:
         return None, report
-    report.extend(check_complete(doc, rec))
     texts, probs = read_sources(registry, sources_dir)
     report.extend(p for p in probs if p.code != "sources-skipped")
     if texts is not None:

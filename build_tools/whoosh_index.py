@@ -126,7 +126,7 @@ def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = No
     from whoosh import index as windex
 
     index_dir = Path(index_dir)
-    words = segment.domain_words(corpus)
+    words = corpus.domain_words()
     if cache is not None:
         segment.load_cache(cache, words)
     else:
