@@ -62,6 +62,7 @@ def main() -> None:
       casebook index && casebook search 外卖骑手怎么参与社区治理  命令行检索
       casebook course build courses/xinjiuye-qunti.yml         生成课程包
       casebook export --format xlsx                            导出记录和数字（json、csv、xlsx）
+      casebook concepts --against HEAD                         改了概念登记表后，哪些记录多了或少了概念
     """
 
 
@@ -295,9 +296,11 @@ def export(cases_dir: str | None, fmt: str, out: str) -> None:
 
 def _register_subcommands() -> None:
     """Command groups that live in their own modules."""
+    from .cli_concepts import concepts
     from .cli_course import course
 
     main.add_command(course)
+    main.add_command(concepts)
 
 
 _register_subcommands()

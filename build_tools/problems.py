@@ -69,6 +69,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown-group": (ERROR, "标签分组“{value}”未登记"),
     "duplicate-lexicon-word": (WARNING, "日常说法“{value}”在词表中出现了不止一次（另见第 {other} 行）"),
     "lexicon-term-unused": (WARNING, "词表中的正式说法“{value}”没有出现在任何案例中，检索时找不到东西"),
+    "concept-empty": (ERROR, "概念登记表中{what}"),
+    "concept-duplicate": (ERROR, "“{value}”重复（另见 {other}）"),
+    "concept-unknown": (ERROR, "未登记的概念“{value}”"),
+    "concept-cycle": (ERROR, "上位概念“{other}”往上又回到了“{value}”：上下位关系形成了循环"),
+    "concept-word-short": (WARNING, "说法“{value}”只有一个字"),
+    "concept-phrasing-in-lexicon": (WARNING, "日常说法“{value}”已在日常说法词表中：同一个说法只写在一处"),
     "tag-underused": (WARNING, "标签“{value}”只被 {count} 条记录使用；请至少用于两条记录，或在登记表的 note 中说明原因"),
     "no-records": (WARNING, "目录 {dir} 下没有找到任何记录"),
     # course packs (courses/<id>.yml; build_tools/courses/)

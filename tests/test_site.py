@@ -109,11 +109,18 @@ def test_search_box_finds_record_from_chinese_without_spaces(site, browser, quer
 def test_search_works_from_a_record_page_in_a_subfolder(site, browser):
     page = browser.open(site / "cases/hongse-wuye-1-3-n.html")
     titles = search(page, "党员中心户")
-    assert titles
+    assert any("党员中心户" in t for t in titles[:5]), titles[:5]
+    _open_first_result(page, titles[0], site)
+    page.close()
+
+
+def _open_first_result(page, title: str, site: Path) -> None:
+    """Click the first result: the page that opens is the record it names, inside ``site``."""
     page.locator(".md-search-result__link").first.click()
     page.wait_for_load_state("load")
-    assert page.url.startswith("file://") and Path(page.url[7:].split("#")[0].split("?")[0]).exists()
-    page.close()
+    path = Path(page.url[7:].split("#")[0].split("?")[0])
+    assert page.url.startswith("file://") and path.exists() and path.parent == site / "cases", page.url
+    assert page.locator("article h1").inner_text().strip() == title.strip()
 
 
 XSS = {
@@ -169,9 +176,17 @@ def test_two_builds_are_byte_identical(site, tmp_path):
 
 
 def test_site_stays_small_and_navigation_does_not_list_every_record(site):
+    import re
+
     html = (site / "cases" / "hongse-wuye-1-3-n.html").read_text(encoding="utf-8")
-    nav = html[html.find('<nav class="md-nav md-nav--primary"'):]
-    assert nav.count("cases/") < 10
+    start = html.find('<nav class="md-nav md-nav--primary')
+    assert start > 0, "no primary navigation on the record page"
+    nav = html[start:html.index("md-sidebar--secondary", start)]
+    # links resolved as the browser does: from cases/, a record is "x.html", not "cases/x.html"
+    targets = {(site / "cases" / h).resolve() for h in re.findall(r'href="([^"#]+)', nav)}
+    assert (site / "problems.html").resolve() in targets and (site / "cases" / "index.html").resolve() in targets
+    records = [t for t in targets if t.parent == (site / "cases").resolve() and t.name != "index.html"]
+    assert len(records) < 10, sorted(t.name for t in records)
     assert len(html.encode()) < 120_000
     for p in site.rglob("*.html"):
         text = p.read_text(encoding="utf-8")
@@ -192,7 +207,9 @@ def test_dist_zip_has_ascii_names_and_instructions_first(site, tmp_path, browser
         assert "casebook-site/index.html" in names
         z.extractall(tmp_path / "usb")
     page = browser.open(tmp_path / "usb" / "casebook-site" / "index.html")
-    assert search(page, "红色物业")
+    titles = search(page, "红色物业")
+    assert any("红色物业" in t for t in titles[:3]), titles[:5]
+    _open_first_result(page, titles[0], tmp_path / "usb" / "casebook-site")  # the case pages came along
     assert browser.external == [] and page.errors == []
     page.close()
 
@@ -331,16 +348,35 @@ def test_common_problems_page_offline_at_phone_and_desktop(site, browser, width,
 def test_place_pages_list_each_case_once_and_the_communities_records_describe(site):
     import re
 
-    binhu = (site / "places/binhu.html").read_text(encoding="utf-8")
-    links = re.findall(r'href="\.\./cases/([a-z0-9-]+)\.html"', binhu.split('class="md-content"', 1)[1])
-    # the cases list links each case once (the figures table may link it again)
-    listed = re.findall(r'<li><a href="\.\./cases/([a-z0-9-]+)\.html"', binhu)
-    assert listed and len(listed) == len(set(listed)), "a case is listed more than once"
-    assert len(set(links)) >= 20
-    for slug in ("binhu-meihu", "binhu-guzhu", "binhu-hujing", "binhu-xiyuan", "binhu-rongxiang", "binhu-beiqiao"):
-        page = (site / f"places/{slug}.html").read_text(encoding="utf-8")
-        assert "本地点暂无案例记录" not in page, slug
-        assert "../cases/" in page, slug
+    from build_tools.build import load_corpus
+
+    def article(rel: str) -> str:  # the page's own content: the tabs and sidebar link ../cases/ too
+        html = (site / rel).read_text(encoding="utf-8")
+        return html[html.index("<article"):html.index("</article>")]
+
+    def section(body: str, heading: str) -> tuple[str, str]:
+        """(heading text, the HTML up to the next h2) of the h2 starting with ``heading``."""
+        m = re.search(r"<h2[^>]*>(" + heading + r"[^<]*)</h2>(.*?)(?=<h2|$)", body, re.S)
+        assert m, f"no “{heading}” section"
+        return m.group(1), m.group(2)
+
+    corpus, _ = load_corpus(ROOT / "cases")
+    filed = {r.id for r in corpus.records.values() if r.place == "binhu" or (r.unit or "").startswith("binhu-")}
+    head, cases = section(article("places/binhu.html"), "案例")
+    listed = re.findall(r'<li><a href="\.\./cases/([a-z0-9-]+)\.html"', cases)
+    # every case filed under 滨湖区 or one of its communities, each once, and the heading counts them
+    assert sorted(listed) == sorted(filed) and len(listed) == len(set(listed)), "a case is listed more than once"
+    assert head == f"案例（{len(filed)} 条）"
+    # communities with no case of their own list the cases whose text describes them
+    described = {"binhu-meihu": "binhu-hongse-juzhen", "binhu-guzhu": "binhu-hongse-juzhen",
+                 "binhu-hujing": "binhu-hongse-juzhen", "binhu-xiyuan": "binhu-hongse-juzhen",
+                 "binhu-rongxiang": "binhu-shifandian-bentu-jingyan", "binhu-beiqiao": "binhu-mulin-wenhua"}
+    for slug, rid in described.items():
+        body = article(f"places/{slug}.html")
+        assert "本地点暂无案例记录" not in body, slug
+        head, named = section(body, "写到本地的案例")
+        assert re.findall(r'href="\.\./cases/([a-z0-9-]+)\.html"', named) == [rid], slug
+        assert head == "写到本地的案例（1 条）", slug
 
 
 def test_building_again_reuses_unchanged_pages_and_shows_every_edit(tmp_path):
