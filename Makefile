@@ -66,7 +66,7 @@ dist: site
 	$(BIN)/casebook dist
 
 bench: $(STAMP) sysdeps
-	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python -m benchmarks.scale
 
 # Per-stage cProfile of a synthetic project (N=1000 or N=10000), for benchmarks/README.md.
 N ?= 1000

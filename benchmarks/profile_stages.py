@@ -1,6 +1,6 @@
 """make profile: where each stage spends its time, for benchmarks/README.md.
 
-Runs one stage of the build on a synthetic project made by ``scale.py``
+Runs one stage of the build on a synthetic project made by ``benchmarks.scale``
 under cProfile (each stage in a fresh process, like ``make bench``) and
 prints the functions with the most own time and the most cumulative time,
 plus the stage's peak RSS. Usage::
@@ -26,22 +26,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-OUT = ROOT / "benchmarks" / "out"
+
+from benchmarks.scale.common import OUT  # noqa: E402
+from benchmarks.scale.corpus import generate_corpus, project_dir  # noqa: E402
+
 STAGES = ("validate", "generate", "build", "build_again", "whoosh")
 
 
 def _project(n: int) -> Path:
-    project = OUT / f"corpus-{n}"
+    project = project_dir(n)
     if not (project / "cases").is_dir():
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-        from scale import generate_corpus
-
         generate_corpus(n)
     return project
 
 
 def run(stage: str, project: Path) -> None:
-    """The stage's work, exactly as scale.py times it."""
+    """The stage's work, exactly as ``make bench`` (benchmarks/scale) times it."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from build_tools.build import Pipeline, build_site, load_corpus, run_validation
