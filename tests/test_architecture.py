@@ -1,17 +1,27 @@
-"""The package's shape: no import cycles, no private names across modules, modules of a readable size."""
+"""The packages' shape (build_tools and benchmarks): no import cycles, no private names across modules,
+modules of a readable size."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "build_tools"
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# benchmarks/out/ holds generated projects, not the benchmarks' code.
+PACKAGES = [ROOT / "build_tools", ROOT / "benchmarks"]
+on_every_package = pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
 
 
-def _modules() -> dict[str, ast.Module]:
+def _sources(package: Path) -> list[Path]:
+    return [p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "out"]
+
+
+def _modules(package: Path) -> dict[str, ast.Module]:
     out = {}
-    for path in PACKAGE.rglob("*.py"):
-        name = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+    for path in _sources(package):
+        name = ".".join(path.relative_to(package).with_suffix("").parts)
         out[name.removesuffix(".__init__")] = ast.parse(path.read_text(encoding="utf-8"))
     return out
 
@@ -32,8 +42,9 @@ def _imports(name: str, tree: ast.Module) -> list[tuple[str, list[str]]]:
     return out
 
 
-def test_no_import_cycles():
-    mods = _modules()
+@on_every_package
+def test_no_import_cycles(package):
+    mods = _modules(package)
     graph = {m: {t for t, _ in _imports(m, tree) if t in mods and t != m} for m, tree in mods.items()}
     cycles = []
 
@@ -50,13 +61,15 @@ def test_no_import_cycles():
     assert cycles == [], cycles
 
 
-def test_no_private_names_imported_across_modules():
-    bad = [(m, t, n) for m, tree in _modules().items() for t, names in _imports(m, tree) for n in names
+@on_every_package
+def test_no_private_names_imported_across_modules(package):
+    bad = [(m, t, n) for m, tree in _modules(package).items() for t, names in _imports(m, tree) for n in names
            if n.startswith("_") and n != "__version__"]
     assert bad == []
 
 
-def test_every_module_is_short_enough_to_read():
-    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+@on_every_package
+def test_every_module_is_short_enough_to_read(package):
+    long = {str(p.relative_to(ROOT)): n for p in _sources(package)
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
     assert long == {}
