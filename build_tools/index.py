@@ -15,14 +15,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .corpus import Corpus
-from .ranking import DOC_FIELDS, PLAN, RankIndex
+from .ranking import DOC_FIELDS, FIELD_BOOSTS, PLAN, RankIndex
 from . import segment
 
-# Field weights of the shared plan (build_tools/ranking.py): the problems a
-# method answers, in cadres' words, weigh nearly as much as its name.
-FIELD_BOOSTS = {"title": 6.0, "aliases": 5.0, "problems": 6.0, "tags": 2.5, "place": 2.5, "lexicon": 2.0,
-                "body": 1.0}
-K1, B = 1.2, 0.75
+# Field weights, BM25's k1 and b and the weight scale are the shared plan's (build_tools/ranking.py).
+K1, B = PLAN["k1"], PLAN["b"]
 SUMMARY_CHARS = 110
 
 
@@ -178,21 +175,21 @@ def weigh(corpus: Corpus, pages: list[Page] | None = None) -> Weighted:
     return Weighted(docs, weights, n_records)
 
 
-GENERIC_SHARE = 0.2
+GENERIC_SHARE = PLAN["genericShare"]
 
 
 def rank_index(corpus: Corpus, weighted: Weighted) -> RankIndex:
     """The data the shared ranking reads, in the CLI and (as shards) in the browser."""
     from .lexicon import lexicon_map
 
-    w = weighted
+    w, scale = weighted, PLAN["weightScale"]
     postings: dict[str, list[tuple[int, int]]] = {
-        t: [(i, max(1, round(wt * 10))) for i, wt in sorted(p.items())] for t, p in w.weights.items()}
+        t: [(i, max(1, round(wt * scale))) for i, wt in sorted(p.items())] for t, p in w.weights.items()}
     for i, d in enumerate(w.docs[:w.n_records]):
         for slug in d[6]:
-            postings.setdefault("@" + slug, []).append((i, 10))
+            postings.setdefault("@" + slug, []).append((i, scale))
         for slug in d[7]:
-            postings.setdefault("#" + slug, []).append((i, 10))
+            postings.setdefault("#" + slug, []).append((i, scale))
     # Words found in over a fifth of the records say little about which one is meant.
     common = {t for t, p in w.weights.items() if sum(1 for i in p if i < w.n_records) > GENERIC_SHARE * w.n_records}
     lexicon = lexicon_map(corpus.registry.lexicon)
@@ -216,13 +213,17 @@ SHARD_BYTES = 24_000  # aim per term shard: a query loads a few of these
 DOCS_PER_SHARD = 25  # small blocks: the top 40 candidates of a query load a few KB each, not 80
 
 
+# FNV-1a (32 bits); published in the index (meta["hash"]) for the browser's copy of shard_of.
+SHARD_HASH = {"basis": 0x811C9DC5, "prime": 0x01000193}
+
+
 def shard_of(term: str, shards: int) -> int:
     """Which term shard holds ``term``; the same FNV-1a hash runs in the browser."""
-    h = 0x811C9DC5
+    h = SHARD_HASH["basis"]
     data = term.encode("utf-16-le")  # JavaScript strings are UTF-16 code units
     for k in range(0, len(data), 2):
         h ^= data[k] | (data[k + 1] << 8)
-        h = (h * 0x01000193) & 0xFFFFFFFF
+        h = (h * SHARD_HASH["prime"]) & 0xFFFFFFFF
     return h % shards
 
 
@@ -250,7 +251,7 @@ def browser_index(ix: RankIndex) -> dict[str, str]:
     buckets: list[dict[str, list]] = [{} for _ in range(shards)]
     for t in sorted(encoded):
         buckets[shard_of(t, shards)][t] = encoded[t]
-    meta = {"version": 4, "shards": shards, "docsPerShard": DOCS_PER_SHARD, **rank_meta(ix)}
+    meta = {"version": 4, "shards": shards, "hash": SHARD_HASH, "docsPerShard": DOCS_PER_SHARD, **rank_meta(ix)}
     dump = lambda x: json.dumps(x, ensure_ascii=False, separators=(",", ":"))
     files = {"search/casebook-index.js": f"window.__casebook_index={dump(meta)};\n"}
     for k, bucket in enumerate(buckets):

@@ -30,24 +30,48 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-# The constants of the plan; shipped to the browser as meta["plan"].
+# The one ranking contract: every constant, field weight, expansion rule and
+# threshold of the plan. It is published with both indexes (meta["plan"] in the
+# browser's casebook-index.js, the same meta in search_index/ranking.json) and
+# nothing else keeps a number of its own: the browser script reads it from the
+# index (tests/test_search.py fails on a ranking literal there), the BM25 weights
+# in index.py and Whoosh's field boosts come from here.
 PLAN = {
+    # step 2: segmentation
+    "minWord": 2,           # shortest index word the segmenter tries (one character is never a word)
     "maxWord": 14,          # longest index word the segmenter tries
+    # steps 3-5: term weights
+    "fullWeight": 1,        # a word of the query itself; completions weigh less and are not required
+    "minGap": 2,            # leftover pieces this long are completed as words (shorter: as a lone character)
     "expandLimit": 12,      # completions per unfinished piece
     "gapWeight": 0.6,       # completions of a leftover piece
     "charWeight": 0.4,      # completions of a lone character
     "tailCharWeight": 0.2,  # completions of one character typed after whole words
     "latinWeight": 0.5,     # completions of a Latin/number piece
     "genericWeight": 0.3,   # words that say little
+    "genericShare": 0.2,    # a word in more than this share of the records says little
     "lexiconWeight": 0.8,   # official terms reached from an everyday word
+    # step 6: scores
+    "fieldBoosts": {"title": 6.0, "aliases": 5.0, "problems": 6.0, "tags": 2.5, "place": 2.5, "lexicon": 2.0,
+                    "body": 1.0},  # the problems a method answers weigh nearly as much as its name
+    "k1": 1.2,              # BM25 term-frequency saturation
+    "b": 0.75,              # BM25 length normalisation
+    "weightScale": 10,      # postings keep weight × this as an integer (small index files)
     "tagBoost": 0.5,        # per boosted tag a record has
     "titleBonus": 1.5,      # the whole query stands in the title or aliases
+    "titleMinChars": 2,     # shortest Han query that can earn the title bonus
     "coverBase": 0.25,      # score share of a document that has none of the full words
     "pool": 40,             # candidates re-checked for the title bonus
+    "limit": 20,            # results when the caller does not say how many
+    # results shown: a snippet around the first matched word
+    "snippetChars": 90,
+    "snippetLead": 20,      # characters kept before the first match
 }
+FIELD_BOOSTS = PLAN["fieldBoosts"]
 DOC_FIELDS = ["loc", "title", "place", "tags", "summary", "aliases"]
+_TITLE, _ALIASES = DOC_FIELDS.index("title"), DOC_FIELDS.index("aliases")
 
-_FILTER = re.compile(r"(地点|地区|place|标签|tag)[:：]\s*(\S+)")
+_FILTER = re.compile(r"(?P<key>地点|地区|place|标签|tag)[:：]\s*(?P<value>\S+)")
 _PARTS = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9.+]+")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -110,7 +134,7 @@ def segment_han(ix: RankIndex, s: str) -> tuple[list[str], list[str]]:
         # On a tie the earlier word wins (应急|时, not 应|急时): text reads left to right.
         if best[i] >= best[i + 1]:
             best[i + 1], back[i + 1] = best[i], (i, False)
-        for j in range(i + 2, min(n, i + PLAN["maxWord"]) + 1):
+        for j in range(i + PLAN["minWord"], min(n, i + PLAN["maxWord"]) + 1):
             if ix.has(s[i:j]):
                 score = best[i] + (j - i) * (j - i)
                 if score > best[j]:
@@ -143,7 +167,7 @@ def parse(ix: RankIndex, query: str) -> Plan:
     filters: dict[str, list[str]] = {"place": [], "tag": [], "tagBoost": []}
 
     def take_filter(m: re.Match) -> str:
-        key, value = m.group(1), m.group(2)
+        key, value = m.group("key"), m.group("value")
         if key in ("地点", "地区", "place"):
             filters["place"].append(_slug_for(value, ix.place_words, ix.places))
         else:
@@ -152,15 +176,16 @@ def parse(ix: RankIndex, query: str) -> Plan:
 
     q = _FILTER.sub(take_filter, q)
     terms: dict[str, float] = {}
+    full_weight = PLAN["fullWeight"]
 
     def add(w: str, weight: float, expanded: bool = False) -> None:
-        if w in ix.place_words and weight >= 1:
+        if w in ix.place_words and weight >= full_weight:
             if ix.place_words[w] not in filters["place"]:
                 filters["place"].append(ix.place_words[w])
             return
-        if w in ix.tag_words and weight >= 1 and ix.tag_words[w] not in filters["tagBoost"]:
+        if w in ix.tag_words and weight >= full_weight and ix.tag_words[w] not in filters["tagBoost"]:
             filters["tagBoost"].append(ix.tag_words[w])
-        if weight >= 1 and not expanded and w in ix.lexicon:
+        if weight >= full_weight and not expanded and w in ix.lexicon:
             entry = ix.lexicon[w]
             for t in entry["tags"]:
                 if t not in filters["tagBoost"]:
@@ -178,13 +203,13 @@ def parse(ix: RankIndex, query: str) -> Plan:
         last = k == len(parts) - 1
         if _HAN.match(part):
             if part in ix.place_words:
-                add(part, 1)
+                add(part, full_weight)
                 continue
             words, gaps = segment_han(ix, part)
             for w in words:
-                add(w, 1)
+                add(w, full_weight)
             for g in gaps:
-                if len(g) >= 2:
+                if len(g) >= PLAN["minGap"]:
                     for w in ix.expand(g, limit):
                         add(w, PLAN["gapWeight"])
             if not words and len(part) == 1:
@@ -194,20 +219,20 @@ def parse(ix: RankIndex, query: str) -> Plan:
                 tail = gaps[-1] if gaps else ""
                 if tail and part.endswith(tail):
                     # the word still being typed; one character says little
-                    weight = PLAN["gapWeight"] if len(tail) >= 2 else PLAN["tailCharWeight"]
+                    weight = PLAN["gapWeight"] if len(tail) >= PLAN["minGap"] else PLAN["tailCharWeight"]
                     for w in ix.expand(tail, limit):
                         add(w, weight)
         else:
             for p in (x for x in part.split("+") if x):
                 if ix.has(p):
-                    add(p, 1)
+                    add(p, full_weight)
                 if last or not ix.has(p):
                     for w in ix.expand(p, limit):
                         add(w, PLAN["latinWeight"])
     return Plan(terms, filters, "".join(re.findall(r"[\u4e00-\u9fff]+", q)))
 
 
-def rank(ix: RankIndex, plan: Plan, limit: int = 20) -> Ranked:
+def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
     """Ranked documents for a plan (steps 6–7)."""
     terms, f = plan.terms, plan.filters
     allow: set[int] | None = None
@@ -218,13 +243,13 @@ def rank(ix: RankIndex, plan: Plan, limit: int = 20) -> Ranked:
     for t in f["tagBoost"]:
         for d, _ in ix.postings.get(f"#{t}", []):
             boost[d] = boost.get(d, 0) + 1
-    required = sum(1 for w in terms.values() if w >= 1)
+    required = sum(1 for w in terms.values() if w >= PLAN["fullWeight"])
     scores: dict[int, float] = {}
     hits: dict[int, int] = {}
     for t, qw in terms.items():
         for d, w10 in ix.postings.get(t, []):
-            scores[d] = scores.get(d, 0.0) + w10 / 10 * qw
-            if qw >= 1:
+            scores[d] = scores.get(d, 0.0) + w10 / PLAN["weightScale"] * qw
+            if qw >= PLAN["fullWeight"]:
                 hits[d] = hits.get(d, 0) + 1
     if not terms and allow is not None:
         scores = {d: 1.0 for d in allow}
@@ -238,16 +263,16 @@ def rank(ix: RankIndex, plan: Plan, limit: int = 20) -> Ranked:
         ranked.append([d, s * (PLAN["coverBase"] + cover * cover) * (1 + PLAN["tagBoost"] * boost.get(d, 0))])
     ranked.sort(key=lambda r: (-r[1], r[0]))
     pool = ranked[:max(limit, PLAN["pool"])]
-    if len(plan.han) >= 2:
+    if len(plan.han) >= PLAN["titleMinChars"]:
         for r in pool:
             doc = ix.docs[r[0]]
-            if plan.han in f"{doc[1]} {doc[5]}".lower():
+            if plan.han in f"{doc[_TITLE]} {doc[_ALIASES]}".lower():
                 r[1] *= PLAN["titleBonus"]
     pool.sort(key=lambda r: (-r[1], r[0]))
     return Ranked([(d, s) for d, s in pool[:limit]], list(terms), partial=bool(ranked) and required > 0 and not full,
                   known=bool(ranked) or bool(terms))
 
 
-def search(ix: RankIndex, query: str, limit: int = 20) -> Ranked:
+def search(ix: RankIndex, query: str, limit: int = PLAN["limit"]) -> Ranked:
     """Parse and rank in one call."""
     return rank(ix, parse(ix, query), limit)

@@ -11,6 +11,7 @@ text and never runs.
 
 from __future__ import annotations
 
+import json
 import posixpath
 
 from markupsafe import Markup
@@ -35,6 +36,13 @@ def rel(src: str, dst: str) -> str:
     else:
         out = posixpath.relpath(target, src_dir or ".")
     return out + (f"#{anchor}" if anchor else "")
+
+
+def course_limits_json() -> str:
+    """The course spec's limits for the 我的课程 script (a data attribute, like the sections)."""
+    from .courses.spec import page_limits  # here, not at the top: the courses package imports this module
+
+    return json.dumps(page_limits(), separators=(",", ":"))
 
 
 def record_path(rid: str) -> str:
@@ -253,7 +261,7 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
         "figures.md": render_figures(corpus, env),
         "search.md": render_search_page(corpus, env),
         "compare.md": env.get_template("compare.md.j2").render(),
-        "mycourse.md": env.get_template("mycourse.md.j2").render(),
+        "mycourse.md": env.get_template("mycourse.md.j2").render(limits_json=course_limits_json()),
     }
     for rid, rec in corpus.records.items():
         pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid), env, (views or {}).get(rid))

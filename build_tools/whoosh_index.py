@@ -16,9 +16,9 @@ from pathlib import Path
 
 from . import segment
 from .corpus import Corpus
-from .index import (FIELD_BOOSTS, Weighted, encode_postings, place_words, rank_index, rank_meta, record_fields,
+from .index import (Weighted, encode_postings, place_words, rank_index, rank_meta, record_fields,
                     record_places, tag_words, weigh)
-from .ranking import DOC_FIELDS, RankIndex, parse, rank
+from .ranking import DOC_FIELDS, FIELD_BOOSTS, PLAN, RankIndex, parse, rank
 
 INDEX_VERSION = 5
 META_FILE = "casebook.json"
@@ -249,11 +249,11 @@ def _phrases(text: str) -> tuple[list[str], str]:
     return phrases, re.sub(r"[\"“”']", " ", text)
 
 
-def highlight(text: str, terms: list[str], size: int = 90) -> str:
+def highlight(text: str, terms: list[str], size: int = PLAN["snippetChars"]) -> str:
     """A snippet around the first matched word, matches in 【】 (no HTML in a terminal)."""
     words = sorted((t for t in terms if t and not t.startswith(("@", "#"))), key=len, reverse=True)
     pos = next((p for p in (text.find(t) for t in words) if p >= 0), -1)
-    start = max(0, pos - 20)
+    start = max(0, pos - PLAN["snippetLead"])
     s = text[start:start + size]
     for t in words:
         s = s.replace(t, "\x00" + t + "\x01")
@@ -334,7 +334,7 @@ class Searcher:
         return [(r["id"], round(r.score, 3)) for r in res]
 
 
-def query_records(corpus: Corpus, query: str, limit: int = 20, ix: RankIndex | None = None) -> list[str]:
+def query_records(corpus: Corpus, query: str, limit: int = PLAN["limit"], ix: RankIndex | None = None) -> list[str]:
     """Record ids ranked for ``query`` by the shared plan, from the corpus in memory (writes nothing)."""
     ix = ix or rank_index(corpus, weigh(corpus))
     ranked = rank(ix, parse(ix, query), limit=limit + len(ix.docs))

@@ -35,9 +35,18 @@ class Quality:
         return f"{self.engine}: hit@1 {self.hit1:.3f}  hit@5 {self.hit5:.3f}  MRR {self.mrr:.3f}  （{self.n} 条查询）"
 
 
-def load_queries(path: Path) -> list[Query]:
+def load_queries(path: Path, part: str = "queries") -> list[Query]:
+    """The queries of one part of a query file.
+
+    ``search_queries.yml`` and ``problem_queries.yml`` have one part,
+    ``queries`` (accepted records under ``expect``); ``heldout_queries.yml``
+    has ``dev``, ``test``, ``absent_dev`` and ``absent_test`` (accepted records
+    under ``accept``; none for an absent topic, where the right answer is
+    "nothing here").
+    """
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return [Query(str(x["q"]), x.get("kind", ""), list(x["expect"])) for x in data["queries"]]
+    return [Query(str(x["q"]), x.get("kind", part), list(x.get("expect", x.get("accept", []))))
+            for x in data[part]]
 
 
 def evaluate(engine: str, queries: list[Query], run: Callable[[str], list[str]]) -> Quality:

@@ -404,3 +404,62 @@ def test_tokens_and_positions_match_jieba_search_and_tokenize_modes():
         assert segment.tokens(text) == [w.strip() for w in ref.cut_for_search(norm) if keep(w.strip())]
         positions = [(w, start, end) for w, start, end in ref.tokenize(norm) if keep(w.strip())]
         assert [(w, s, e) for w, _, s, e in segment.tokens_with_positions(text)] == positions
+
+
+# ------------------------------------------------------------ one ranking contract
+
+SEARCH_SCRIPT = ROOT / "content" / "assets" / "casebook-search.js"
+# Numbers the search script may write itself, each on one exact line and for a reason that is not ranking.
+ALLOWED_LITERALS = {
+    ("2", "var PAIR = 2;"): "postings are stored as flat [gap, weight] pairs (the index's format)",
+    ("2", "var MSG = { SETUP: 0, READY: 1, QUERY: 2, RESULT: 3 };"): "Material's worker message types",
+    ("3", "var MSG = { SETUP: 0, READY: 1, QUERY: 2, RESULT: 3 };"): "Material's worker message types",
+}
+
+
+def _number_literals(source: str) -> list[tuple[int, str, str]]:
+    """(line, literal, the line's code) of every numeric literal, read by Pygments' JavaScript lexer
+    (comments, strings and regular expressions are not numbers)."""
+    from pygments.lexers import JavascriptLexer
+    from pygments.token import Error, Number
+
+    lines, line, out = source.splitlines(), 1, []
+    for tok, text in JavascriptLexer(stripnl=False).get_tokens(source):
+        assert tok not in Error, f"line {line}: the lexer could not read {text!r}"
+        if tok in Number:
+            out.append((line, text, lines[line - 1].split("/*")[0].strip()))
+        line += text.count("\n")
+    return out
+
+
+def test_search_script_takes_every_ranking_number_from_the_published_plan():
+    found = _number_literals(SEARCH_SCRIPT.read_text(encoding="utf-8"))
+    assert any(n == "2" for _, n, _ in found)  # the lexer does see numbers
+    stray = [(line, n, code) for line, n, code in found
+             if n not in ("0", "1") and (n, code) not in ALLOWED_LITERALS]
+    assert stray == [], "put these in build_tools/ranking.py PLAN and read them from meta.plan"
+
+
+def test_python_ranking_keeps_its_numbers_in_the_plan():
+    """ranking.py's steps name every constant from PLAN, as the browser does."""
+    import ast
+
+    from build_tools import ranking
+
+    tree = ast.parse(Path(ranking.__file__).read_text(encoding="utf-8"))
+    funcs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    stray = [(c.lineno, c.value) for f in funcs for c in ast.walk(f)
+             if isinstance(c, ast.Constant) and type(c.value) in (int, float) and c.value not in (0, 1, -1)]
+    assert stray == []
+
+
+def test_the_site_and_the_command_line_publish_the_python_plan(built_site, index_dir):
+    from build_tools import ranking
+
+    text = (built_site / "search" / "casebook-index.js").read_text(encoding="utf-8")
+    meta = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
+    assert meta["plan"] == ranking.PLAN and meta["hash"] == index.SHARD_HASH
+    assert json.loads((index_dir / whoosh_index.RANK_FILE).read_text(encoding="utf-8"))["meta"]["plan"] == ranking.PLAN
+    assert index.FIELD_BOOSTS is ranking.PLAN["fieldBoosts"] and (index.K1, index.B) == (ranking.PLAN["k1"], ranking.PLAN["b"])
+    assert whoosh_index.highlight("甲" * 200 + "网格" + "乙" * 200, ["网格"]) == (
+        "…" + "甲" * ranking.PLAN["snippetLead"] + "【网格】" + "乙" * (ranking.PLAN["snippetChars"] - ranking.PLAN["snippetLead"] - 2) + "…")

@@ -21,6 +21,9 @@ from ..text import slugify
 
 MINUTES_MIN, MINUTES_MAX = 20, 480
 LIMIT_MAX = 12
+CASES_MAX = LIMIT_MAX      # records listed in one session, as many as a selection may yield
+SESSIONS_MAX = 20
+TITLE_MAX = m.TITLE_MAX     # course and session titles, as long as a record's (a unit may take its title)
 DEFAULT_LIMIT = 4          # records a selection yields unless it says otherwise
 MINUTES_PER_RECORD = 15    # below this a session is too crowded to discuss its cases
 EDITIONS = ("student", "trainer")
@@ -44,10 +47,10 @@ class Selection(_Spec):
 class Session(_Spec):
     """One teaching unit: a few records discussed together."""
 
-    title: str = Field(min_length=1, max_length=60)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
     minutes: StrictInt = Field(description="本单元课时（分钟）")
     purpose: str = Field(default="", description="教学目的（教师版）；省略时用课程的教学目标")
-    cases: list[str] = Field(default_factory=list, description="记录 id")
+    cases: list[str] = Field(default_factory=list, max_length=CASES_MAX, description="记录 id")
     select: Selection | None = None
     questions: list[str] = Field(default_factory=list, description="单元讨论题（比较各地做法）")
     notes: list[str] = Field(default_factory=list, description="单元讨论题的分析思路（教师版）")
@@ -64,11 +67,11 @@ class CourseSpec(_Spec):
     """A course pack: who it is for, what it should achieve, and its sessions."""
 
     id: str | None = Field(default=None, pattern=m.ID_PATTERN, description="省略时取文件名")
-    title: str = Field(min_length=1, max_length=60)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
     audience: str = Field(min_length=1, description="培训对象")
     duration: Union[StrictInt, str] = Field(description="总时长：分钟数，或如“一天”的文字")
     objectives: list[str] = Field(min_length=1, description="教学目标")
-    sessions: list[Session] = Field(min_length=1)
+    sessions: list[Session] = Field(min_length=1, max_length=SESSIONS_MAX)
     # The 使用说明 to the case-centre standard; all optional.
     prereading: list[str] = Field(default_factory=list, description="课前预习：读什么、约几分钟（学员版、教师版）")
     theory: list[Theory] = Field(default_factory=list, description="理论依据：框架名与案例如何体现（编者分析）")
@@ -80,6 +83,16 @@ class CourseSpec(_Spec):
     publish_trainer: bool = Field(default=True, description="网站上是否提供教师版下载")
 
 
+
+def page_limits() -> dict:
+    """The spec's limits as plain data, published with the site for the 我的课程 page.
+
+    The page offers only what these checks accept, so any course saved there
+    builds; the step and the default of a new unit are the page's own choices.
+    """
+    return {"minutesMin": MINUTES_MIN, "minutesMax": MINUTES_MAX, "minutesPerCase": MINUTES_PER_RECORD,
+            "minutesStep": 5, "minutesDefault": 30, "casesMax": CASES_MAX, "sessionsMax": SESSIONS_MAX,
+            "titleMax": TITLE_MAX}
 
 
 @dataclass

@@ -15,21 +15,14 @@
   "use strict";
 
   var NativeWorker = window.Worker;
+  var Core = window.CasebookCore, escapeHtml = Core.escapeHtml, loadScript = Core.loadScript;
+  var PAIR = 2;  /* postings are flat [gap, weight] pairs: the index's format, not a ranking choice */
+  /* Material's worker messages: SETUP → READY, QUERY → RESULT. */
+  var MSG = { SETUP: 0, READY: 1, QUERY: 2, RESULT: 3 };
 
   function siteRootFrom(workerUrl) {
     var abs = new URL(workerUrl, document.baseURI).href;
     return abs.replace(/assets\/javascripts\/workers\/.*$/, "");
-  }
-
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = src;
-      s.async = true;
-      s.onload = resolve;
-      s.onerror = function () { reject(new Error("无法加载检索索引：" + src)); };
-      document.head.appendChild(s);
-    });
   }
 
   /* ------------------------------------------------------------ engine */
@@ -64,12 +57,12 @@
     this.loaded = {};
   }
 
-  /* FNV-1a over UTF-16 code units, as build_tools.index.shard_of computes it. */
+  /* FNV-1a over UTF-16 code units, as build_tools.index.shard_of computes it (constants in meta.hash). */
   Engine.prototype.shardOf = function (term) {
-    var h = 0x811c9dc5;
+    var h = this.meta.hash.basis;
     for (var i = 0; i < term.length; i++) {
       h ^= term.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) >>> 0;
+      h = Math.imul(h, this.meta.hash.prime) >>> 0;
     }
     return h % this.meta.shards;
   };
@@ -89,15 +82,16 @@
 
   /* Postings of several terms: {term: [[doc, weight], …]} */
   Engine.prototype.postings = function (terms) {
-    var self = this, shards = {};
+    var self = this, shards = {}, scale = this.plan.weightScale;
     terms.forEach(function (t) { shards[self.shardOf(t)] = true; });
     return Promise.all(Object.keys(shards).map(function (n) { return self.load("t", n); })).then(function () {
       var out = {};
       terms.forEach(function (t) {
         var data = shardWaiters["t" + self.shardOf(t)].data, raw = data && data[t];
         if (!raw) return;
+        /* flat [gap, weight × scale, …] pairs (build_tools.index.encode_postings) */
         var list = [], doc = 0;
-        for (var i = 0; i < raw.length; i += 2) { doc += raw[i]; list.push([doc, raw[i + 1] / 10]); }
+        for (var i = 0; i + 1 < raw.length; i += PAIR) { doc += raw[i]; list.push([doc, raw[i + 1] / scale]); }
         out[t] = list;
       });
       return out;
@@ -140,7 +134,7 @@
       if (best[i] < 0) continue;
       /* On a tie the earlier word wins (应急|时, not 应|急时): text reads left to right. */
       if (best[i] >= best[i + 1]) { best[i + 1] = best[i]; back[i + 1] = [i, false]; }
-      for (j = i + 2; j <= Math.min(n, i + this.plan.maxWord); j++) {
+      for (j = i + this.plan.minWord; j <= Math.min(n, i + this.plan.maxWord); j++) {
         if (this.has(s.slice(i, j))) {
           var score = best[i] + (j - i) * (j - i);
           if (score > best[j]) { best[j] = score; back[j] = [i, true]; }
@@ -184,14 +178,15 @@
       return " ";
     });
     var terms = {}, order = [], P = this.plan, own = Object.prototype.hasOwnProperty;
+    var full = P.fullWeight;
     var add = function (w, weight, expanded) {
-      if (own.call(self.placeWords, w) && weight >= 1) {
+      if (own.call(self.placeWords, w) && weight >= full) {
         if (filters.place.indexOf(self.placeWords[w]) < 0) filters.place.push(self.placeWords[w]);
         return;
       }
-      if (own.call(self.tagWords, w) && weight >= 1 && filters.tagBoost.indexOf(self.tagWords[w]) < 0)
+      if (own.call(self.tagWords, w) && weight >= full && filters.tagBoost.indexOf(self.tagWords[w]) < 0)
         filters.tagBoost.push(self.tagWords[w]);
-      if (weight >= 1 && !expanded && own.call(self.lexicon, w)) {
+      if (weight >= full && !expanded && own.call(self.lexicon, w)) {
         var entry = self.lexicon[w];
         entry.tags.forEach(function (t) { if (filters.tagBoost.indexOf(t) < 0) filters.tagBoost.push(t); });
         entry.terms.forEach(function (t) { add(t, P.lexiconWeight, true); });  /* one step only */
@@ -204,24 +199,24 @@
     parts.forEach(function (part, k) {
       var last = k === parts.length - 1;
       if (/^[\u4e00-\u9fff]+$/.test(part)) {
-        if (Object.prototype.hasOwnProperty.call(self.placeWords, part)) { add(part, 1); return; }
+        if (Object.prototype.hasOwnProperty.call(self.placeWords, part)) { add(part, full); return; }
         var seg = self.segmentHan(part);
-        seg.words.forEach(function (w) { add(w, 1); });
+        seg.words.forEach(function (w) { add(w, full); });
         seg.gaps.forEach(function (g) {
-          if (g.length >= 2) self.expand(g, P.expandLimit).forEach(function (w) { add(w, P.gapWeight); });
+          if (g.length >= P.minGap) self.expand(g, P.expandLimit).forEach(function (w) { add(w, P.gapWeight); });
         });
         if (!seg.words.length && part.length === 1)
           self.expand(part, P.expandLimit).forEach(function (w) { add(w, P.charWeight); });
         if (last) {
           var tail = seg.gaps.length ? seg.gaps[seg.gaps.length - 1] : "";
           /* the word still being typed; one character says little */
-          var tailWeight = tail.length >= 2 ? P.gapWeight : P.tailCharWeight;
+          var tailWeight = tail.length >= P.minGap ? P.gapWeight : P.tailCharWeight;
           if (tail && part.slice(-tail.length) === tail)
             self.expand(tail, P.expandLimit).forEach(function (w) { add(w, tailWeight); });
         }
       } else {
         part.split(/\+/).filter(Boolean).forEach(function (p) {
-          if (self.has(p)) add(p, 1);
+          if (self.has(p)) add(p, full);
           if (last || !self.has(p)) self.expand(p, P.expandLimit).forEach(function (w) { add(w, P.latinWeight); });
         });
       }
@@ -249,12 +244,12 @@
       f.place.forEach(function (p) { restrict("@" + p); });
       f.tag.forEach(function (t) { restrict("#" + t); });
       var scores = {}, hits = {}, required = 0, boost = {};
-      names.forEach(function (t) { if (terms[t] >= 1) required++; });
+      names.forEach(function (t) { if (terms[t] >= P.fullWeight) required++; });
       f.tagBoost.forEach(function (t) { (post["#" + t] || []).forEach(function (p) { boost[p[0]] = (boost[p[0]] || 0) + 1; }); });
       names.forEach(function (t) {
         (post[t] || []).forEach(function (p) {
           scores[p[0]] = (scores[p[0]] || 0) + p[1] * terms[t];
-          if (terms[t] >= 1) hits[p[0]] = (hits[p[0]] || 0) + 1;
+          if (terms[t] >= P.fullWeight) hits[p[0]] = (hits[p[0]] || 0) + 1;
         });
       });
       if (!names.length && allow) for (var d in allow) scores[d] = 1;
@@ -268,15 +263,16 @@
       }
       ranked.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
       /* Titles typed whole rank first; check the best few candidates only. */
-      var pool = ranked.slice(0, Math.max(limit || 20, P.pool));
+      limit = limit || P.limit;
+      var pool = ranked.slice(0, Math.max(limit, P.pool));
       return self.docs(pool.map(function (r) { return r.id; })).then(function (docs) {
         pool.forEach(function (r, i) {
           r.doc = docs[i];
           var title = (docs[i][F.title] + " " + docs[i][F.aliases]).toLowerCase();
-          if (parsed.han.length >= 2 && title.indexOf(parsed.han) >= 0) r.score *= P.titleBonus;
+          if (parsed.han.length >= P.titleMinChars && title.indexOf(parsed.han) >= 0) r.score *= P.titleBonus;
         });
         pool.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-        return { items: pool.slice(0, limit || 20), terms: names,
+        return { items: pool.slice(0, limit), terms: names,
                  partial: ranked.length > 0 && required > 0 && !full,
                  known: ranked.length > 0 || names.length > 0 };
       });
@@ -284,12 +280,6 @@
   };
 
   /* ------------------------------------------------------- rendering */
-
-  function escapeHtml(s) {
-    return String(s).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
 
   function highlighter(terms) {
     var list = terms.filter(function (t) { return t.length > 0; })
@@ -300,10 +290,11 @@
     return function (text) { return escapeHtml(text).replace(re, "<mark>$1</mark>"); };
   }
 
-  function snippet(text, terms, size) {
-    var pos = -1;
+  /* A piece of `text` around its first matched word; its size is the plan's (as in the command line). */
+  function snippet(text, terms, plan) {
+    var pos = -1, size = plan.snippetChars;
     for (var i = 0; i < terms.length && pos < 0; i++) pos = text.indexOf(terms[i]);
-    var start = Math.max(0, pos - 20);
+    var start = Math.max(0, pos - plan.snippetLead);
     var s = text.slice(start, start + size);
     return (start > 0 ? "…" : "") + s + (start + size < text.length ? "…" : "");
   }
@@ -329,7 +320,8 @@
   }
   new MutationObserver(showNotice).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 
-  function toMaterial(result, F) {
+  function toMaterial(result, engine) {
+    var F = engine.F;
     var mark = highlighter(result.terms);
     return {
       items: result.items.map(function (hit) {
@@ -338,7 +330,7 @@
         return [{
           location: d[F.loc] + ".html",
           title: mark(d[F.title]),
-          text: place + mark(snippet(d[F.summary], result.terms, 90)),
+          text: place + mark(snippet(d[F.summary], result.terms, engine.plan)),
           tags: d[F.tags].map(escapeHtml),
           score: hit.score,
           terms: result.terms.reduce(function (o, t) { o[t] = true; return o; }, {})
@@ -384,19 +376,19 @@
   };
   SearchWorker.prototype.postMessage = function (message) {
     var self = this;
-    if (message.type === 0) {
-      this.ready().then(function () { self.emit({ type: 1 }); },
+    if (message.type === MSG.SETUP) {
+      this.ready().then(function () { self.emit({ type: MSG.READY }); },
         function (err) { console.error(err); });
-    } else if (message.type === 2) {
+    } else if (message.type === MSG.QUERY) {
       var query = String(message.data || "");
       this.latest = query;
       this.ready().then(function () {
         if (!query.trim()) return { items: [], terms: [], known: true };
-        return self.engine.search(query, 20);
+        return self.engine.search(query, self.engine.plan.limit);
       }).then(function (result) {
         if (self.latest !== query) return;  /* drop stale answers */
         notice = noticeFor(result);
-        self.emit({ type: 3, data: toMaterial(result, self.engine.F) });
+        self.emit({ type: MSG.RESULT, data: toMaterial(result, self.engine) });
       }, function (err) { console.error(err); });
     }
   };

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  /* Escaping, elements, storage, URL state, script loading: casebook-core.js, shared with the search. */
+  var Core = window.CasebookCore, el = Core.el, siteRoot = Core.siteRoot;
+
   function cellText(row, i) {
     var c = row.cells[i];
     return c ? c.textContent.trim() : "";
@@ -64,12 +67,6 @@
   }
 
   /* The 检索 page: query, place and tag, answered offline by our engine. */
-  function siteRoot() {
-    var cfg = document.getElementById("__config");
-    var base = cfg ? JSON.parse(cfg.textContent).base : ".";
-    return new URL(base.replace(/\/?$/, "/"), location.href).href;
-  }
-
   function bindSearchPage(form) {
     if (form.dataset.cbBound || !window.CasebookSearch) return;
     form.dataset.cbBound = "1";
@@ -80,27 +77,29 @@
       if (ev) ev.preventDefault();
       var q = form.q.value.trim(), place = form.place.value, tag = form.tag.value;
       var query = q + (place ? " 地点:" + place : "") + (tag ? " 标签:" + tag : "");
-      if (!query.trim()) { status.textContent = "请输入检索词，或选择地点、标签。"; list.innerHTML = ""; return; }
+      if (!query.trim()) { status.textContent = "请输入检索词，或选择地点、标签。"; list.replaceChildren(); return; }
       status.textContent = "检索中…";
-      var F;
-      CS.open(siteRoot()).then(function (engine) { F = engine.F; return engine.search(query, 50); }).then(function (res) {
+      var F, plan;
+      CS.open(siteRoot()).then(function (engine) { F = engine.F; plan = engine.plan; return engine.search(query, 50); }).then(function (res) {
         var mark = CS.highlighter(res.terms);
         var items = res.items.filter(function (x) { return x.doc[F.loc].indexOf("cases/") === 0 || (!place && !tag); });
         var note = CS.noticeFor(res);
         status.textContent = items.length ? "找到 " + items.length + " 条" + (items.length === 50 ? "（只列前 50 条）" : "") + (note ? "。" + note : "")
           : (note || "没有找到，换个说法试试。");
         var h = res.terms.length ? "?h=" + encodeURIComponent(res.terms.join(" ")) : "";
-        list.innerHTML = items.map(function (x) {
-          var d = x.doc;
-          return '<li><a href="' + siteRoot() + CS.escapeHtml(d[F.loc]) + ".html" + h + '">' + mark(d[F.title]) + "</a>" +
-            (d[F.place] ? ' <span class="cb-sr-place">' + CS.escapeHtml(d[F.place]) + "</span>" : "") +
-            "<br>" + mark(CS.snippet(d[F.summary], res.terms, 90)) + "</li>";
-        }).join("");
-        var params = new URLSearchParams();
-        if (q) params.set("q", q);
-        if (place) params.set("place", place);
-        if (tag) params.set("tag", tag);
-        if (location.protocol !== "file:") history.replaceState(null, "", "?" + params.toString());
+        /* mark() escapes the text and wraps the query's words in <mark>: the only HTML set here. */
+        list.replaceChildren.apply(list, items.map(function (x) {
+          var d = x.doc, li = el("li"), a = el("a"), snip = el("span");
+          a.href = siteRoot() + d[F.loc] + ".html" + h;
+          a.innerHTML = mark(d[F.title]);
+          li.appendChild(a);
+          if (d[F.place]) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", d[F.place], "cb-sr-place")); }
+          li.appendChild(el("br"));
+          snip.innerHTML = mark(CS.snippet(d[F.summary], res.terms, plan));
+          li.appendChild(snip);
+          return li;
+        }));
+        Core.urlState.set({ q: q, place: place, tag: tag });
         var pick = list.closest("[data-cb-pick]");
         if (pick) attachPicker(pick);
         Array.prototype.forEach.call(list.children, function (li) {
@@ -117,9 +116,9 @@
     form.addEventListener("submit", run);
     form.place.addEventListener("change", run);
     form.tag.addEventListener("change", run);
-    var params = new URLSearchParams(location.search);
-    ["q", "place", "tag"].forEach(function (k) { if (params.get(k)) form[k].value = params.get(k); });
-    if (params.get("q") || params.get("place") || params.get("tag")) run();
+    var state = Core.urlState.get(["q", "place", "tag"]);
+    ["q", "place", "tag"].forEach(function (k) { if (state[k]) form[k].value = state[k]; });
+    if (state.q || state.place || state.tag) run();
   }
 
   /* Phones: tables become cards; each cell carries its column's name for the CSS to show. */
@@ -141,6 +140,10 @@
     if (!list) return;
     var items = Array.prototype.slice.call(list.children);
     var has = function (attr, v) { return !v || (" " + attr + " ").indexOf(" " + v + " ") >= 0; };
+    var keys = ["place", "tag", "level", "sort"], state = Core.urlState.get(keys);
+    keys.forEach(function (k) {  /* a value the list offers (an old bookmark may name a removed tag) */
+      if (Array.prototype.some.call(form[k].options, function (o) { return o.value === state[k]; })) form[k].value = state[k];
+    });
     var update = function () {
       var place = form.place.value, tag = form.tag.value, level = form.level.value, shown = 0;
       items.forEach(function (li) {
@@ -153,6 +156,7 @@
         return byTitle ? a.dataset.title.localeCompare(b.dataset.title, "zh-Hans-CN") : a.dataset.order - b.dataset.order;
       }).forEach(function (li) { list.appendChild(li); });
       count.textContent = "显示 " + shown + " / " + items.length + " 条";
+      Core.urlState.set({ place: place, tag: tag, level: level, sort: form.sort.value === "title" ? "title" : "" });
     };
     Array.prototype.forEach.call(form.querySelectorAll("select"), function (s) { s.addEventListener("change", update); });
     update();
@@ -170,7 +174,9 @@
     if (!bar) {
       bar = document.createElement("p");
       bar.className = "cb-pick-bar";
-      bar.innerHTML = '<button type="button" class="md-button" disabled>对比所选案例</button> <span>勾选 2—3 条案例</span>';
+      var go = el("button", "对比所选案例", "md-button", { type: "button" });
+      go.disabled = true;
+      bar.append(go, " ", el("span", "勾选 2—3 条案例"));
       box.insertBefore(bar, box.firstChild);
       bar.querySelector("button").addEventListener("click", function () {
         var ids = Array.prototype.map.call(box.querySelectorAll("input.cb-pick-box:checked"), function (c) { return c.value; });
@@ -206,7 +212,7 @@
   function renderCompare(box) {
     if (box.dataset.cbBound) return;
     box.dataset.cbBound = "1";
-    var ids = (new URLSearchParams(location.search).get("ids") || "").split(",").filter(function (x) {
+    var ids = Core.urlState.get(["ids"]).ids.split(",").filter(function (x) {
       return /^[a-z0-9-]+$/.test(x);
     }).slice(0, 3);
     var status = box.querySelector(".cb-compare-status");
@@ -256,27 +262,34 @@
     });
   }
 
-  /* 我的课程: cases collected in this browser (localStorage, works from file://), ordered, timed,
-     printed as student or trainer handouts, and saved as a course spec for `casebook course build`. */
+  /* 我的课程: cases collected in this browser (localStorage, works from file://), grouped into units,
+     ordered, timed, printed as student or trainer handouts, and saved as a course spec for
+     `casebook course build`. Every limit the page keeps is the spec's (build_tools/courses/spec.py,
+     page_limits), published into the page as data-cb-limits, so a course saved here builds. */
   var COURSE_KEY = "casebook.mycourse";
   function loadCourse() {
-    try { var c = JSON.parse(localStorage.getItem(COURSE_KEY)); if (c && c.units) return c; } catch (e) { /* start anew */ }
-    return { units: [] };
+    var c = Core.store.get(COURSE_KEY, null);
+    if (!c || !Array.isArray(c.units)) return { units: [] };
+    /* Courses kept before a unit could hold several cases have units {id, minutes}. */
+    c.units = c.units.map(function (u) { return Array.isArray(u.cases) ? u : { cases: [u.id], minutes: u.minutes }; })
+      .filter(function (u) { return u.cases.length && u.cases.every(function (id) { return typeof id === "string"; }); });
+    return c;
   }
-  function saveCourse(c) { localStorage.setItem(COURSE_KEY, JSON.stringify(c)); }
+  function saveCourse(c) { Core.store.set(COURSE_KEY, c); }
+  function inCourse(c, id) { return c.units.some(function (u) { return u.cases.indexOf(id) >= 0; }); }
 
   function bindAdd(button) {
     if (button.dataset.cbBound) return;
     button.dataset.cbBound = "1";
     var id = button.getAttribute("data-cb-add");
     var show = function () {
-      var has = loadCourse().units.some(function (u) { return u.id === id; });
+      var has = inCourse(loadCourse(), id);
       button.textContent = has ? "已加入我的课程" : "加入我的课程";
       button.disabled = has;
     };
     button.addEventListener("click", function () {
       var c = loadCourse();
-      if (!c.units.some(function (u) { return u.id === id; })) c.units.push({ id: id, minutes: 30 });
+      if (!inCourse(c, id)) c.units.push({ cases: [id], minutes: null });  /* null: the page's default */
       saveCourse(c);
       show();
     });
@@ -285,56 +298,61 @@
 
   function withCases(ids, then) {
     Promise.all(ids.map(function (id) {
-      if (compareData[id]) return Promise.resolve();
-      return new Promise(function (resolve) {
-        var s = document.createElement("script");
-        s.src = siteRoot() + "compare/" + id + ".js";
-        s.onload = resolve; s.onerror = resolve;
-        document.head.appendChild(s);
-      });
+      if (compareData[id]) return null;
+      return Core.loadScript(siteRoot() + "compare/" + id + ".js").catch(function () { /* a removed case: shown as such */ });
     })).then(then);
   }
+  function courseIds(course) { return course.units.reduce(function (ids, u) { return ids.concat(u.cases); }, []); }
 
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text != null) e.textContent = text;
-    if (cls) e.className = cls;
-    return e;
+  /* The spec's limits for a unit: at least MINUTES_MIN and MINUTES_PER_RECORD per case, at most MINUTES_MAX. */
+  function minutesRange(limits, u) {
+    return { min: Math.max(limits.minutesMin, limits.minutesPerCase * u.cases.length), max: limits.minutesMax };
+  }
+  function fitMinutes(limits, u, value) {
+    var r = minutesRange(limits, u), v = parseInt(value, 10);
+    return Math.min(r.max, Math.max(r.min, isNaN(v) ? limits.minutesDefault : v));
+  }
+  function unitTitle(limits, u) {
+    var first = compareData[u.cases[0]];
+    return ((u.title || "").trim() || (first ? first.title : u.cases[0])).slice(0, limits.titleMax);
   }
 
-  function courseYaml(box, course) {
-    var q = function (s) { return JSON.stringify(String(s)); };  /* JSON strings are YAML scalars */
-    var total = course.units.reduce(function (n, u) { return n + u.minutes; }, 0);
-    var lines = ["# 由网站“我的课程”生成：casebook course build 本文件 --edition both --format html,docx",
-      "title: " + q(box.querySelector("input[name=title]").value || "我的课程"),
-      "audience: " + q(box.querySelector("input[name=audience]").value || "社区党组织书记、居委会主任"),
-      "duration: " + total, "objectives:", "  - " + q("比较各地做法的牵头主体、实施层级和前提条件，判断哪些适合本地"),
-      "sessions:"];
-    course.units.forEach(function (u) {
-      var c = compareData[u.id];
-      lines.push("  - title: " + q(c ? c.title : u.id), "    minutes: " + u.minutes, "    cases:", "      - " + u.id);
-    });
-    return lines.join("\n") + "\n";
+  /* The course as the spec's plain data; the one writer (Core.toYaml) turns it into the file. */
+  function courseSpec(box, course, limits) {
+    var text = function (name, fallback, max) {
+      var v = box.querySelector("input[name=" + name + "]").value.trim();
+      return (max ? v.slice(0, max).trim() : v) || fallback;
+    };
+    var sessions = course.units.map(function (u) {
+      return { title: unitTitle(limits, u), minutes: u.minutes, cases: u.cases.filter(function (id) { return compareData[id]; }) };
+    }).filter(function (s) { return s.cases.length; });
+    return {
+      title: text("title", "我的课程", limits.titleMax),
+      audience: text("audience", "社区党组织书记、居委会主任"),
+      duration: sessions.reduce(function (n, s) { return n + s.minutes; }, 0),
+      objectives: ["比较各地做法的牵头主体、实施层级和前提条件，判断哪些适合本地"],
+      sessions: sessions
+    };
   }
 
-  function printable(box, course, edition) {
-    var out = box.querySelector(".cb-mycourse-print");
-    out.innerHTML = "";
-    out.appendChild(el("h1", (box.querySelector("input[name=title]").value || "我的课程") +
-                          (edition === "trainer" ? "（教师版）" : "（学员版）"), "cb-print-title"));
-    course.units.forEach(function (u, i) {
-      var c = compareData[u.id];
-      if (!c) return;
+  function printable(box, course, edition, limits) {
+    var out = box.querySelector(".cb-mycourse-print"), spec = courseSpec(box, course, limits);
+    out.replaceChildren(el("h1", spec.title + (edition === "trainer" ? "（教师版）" : "（学员版）"), "cb-print-title"));
+    spec.sessions.forEach(function (u, i) {
       var unit = el("section", null, "cb-print-unit");
-      unit.appendChild(el("h2", "第 " + (i + 1) + " 单元　" + c.title + "（" + u.minutes + " 分钟）"));
-      unit.appendChild(el("p", c.place + " · " + c.level + " · 年份：" + c.year, "cb-print-meta"));
-      unit.appendChild(el("p", c.summary));
-      c.sections.forEach(function (s) {
-        if (edition !== "trainer" && (s.key === "analysis" || s.key === "key_points")) return;
-        unit.appendChild(el("h3", s.heading));
-        var list = el(s.key === "questions" || s.key === "practices" ? "ol" : "ul");
-        s.items.forEach(function (it) { list.appendChild(el("li", it)); });
-        unit.appendChild(list);
+      unit.appendChild(el("h2", "第 " + (i + 1) + " 单元　" + u.title + "（" + u.minutes + " 分钟）"));
+      u.cases.forEach(function (id) {
+        var c = compareData[id];
+        if (u.cases.length > 1) unit.appendChild(el("p", c.title, "cb-print-case"));
+        unit.appendChild(el("p", c.place + " · " + c.level + " · 年份：" + c.year, "cb-print-meta"));
+        unit.appendChild(el("p", c.summary));
+        c.sections.forEach(function (s) {
+          if (edition !== "trainer" && (s.key === "analysis" || s.key === "key_points")) return;
+          unit.appendChild(el("h3", s.heading));
+          var list = el(s.key === "questions" || s.key === "practices" ? "ol" : "ul");
+          s.items.forEach(function (it) { list.appendChild(el("li", it)); });
+          unit.appendChild(list);
+        });
       });
       out.appendChild(unit);
     });
@@ -347,51 +365,86 @@
     if (box.dataset.cbBound) return;
     box.dataset.cbBound = "1";
     var list = box.querySelector(".cb-mycourse-list"), status = box.querySelector(".cb-mycourse-status");
+    var save = box.querySelector("[data-cb-yaml]"), limits = JSON.parse(box.getAttribute("data-cb-limits"));
+    box.querySelector("input[name=title]").maxLength = limits.titleMax;
+    /* The course with every unit's minutes inside the spec's range (a merge or an old value may leave it). */
+    var load = function () {
+      var c = loadCourse();
+      c.units.forEach(function (u) { u.minutes = fitMinutes(limits, u, u.minutes); });
+      return c;
+    };
+    var change = function (edit) { var c = load(); edit(c); saveCourse(c); render(); };
+    var button = function (text, cls, disabled, edit) {
+      var b = el("button", text, "md-button " + cls, { type: "button" });
+      b.disabled = disabled;
+      b.addEventListener("click", function () { change(edit); });
+      return b;
+    };
     var render = function () {
-      var course = loadCourse();
-      withCases(course.units.map(function (u) { return u.id; }), function () {
-        list.innerHTML = "";
-        course.units.forEach(function (u, i) {
-          var c = compareData[u.id], li = el("li", null, "cb-mycourse-unit");
-          var a = el("a", c ? c.title : u.id); a.href = siteRoot() + "cases/" + u.id + ".html";
-          li.appendChild(a);
-          if (c) li.appendChild(el("span", " " + c.place, "cb-sr-place"));
-          var minutes = el("input"); minutes.type = "number"; minutes.min = 10; minutes.max = 240; minutes.step = 5;
-          minutes.value = u.minutes; minutes.setAttribute("aria-label", "分钟");
+      var course = load();
+      withCases(courseIds(course), function () {
+        list.replaceChildren.apply(list, course.units.map(function (u, i) {
+          var li = el("li", null, "cb-mycourse-unit"), range = minutesRange(limits, u), prev = course.units[i - 1];
+          var title = el("input", null, "cb-mycourse-title", { type: "text", "aria-label": "单元名称" });
+          title.maxLength = limits.titleMax; title.value = u.title || ""; title.placeholder = unitTitle(limits, u);
+          title.addEventListener("change", function () { change(function (c) { c.units[i].title = title.value.trim(); }); });
+          li.appendChild(title);
+          var cases = el("ul", null, "cb-mycourse-cases");
+          u.cases.forEach(function (id) {
+            var c = compareData[id], item = el("li"), a = el("a", c ? c.title : id + "（找不到这条案例，保存时略去）");
+            a.href = siteRoot() + "cases/" + id + ".html";
+            item.appendChild(a);
+            if (c) item.appendChild(el("span", " " + c.place, "cb-sr-place"));
+            cases.appendChild(item);
+          });
+          li.appendChild(cases);
+          var minutes = el("input", null, null, { type: "number", "aria-label": "分钟" });
+          minutes.min = range.min; minutes.max = range.max; minutes.step = limits.minutesStep; minutes.value = u.minutes;
           minutes.addEventListener("change", function () {
-            var c2 = loadCourse(); c2.units[i].minutes = Math.max(10, parseInt(minutes.value, 10) || 30); saveCourse(c2); render();
+            change(function (c) { c.units[i].minutes = fitMinutes(limits, c.units[i], minutes.value); });
           });
           var label = el("label", null, "cb-mycourse-minutes"); label.appendChild(minutes); label.appendChild(document.createTextNode(" 分钟"));
           li.appendChild(label);
           [["上移", -1], ["下移", 1]].forEach(function (m) {
-            var b = el("button", m[0], "md-button cb-mycourse-move"); b.type = "button";
-            b.disabled = (m[1] < 0 && i === 0) || (m[1] > 0 && i === course.units.length - 1);
-            b.addEventListener("click", function () {
-              var c2 = loadCourse(), j = i + m[1], t = c2.units[i]; c2.units[i] = c2.units[j]; c2.units[j] = t; saveCourse(c2); render();
-            });
-            li.appendChild(b);
+            li.appendChild(button(m[0], "cb-mycourse-move", !course.units[i + m[1]], function (c) {
+              var t = c.units[i]; c.units[i] = c.units[i + m[1]]; c.units[i + m[1]] = t;
+            }));
           });
-          var rm = el("button", "移出", "md-button cb-mycourse-remove"); rm.type = "button";
-          rm.addEventListener("click", function () { var c2 = loadCourse(); c2.units.splice(i, 1); saveCourse(c2); render(); });
-          li.appendChild(rm);
-          list.appendChild(li);
-        });
-        var total = course.units.reduce(function (n, u) { return n + u.minutes; }, 0);
-        status.textContent = course.units.length ? course.units.length + " 个单元，共 " + total + " 分钟。" : "还没有选择案例。";
+          /* One unit can discuss several cases, as many as the spec allows. */
+          li.appendChild(button("并入上一单元", "cb-mycourse-merge", !prev || prev.cases.length + u.cases.length > limits.casesMax,
+            function (c) {
+              var p = c.units[i - 1], minutes = p.minutes + c.units[i].minutes;
+              p.cases = p.cases.concat(c.units[i].cases);
+              p.minutes = fitMinutes(limits, p, minutes);
+              c.units.splice(i, 1);
+            }));
+          if (u.cases.length > 1) li.appendChild(button("拆开", "cb-mycourse-split", false, function (c) {
+            c.units.splice.apply(c.units, [i, 1].concat(c.units[i].cases.map(function (id) { return { cases: [id], minutes: null }; })));
+          }));
+          li.appendChild(button("移出", "cb-mycourse-remove", false, function (c) { c.units.splice(i, 1); }));
+          return li;
+        }));
+        var n = course.units.length, total = course.units.reduce(function (t, u) { return t + u.minutes; }, 0);
+        var tooMany = n > limits.sessionsMax;
+        status.textContent = !n ? "还没有选择案例。" : n + " 个单元，共 " + total + " 分钟。" + (tooMany
+          ? "一门课程最多 " + limits.sessionsMax + " 个单元：请移出几条案例，或把几条案例并入上一单元，再下载课程文件。" : "");
+        save.disabled = !n || tooMany;
+        box.dataset.cbDrawn = (+box.dataset.cbDrawn || 0) + 1;  /* for anyone waiting on a redraw (tests) */
       });
     };
     box.querySelectorAll("[data-cb-print]").forEach(function (b) {
       b.addEventListener("click", function () {
-        var course = loadCourse();
-        withCases(course.units.map(function (u) { return u.id; }), function () { printable(box, course, b.getAttribute("data-cb-print")); });
+        var course = load();
+        withCases(courseIds(course), function () { printable(box, course, b.getAttribute("data-cb-print"), limits); });
       });
     });
-    box.querySelector("[data-cb-yaml]").addEventListener("click", function () {
-      var course = loadCourse();
-      withCases(course.units.map(function (u) { return u.id; }), function () {
-        var blob = new Blob([courseYaml(box, course)], { type: "text/yaml" });
-        var a = document.createElement("a");
-        a.href = URL.createObjectURL(blob); a.download = "my-course.yml";
+    save.addEventListener("click", function () {
+      var course = load();
+      withCases(courseIds(course), function () {
+        var text = Core.toYaml(courseSpec(box, course, limits),
+                               ["由网站“我的课程”生成：casebook course build 本文件 --edition both --format html,docx"]);
+        var a = el("a", null, null, { download: "my-course.yml" });
+        a.href = URL.createObjectURL(new Blob([text], { type: "text/yaml" }));
         document.body.appendChild(a); a.click(); a.remove();
       });
     });
