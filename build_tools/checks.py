@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import model as m
+from .concepts import check_record_concepts
 from .load import Document, format_path
 from .problems import Problem, problem
 from .registry import Registry
@@ -70,6 +71,7 @@ def check_record_refs(doc: Document, reg: Registry) -> Iterator[Problem]:
             seen.add(t)
         if not 1 <= len(tags) <= 6 and d.get("status") == "complete":
             yield problem("tag-count", f, doc.pos(("tags",)), "tags", count=len(tags))
+    yield from check_record_concepts(doc, reg.concepts)
     for i, s in enumerate(d.get("sources") or [] if isinstance(d.get("sources"), list) else []):
         sid = s.get("source") if isinstance(s, dict) else None
         if isinstance(sid, str) and sid not in reg.sources:

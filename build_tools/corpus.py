@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import model as m
 from . import segment
+from .concepts import Assigned, assign_all
 from .registry import Registry
 from .validate import Validation
 
@@ -38,6 +39,14 @@ class Corpus:
     _by_place: dict | None = field(default=None, repr=False, compare=False)
     _naming_text: dict | None = field(default=None, repr=False, compare=False)
     _domain_words: list | None = field(default=None, repr=False, compare=False)
+    _concepts: dict | None = field(default=None, repr=False, compare=False)
+
+    def concepts(self) -> dict[str, list[Assigned]]:
+        """record id → its governance concepts (concept id, how: text / added / implied, via), worked out once."""
+        if self._concepts is None:
+            tag_names = {t.slug: t.name for t in self.registry.tags.values()}
+            self._concepts = assign_all(self.records.values(), self.registry.concepts, tag_names)
+        return self._concepts
 
     def domain_words(self) -> list[str]:
         """The segmenter's domain dictionary for this corpus (worked out once: the build and the index both need it)."""

@@ -341,6 +341,7 @@ class Loaded:
     tags: Document | None
     sources: Document | None
     lexicon: Document | None = None  # optional: the everyday-words lexicon
+    concepts: Document | None = None  # optional: the governance concepts
 
 
 def load_cases(cases_dir: Path) -> Loaded:
@@ -354,4 +355,6 @@ def load_cases(cases_dir: Path) -> Loaded:
     tags = load_file(reg / "tags.yml", display_path(reg / "tags.yml")) if (reg / "tags.yml").is_file() else None
     sources = load_file(reg / "sources.yml", display_path(reg / "sources.yml")) if (reg / "sources.yml").is_file() else None
     lexicon = load_file(reg / "lexicon.yml", display_path(reg / "lexicon.yml")) if (reg / "lexicon.yml").is_file() else None
-    return Loaded(cases_dir=cases_dir, records=records, places=places, tags=tags, sources=sources, lexicon=lexicon)
+    concepts = load_file(reg / "concepts.yml", display_path(reg / "concepts.yml")) if (reg / "concepts.yml").is_file() else None
+    return Loaded(cases_dir=cases_dir, records=records, places=places, tags=tags, sources=sources, lexicon=lexicon,
+                  concepts=concepts)

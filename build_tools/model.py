@@ -116,6 +116,13 @@ class AsOf(_Strict):
     source: str | None = None
 
 
+class RecordConcepts(_Strict):
+    """An editor's corrections to the concepts a record gets from its text."""
+
+    add: list[str] = Field(default_factory=list, description="正文里没有相应说法、但确实讲到的概念 id")
+    refuse: list[str] = Field(default_factory=list, description="正文碰巧含有相应说法、但并不讲这件事的概念 id")
+
+
 class RelatedRef(_Strict):
     """A link to another record, written once; the site shows it both ways."""
 
@@ -168,6 +175,8 @@ class Record(_Strict):
     thin: bool = Field(default=False, description="原文对此着墨不多：页面如实说明，不作扩写")
     metrics: list[Metric] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    concepts: RecordConcepts = Field(default_factory=RecordConcepts,
+                                     description="治理概念的更正：add 补上、refuse 拒绝（概念见 cases/_registry/concepts.yml）")
     related: list[RelatedRef] = Field(default_factory=list)
     sources: list[SourceRef] = Field(min_length=1)
     lessons: list[str] = Field(default_factory=list)
@@ -213,6 +222,21 @@ class LexiconEntry(_Strict):
     words: list[Annotated[str, Field(min_length=2, max_length=12)]] = Field(min_length=1)
     terms: list[str] = Field(default_factory=list, description="案例正文里的正式说法")
     tags: list[str] = Field(default_factory=list, description="标签 slug")
+
+
+class Concept(_Strict):
+    """A governance concept: its name, how cadres say it, narrower words, broader concepts."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(description="概念名称，最好是案例正文里的说法")
+    phrasings: list[str] = Field(default_factory=list, description="干部、居民的日常说法（词表 lexicon.yml 里已有的不再重复）")
+    narrower: list[str] = Field(default_factory=list, description="更具体的说法：出现在正文里即可认定讲到了这个概念")
+    broader: list[str] = Field(default_factory=list, description="上位概念的 id")
+    note: str | None = None
+
+
+class ConceptsFile(_Strict):
+    concepts: list[Concept] = Field(default_factory=list)
 
 
 class ProblemTheme(_Strict):

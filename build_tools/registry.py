@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import model as m
+from .concepts import check_concepts
 from .lexicon import check_lexicon
 from .load import Document, Loaded, format_path
 from .problems import Problem, problem
@@ -25,6 +26,8 @@ class Registry:
     tags_file: str = "cases/_registry/tags.yml"
     sources_file: str = "cases/_registry/sources.yml"
     lexicon: m.LexiconFile | None = None
+    concepts: dict[str, m.Concept] = field(default_factory=dict)
+    concepts_file: str = "cases/_registry/concepts.yml"
 
     def ancestors(self, slug: str) -> list[str]:
         """The chain of parents of a place, nearest first (cycles cut)."""
@@ -140,6 +143,10 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
         reg.lexicon = read(loaded.lexicon, m.LexiconFile, "lexicon.yml")
         if reg.lexicon is not None:
             out.extend(check_lexicon(loaded.lexicon, reg.lexicon, reg.tags, suggest))
+    if loaded.concepts is not None:  # optional, like the lexicon
+        reg.concepts_file = loaded.concepts.display
+        reg.concepts, probs = check_concepts(loaded.concepts, reg.lexicon)
+        out.extend(probs)
     return reg, out
 
 
