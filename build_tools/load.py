@@ -342,6 +342,7 @@ class Loaded:
     sources: Document | None
     lexicon: Document | None = None  # optional: the everyday-words lexicon
     concepts: Document | None = None  # optional: the governance concepts
+    wording: Document | None = None  # optional: word lists of the wording checks
 
 
 def load_cases(cases_dir: Path) -> Loaded:
@@ -356,5 +357,6 @@ def load_cases(cases_dir: Path) -> Loaded:
     sources = load_file(reg / "sources.yml", display_path(reg / "sources.yml")) if (reg / "sources.yml").is_file() else None
     lexicon = load_file(reg / "lexicon.yml", display_path(reg / "lexicon.yml")) if (reg / "lexicon.yml").is_file() else None
     concepts = load_file(reg / "concepts.yml", display_path(reg / "concepts.yml")) if (reg / "concepts.yml").is_file() else None
+    wording = load_file(reg / "wording.yml", display_path(reg / "wording.yml")) if (reg / "wording.yml").is_file() else None
     return Loaded(cases_dir=cases_dir, records=records, places=places, tags=tags, sources=sources, lexicon=lexicon,
-                  concepts=concepts)
+                  concepts=concepts, wording=wording)

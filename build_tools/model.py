@@ -41,9 +41,25 @@ METRIC_KIND_LABELS = {
     "ratio": "比率", "norm": "标准", "duration": "时长", "other": "其他",
     "context": "背景口径",
 }
-# Kinds that describe the setting (a year, an age limit, a counting period),
-# not a result: kept out of 主要数字 and the place pages' figures.
+# The figures rule: only result kinds are shown as 成效 (the record's 成效,
+# 主要数字, the place pages, 数据一览's result flag). A norm or target (确保5分钟,
+# 每300户一个网格) is a working standard, shown with the practices; a figure that
+# describes the setting (a year, an age limit, a counting period) is background.
+# A number from a programme's name or descriptor (三级联动, 五社联动, “十有”) is
+# no figure at all and is not recorded.
+RULE_KINDS = frozenset({"norm"})
 CONTEXT_KINDS = frozenset({"context"})
+RESULT_KINDS = frozenset(k for k in METRIC_KIND_LABELS if k not in RULE_KINDS | CONTEXT_KINDS)
+# The qualifier a source puts on a figure, and where it stands when shown:
+# before the number (近 3,500 人), between number and unit (1,000 余件) or after the unit (150 名左右).
+QUALIFIER_PLACES = {
+    "近": "before", "约": "before", "超": "before", "逾": "before", "超过": "before", "不到": "before",
+    "不足": "before", "至少": "before", "不低于": "before",
+    "余": "mid", "多": "mid",
+    "左右": "after", "以上": "after", "及以上": "after", "以下": "after", "以内": "after",
+}
+Qualifier = Literal["近", "约", "超", "逾", "超过", "不到", "不足", "至少", "不低于",
+                    "余", "多", "左右", "以上", "及以上", "以下", "以内"]
 STATUS_LABELS = {"stub": "草稿", "partial": "部分完成", "complete": "完成"}
 
 
@@ -58,14 +74,34 @@ class Range(_Strict):
     max: Union[StrictInt, StrictFloat]
 
 
+class Ratio(_Strict):
+    """A ratio as the source writes it, such as 1:18 (shown as 1:18, never as 18)."""
+
+    left: Union[StrictInt, StrictFloat]
+    right: Union[StrictInt, StrictFloat]
+
+
+def metric_role(kind: str) -> str:
+    """``result``, ``rule`` (a norm or target) or ``context`` (the setting)."""
+    return "rule" if kind in RULE_KINDS else "context" if kind in CONTEXT_KINDS else "result"
+
+
 class Metric(_Strict):
-    """One figure from the source with the verbatim clause that states it."""
+    """One figure from the source with the verbatim clause that states it.
+
+    A number inside a name or descriptor (三级联动, “五社联动”) is not a figure;
+    a qualifier the source puts on the number (近, 余, 超, 左右 …) is kept.
+    """
 
     label: str = Field(min_length=1, max_length=40, description="指标名称，如“小区党支部数量”")
     # Strict: a quoted "54" or a yes/no must not slip past the evidence check.
-    value: Union[StrictInt, StrictFloat, Range] = Field(description="数字，或 {min, max} 表示区间")
-    unit: str = Field(default="", max_length=20, description="单位，如 个、名、万元、%")
-    kind: MetricKind = Field(default="count", description="count / money / area / percent / ratio / norm / duration / other")
+    value: Union[StrictInt, StrictFloat, Range, Ratio] = Field(
+        description="数字；{min, max} 表示区间；{left, right} 表示比例，如 1:18")
+    qualifier: Qualifier | None = Field(default=None, description="原文加在数字上的限定词：近、约、超、余、多、左右、以上……")
+    unit: str = Field(default="", max_length=20, description="单位，如 个、名、万元、%（不含“余”“左右”等限定词）")
+    kind: MetricKind = Field(default="count", description=(
+        "成效：count / money / area / percent / ratio / duration / other；工作标准（规定、目标）：norm；"
+        "背景口径：context。名称里的数字（三级联动、五社联动）不是数字，不要记"))
     evidence: str = Field(min_length=1, max_length=EVIDENCE_MAX, description="来源原文中含此数字的短句（逐字摘录，≤60字）")
     source: str | None = Field(default=None, description="来源 id；省略时取记录的第一个来源")
 
@@ -237,6 +273,33 @@ class Concept(_Strict):
 
 class ConceptsFile(_Strict):
     concepts: list[Concept] = Field(default_factory=list)
+
+
+class ThinRule(_Strict):
+    """When a record is thin: the article says too little about it to write more."""
+
+    min_practices: int = Field(default=2, ge=1, description="少于这么多条有证据的做法即为“着墨不多”")
+    min_evidence_chars: int = Field(default=70, ge=1, description="全部证据原文（去重）少于这么多字即为“着墨不多”")
+
+
+class WordingFile(_Strict):
+    """Word lists for the wording checks (casebook validate --sources, casebook review)."""
+
+    strength_words: list[Annotated[str, Field(min_length=1)]] = Field(
+        min_length=1, description="比原文说得更满的词：陈述里有、证据里没有就提醒")
+    not_strength: dict[str, list[str]] = Field(
+        default_factory=dict, description="含有强度词但并不加强语气的词，如“均”之于“平均”")
+    name_suffixes: list[Annotated[str, Field(min_length=1, max_length=2)]] = Field(
+        default_factory=list, description="数字后面跟着这些字就是名称或提法（三级、五社、十有）")
+    working_words: list[Annotated[str, Field(min_length=1)]] = Field(
+        min_length=1, description="来源说明里不该出现的工作笔记用语（留空、扫描稿、本记录……）")
+    scan_sentences: list[Annotated[str, Field(min_length=4)]] = Field(
+        min_length=1, description="扫描稿缺陷的标准说法：来源说明里只用这些句子交代")
+    absence_markers: list[str] = Field(default_factory=lambda: ["原文没有", "原文未"],
+                                       description="“原文没有……”一类说法的开头：逐条列出原文中可能相关的句子供核对")
+    thin: ThinRule = Field(default_factory=ThinRule)
+    repeat_threshold: float = Field(default=0.5, gt=0, le=1,
+                                    description="编者分析与经验启示两句的字符二元组重合度达到此值即算重复")
 
 
 class ProblemTheme(_Strict):

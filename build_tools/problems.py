@@ -58,6 +58,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sources-skipped": (INFO, "未指定或找不到来源目录（{dir}），跳过证据原文核对"),
     "claim-without-evidence": (WARNING, "{field}“{text}”没有证据原文：事实陈述必须附上来源中的逐字短句"),
     "as-of-unsupported": (ERROR, "年份 {year} 既没有写在证据原文“{evidence}”中，也不能由来源日期推出"),
+    # the figures rule (build_tools/figure_checks.py)
+    "figure-in-name": (WARNING, "数值 {value} 在证据原文“{evidence}”中只出现在名称或提法里（写作“{written}”），不是统计数字"),
+    "figure-qualifier-dropped": (WARNING, "证据原文“{evidence}”写的是“{qualifier}”{value}，数字丢了限定词“{qualifier}”"),
+    "figure-numeral-word": (WARNING, "数值 {value} 在证据原文“{evidence}”中写作“{written}”，是约数或名称，不是确数"),
+    "figure-ratio-split": (WARNING, "证据原文“{evidence}”写的是比例，数值 {value} 只记了比例的一边"),
+    # wording against the articles (build_tools/wording.py; casebook validate --sources)
+    "stronger-than-evidence": (WARNING, "“{text}”用了“{word}”，证据原文里没有这个说法：措辞不能比原文更满"),
+    "quoted-label-not-in-source": (WARNING, "引号里的“{term}”在来源文章中找不到：引号只用于原文自己的叫法"),
+    "note-working-words": (WARNING, "来源说明里有工作笔记用语：{words}"),
+    "thin-mismatch": (WARNING, "thin 标为 {marked}，按规则应为 {computed}（有证据的做法少于 {practices} 条或证据原文少于 {chars} 字即为着墨不多）"),
+    "lesson-repeats-analysis": (WARNING, "经验启示“{text}”与 {other} 几乎相同（重合度 {score}）"),
     "problem-count": (WARNING, "适用情形（problems）有 {count} 条，完整的记录应有 2—5 条"),
     "incomplete-record": (WARNING, "状态为 complete 的记录缺少内容：{field} {detail}"),
     "question-count": (WARNING, "思考题有 {count} 道，完整的记录应有 2—4 道"),

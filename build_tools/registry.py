@@ -28,6 +28,8 @@ class Registry:
     lexicon: m.LexiconFile | None = None
     concepts: dict[str, m.Concept] = field(default_factory=dict)
     concepts_file: str = "cases/_registry/concepts.yml"
+    wording: m.WordingFile | None = None  # word lists of the wording checks (wording.yml)
+    wording_file: str = "cases/_registry/wording.yml"
 
     def ancestors(self, slug: str) -> list[str]:
         """The chain of parents of a place, nearest first (cycles cut)."""
@@ -147,6 +149,9 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
         reg.concepts_file = loaded.concepts.display
         reg.concepts, probs = check_concepts(loaded.concepts, reg.lexicon)
         out.extend(probs)
+    if loaded.wording is not None:  # optional: without it the wording checks do not run
+        reg.wording_file = loaded.wording.display
+        reg.wording = read(loaded.wording, m.WordingFile, "wording.yml")
     return reg, out
 
 

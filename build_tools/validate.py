@@ -11,11 +11,13 @@ from pathlib import Path
 
 from . import model as m
 from .checks import check_across, check_complete, check_evidence, check_record_refs, read_sources
+from .figure_checks import NAME_SUFFIXES, check_figures
 from .lexicon import check_terms_used, record_text
 from .load import Document, Loaded
 from .problems import Problem, Report, problem
 from .registry import Registry, validate_registries
 from .shape import check_model
+from .wording import check_wording
 
 
 @dataclass
@@ -50,6 +52,7 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
     if texts is not None:
         for rec, doc in records:
             report.extend(check_evidence(doc, rec, texts, {k: v.date for k, v in reg.sources.items()}))
+            report.extend(_wording(doc, rec, reg, texts))
     report.problems = list(dict.fromkeys(report.problems))  # one problem found by two checks
     _drop_same_spot(report)
     return Validation(report=report, registry=reg, records=records, documents=loaded.records,
@@ -79,7 +82,16 @@ def _record_alone(doc: Document, reg: Registry) -> tuple[m.Record | None, list[P
     out.extend(probs)
     if rec is not None:
         out.extend(check_complete(doc, rec))
+        suffixes = tuple(reg.wording.name_suffixes) if reg.wording and reg.wording.name_suffixes else NAME_SUFFIXES
+        out.extend(check_figures(doc, rec, suffixes))
     return rec, out
+
+
+def _wording(doc: Document, rec: m.Record, reg: Registry, texts: dict[str, str]) -> list[Problem]:
+    """The wording checks, when the registry has its word lists (wording.yml)."""
+    if reg.wording is None:
+        return []
+    return list(check_wording(doc, rec, list(texts.values()), reg.wording))
 
 
 def check_record(doc: Document, registry: Registry, sources_dir: Path | None = None,
@@ -99,6 +111,7 @@ def check_record(doc: Document, registry: Registry, sources_dir: Path | None = N
     report.extend(p for p in probs if p.code != "sources-skipped")
     if texts is not None:
         report.extend(check_evidence(doc, rec, texts, {k: v.date for k, v in registry.sources.items()}))
+        report.extend(_wording(doc, rec, registry, texts))
     report.problems = list(dict.fromkeys(report.problems))
     _drop_same_spot(report)
     return rec, report
