@@ -155,12 +155,13 @@ def stats(cases_dir: str | None, as_json: bool) -> None:
     t.add_column("条数", justify="right")
     t.add_column("附证据", justify="right")
     t.add_column("占比", justify="right")
-    names = {"background": "背景", "practices": "主要做法", "outcomes": "成效", "people": "人物"}
+    from .sections import label
+
     for key, row in data["evidence"].items():
         share = f"{row['with_evidence'] / row['items']:.0%}" if row["items"] else "—"
-        t.add_row(names[key], str(row["items"]), str(row["with_evidence"]), share)
+        t.add_row(label(key), str(row["items"]), str(row["with_evidence"]), share)
     console.print(t)
-    console.print(f"编者分析 {data['analysis_items']} 条（不作为事实）；适用情形 {data['problems']} 条；"
+    console.print(f"{label('analysis')} {data['analysis_items']} 条（不作为事实）；{label('problems')} {data['problems']} 条；"
                   f"注明年份的记录 {data['as_of']} 条；原文着墨不多的记录 {data['thin']} 条", markup=False)
     st = data["status"]
     console.print(f"记录 {data['records']} 条（完成 {st.get('complete', 0)}，部分完成 {st.get('partial', 0)}，"

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import model as m
 from .corpus import Corpus
+from .sections import FIGURE_HEADER, contract, parts, published
 from .templating import esc, markdown_env
 from .views import COMPARE_HEADER, comparison, fmt_value, record_view
 
@@ -43,6 +44,11 @@ def course_limits_json() -> str:
     from .courses.spec import page_limits  # here, not at the top: the courses package imports this module
 
     return json.dumps(page_limits(), separators=(",", ":"))
+
+
+def sections_json() -> str:
+    """The presentation contract for the compare and 我的课程 scripts (a data attribute: works from file://)."""
+    return json.dumps(published(), ensure_ascii=False, separators=(",", ":"))
 
 
 def record_path(rid: str) -> str:
@@ -90,7 +96,8 @@ def render_record(corpus: Corpus, rec: m.Record, computed: list[tuple[str, float
     others = [(rid, corpus.records[rid].title, corpus.full_place(corpus.records[rid])) for rid, _ in computed or []]
     return env.get_template("record.md.j2").render(
         v=view, computed=others, link=link, place_name=corpus.place_name, place_path=place_path,
-        tag_path=tag_path, record_path=record_path, status_label=m.STATUS_LABELS[rec.status])
+        tag_path=tag_path, record_path=record_path, status_label=m.STATUS_LABELS[rec.status],
+        parts=parts(), figure_header=FIGURE_HEADER)
 
 
 # ------------------------------------------------------------------ places
@@ -260,8 +267,10 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
         "tags/index.md": render_tags_index(corpus, env),
         "figures.md": render_figures(corpus, env),
         "search.md": render_search_page(corpus, env),
-        "compare.md": env.get_template("compare.md.j2").render(),
-        "mycourse.md": env.get_template("mycourse.md.j2").render(limits_json=course_limits_json()),
+        "compare.md": env.get_template("compare.md.j2").render(
+            sections_json=sections_json(), compared=[s.label for s in contract() if s.shown_in("compare")]),
+        "mycourse.md": env.get_template("mycourse.md.j2").render(sections_json=sections_json(),
+                                                                 limits_json=course_limits_json()),
     }
     for rid, rec in corpus.records.items():
         pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid), env, (views or {}).get(rid))

@@ -1,37 +1,21 @@
 """One view of a record, built once from the corpus and rendered to every output.
 
 The site's Markdown, the course packs' HTML and Word all walk the same
-:class:`RecordView`: its sections come in one fixed order
-(:data:`SECTION_ORDER`), each fact carries the number of its source note,
-and the editor's own analysis is a section of its own. A change to what a
-record shows, or in which order, is made here once.
+:class:`RecordView`: its sections come in the order, and under the labels,
+of the presentation contract (:mod:`build_tools.sections`), each fact
+carries the number of its source note, and the editor's own analysis is a
+section of its own. What a record shows is worked out here once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import model as m
 from .corpus import Corpus
+from .sections import ANALYSIS_LABEL, label, order, spec
 
-# key -> heading; the order is the order on the page and in the packs.
-SECTION_ORDER: dict[str, str] = {
-    "problems": "适用情形",
-    "background": "背景",
-    "practices": "主要做法",
-    "structure": "组织架构",
-    "outcomes": "成效",
-    "people": "报道中的人物",
-    "analysis": "编者分析",
-    "questions": "思考题",
-    "key_points": "教学要点",
-    "sources": "来源",
-}
-# Shown to trainers only in course packs (students analyse the case themselves).
-TRAINER_ONLY = frozenset({"analysis", "key_points"})
-# Sections that are our reasoning, not the article's facts: labelled on every output.
-ANALYSIS_SECTIONS = frozenset({"analysis", "key_points"})
-ANALYSIS_LABEL = "以下是编者的分析和归纳，不是报道原文的内容。"
 THIN_TEXT = "报道对这一做法着墨不多，本页只记下报道写到的内容，不作扩写。"
 NO_YEAR = "报道未注明"
 
@@ -81,7 +65,11 @@ class Section:
 
     @property
     def for_students(self) -> bool:
-        return self.key not in TRAINER_ONLY
+        return spec(self.key).shown_in("student")
+
+    @property
+    def kind(self) -> str:
+        return spec(self.key).kind
 
 
 @dataclass
@@ -154,43 +142,35 @@ def record_view(corpus: Corpus, rec: m.Record) -> RecordView:
     """Build the view of one record (pure: the corpus is only read)."""
     notes = _Notes(corpus, rec)
     year_note = notes.add([rec.as_of.evidence], rec.as_of.source) if rec.as_of else None
+
+    def facts(claims: list[m.Claim]) -> list[Item]:
+        return [Item(c.text, notes.add(c.evidence, c.source)) for c in claims]
+
+    # What fills each section. They run in the contract's order, so source notes
+    # are numbered in reading order whatever that order is.
+    fill: dict[str, Callable[[], dict]] = {
+        "problems": lambda: {"items": [Item(p) for p in rec.problems]},
+        # Figures that describe the setting (a year, an age limit) are background, not results.
+        "background": lambda: {"items": facts(rec.background), "context": [
+            _figure(notes, mt) for mt in rec.metrics if mt.kind in m.CONTEXT_KINDS]},
+        "practices": lambda: {"items": facts(rec.practices)},
+        "structure": lambda: {"chain": list(rec.structure or [])},
+        "outcomes": lambda: {"items": facts(rec.outcomes), "figures": [
+            _figure(notes, mt) for mt in rec.metrics if mt.kind not in m.CONTEXT_KINDS]},
+        "people": lambda: {"items": [Item(p.said, notes.add(p.evidence, p.source), label=_person_label(p))
+                                     for p in rec.people]},
+        "analysis": lambda: {"items": [Item(t) for t in [*rec.analysis, *rec.lessons]]},
+        "questions": lambda: {"items": [Item(q) for q in rec.teaching.questions]},
+        "key_points": lambda: {"items": [Item(k) for k in rec.teaching.key_points]},
+        "sources": lambda: {"items": [Item(c) for c in corpus.citations(rec)]},
+    }
     sections: list[Section] = []
-
-    def claims(key: str, items: list[m.Claim], ordered: bool = False) -> None:
-        if items:
-            sections.append(Section(key, SECTION_ORDER[key], ordered=ordered,
-                                    items=[Item(c.text, notes.add(c.evidence, c.source)) for c in items]))
-
-    if rec.problems:
-        sections.append(Section("problems", SECTION_ORDER["problems"], items=[Item(p) for p in rec.problems]))
-    claims("background", rec.background)
-    # Figures that describe the setting (a year, an age limit) are background, not results.
-    context = [_figure(notes, mt) for mt in rec.metrics if mt.kind in m.CONTEXT_KINDS]
-    if context:
-        if not sections or sections[-1].key != "background":
-            sections.append(Section("background", SECTION_ORDER["background"]))
-        sections[-1].context = context
-    claims("practices", rec.practices, ordered=True)
-    if rec.structure:
-        sections.append(Section("structure", SECTION_ORDER["structure"], chain=list(rec.structure)))
-    figures = [_figure(notes, mt) for mt in rec.metrics if mt.kind not in m.CONTEXT_KINDS]
-    if rec.outcomes or figures:
-        out = Section("outcomes", SECTION_ORDER["outcomes"], figures=figures,
-                      items=[Item(c.text, notes.add(c.evidence, c.source)) for c in rec.outcomes])
-        sections.append(out)
-    if rec.people:
-        sections.append(Section("people", SECTION_ORDER["people"], items=[
-            Item(p.said, notes.add(p.evidence, p.source), label=_person_label(p)) for p in rec.people]))
-    if rec.analysis or rec.lessons:
-        sections.append(Section("analysis", SECTION_ORDER["analysis"], lead=ANALYSIS_LABEL,
-                                items=[Item(t) for t in [*rec.analysis, *rec.lessons]]))
-    if rec.teaching.questions:
-        sections.append(Section("questions", SECTION_ORDER["questions"], ordered=True,
-                                items=[Item(q) for q in rec.teaching.questions]))
-    if rec.teaching.key_points:
-        sections.append(Section("key_points", SECTION_ORDER["key_points"], lead=ANALYSIS_LABEL,
-                                items=[Item(k) for k in rec.teaching.key_points]))
-    sections.append(Section("sources", SECTION_ORDER["sources"], items=[Item(c) for c in corpus.citations(rec)]))
+    for key in order():
+        parts = fill[key]()
+        # A section with nothing in it is left out; the sources are always listed.
+        if spec(key).kind == "reference" or any(parts.values()):
+            sections.append(Section(key, label(key), ordered=spec(key).ordered,
+                                    lead=ANALYSIS_LABEL if spec(key).kind == "analysis" else "", **parts))
     source_note = [t for t in (rec.attribution_note, THIN_TEXT if rec.thin else None) if t]
     related = [RelatedView(ln.label, ln.target, corpus.records[ln.target].title,
                            corpus.full_place(corpus.records[ln.target]))
@@ -252,15 +232,18 @@ def comparison(corpus: Corpus, recs: list[m.Record]) -> list[CompareRow]:
 
 
 def compare_data(v: RecordView) -> dict:
-    """What the compare page shows of a record, section by section (plain data for a script file)."""
+    """What the compare page shows of a record, section by section (plain data for a script file).
+
+    Sections go by key only: the page's script takes labels and order from the
+    presentation contract published into the page."""
     sections = []
     for sec in v.sections:
-        if sec.key == "sources":
+        if not spec(sec.key).shown_in("compare"):
             continue
         items = [f"{it.label}：{it.text}" if it.label else it.text for it in sec.items]
         items += [" → ".join(sec.chain)] if sec.chain else []
         items += [f"{f.label}：{f.value}{f.unit}" for f in sec.figures]
         if items:
-            sections.append({"key": sec.key, "heading": sec.heading, "items": items})
+            sections.append({"key": sec.key, "items": items})
     return {"id": v.id, "title": v.title, "place": v.place, "level": v.level, "year": v.year,
             "summary": v.summary, "sections": sections}

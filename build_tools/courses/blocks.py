@@ -8,7 +8,8 @@ from typing import Callable, Iterator, Literal, Union
 
 from .. import model as m
 from ..corpus import Corpus
-from ..views import ANALYSIS_LABEL, COMPARE_HEADER, comparison, record_view
+from ..sections import ANALYSIS_LABEL, FIGURE_HEADER, label, part
+from ..views import COMPARE_HEADER, comparison, record_view
 from .plan import class_plan
 from .spec import EDITION_LABELS, Course, CourseSession
 
@@ -101,14 +102,16 @@ def record_blocks(corpus: Corpus, rec: m.Record, number: str, edition: Edition =
     meta = f"地点：{v.place} · 实施层级：{v.level}" + (f" · 时期：{v.period}" if v.period else "") + f" · 年份：{v.year}"
     out: list[Block] = [H(2, f"案例 {number}　{rec.title}", rid=rec.id, anchor=f"case-{rec.id}"), P(meta, "meta")]
     if v.summary:
-        out += [H(3, "摘要"), P(v.summary, "lead")]
+        out += [H(3, part("summary")), P(v.summary, "lead")]
     for line in v.source_note:
-        out.append(P(f"来源说明：{line}", "note"))
+        out.append(P(f"{part('source_note')}：{line}", "note"))
 
     def marked(it) -> str:
         text = f"{it.label}：{it.text}" if it.label else it.text
         return text + (f"［{it.note}］" if it.note else "")
 
+    # Sections, headings and their order come with the view (the presentation contract);
+    # within a section the parts follow the record page.
     for sec in v.sections:
         if not sec.for_students and edition == "student":
             continue
@@ -117,18 +120,18 @@ def record_blocks(corpus: Corpus, rec: m.Record, number: str, edition: Edition =
             out.append(P(sec.lead, "note"))
         if sec.chain:
             out.append(P(" → ".join(sec.chain)))
-        if sec.context:
-            out.append(P("背景口径（不是成效）：" + "；".join(f"{f.label} {f.value}{f.unit}［{f.note}］"
-                                                           for f in sec.context)))
         if sec.items:
             items = [marked(it) for it in sec.items]
             out.append(OL(items) if sec.ordered else UL(items))
         if sec.figures:
-            out.append(Table(["指标", "数值", "单位", "证据原文"],
+            out.append(Table(list(FIGURE_HEADER),
                              [[f.label, f.value, f.unit, f"“{f.evidence}”［{f.note}］"] for f in sec.figures],
                              numeric=(1,), kind="metrics"))
+        if sec.context:
+            out.append(P(f"{part('context')}：" + "；".join(f"{f.label} {f.value}{f.unit}［{f.note}］"
+                                                           for f in sec.context)))
     if v.notes:
-        out += [H(3, "出处注释"), OL([n.text for n in v.notes])]
+        out += [H(3, part("notes")), OL([n.text for n in v.notes])]
     return out
 
 
@@ -147,7 +150,7 @@ def teaching_blocks(corpus: Corpus, course: Course, s: CourseSession) -> list[Bl
     for j, rec in enumerate(s.records, 1):
         out.append(P(f"案例 {s.number}.{j}　{rec.title}", "label"))
         if rec.teaching.questions:
-            out += [P("思考题：", "label"), OL(list(rec.teaching.questions))]
+            out += [P(f"{label('questions')}：", "label"), OL(list(rec.teaching.questions))]
         if rec.teaching.key_points:
             out += [P("分析思路：", "label"), UL(list(rec.teaching.key_points))]
         if rec.lessons:

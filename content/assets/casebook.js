@@ -205,6 +205,13 @@
     update();
   }
 
+  /* Section keys, labels, order and where each is shown: the presentation contract
+     (build_tools/sections.py), published into the page that uses it as data-cb-sections. */
+  function sectionContract(box) {
+    try { return JSON.parse(box.getAttribute("data-cb-sections")) || { sections: [], parts: {} }; } catch (e) { return { sections: [], parts: {} }; }
+  }
+  function sectionOf(c, key) { return c.sections.filter(function (s) { return s.key === key; })[0]; }
+
   /* The compare page: the chosen cases side by side, section by section, from small script files. */
   var compareData = {};
   window.__casebook_case = function (id, data) { compareData[id] = data; };
@@ -244,12 +251,12 @@
           p.appendChild(a); cell.appendChild(p);
         };
       }));
-      row("摘要", cases.map(function (c) { return text(c.summary); }));
-      var order = [];
-      cases.forEach(function (c) { c.sections.forEach(function (s) { if (order.indexOf(s.heading) < 0) order.push(s.heading); }); });
-      order.forEach(function (heading) {
-        row(heading, cases.map(function (c) {
-          var sec = c.sections.filter(function (s) { return s.heading === heading; })[0];
+      var contract = sectionContract(box);
+      row(contract.parts.summary, cases.map(function (c) { return text(c.summary); }));
+      contract.sections.forEach(function (spec) {
+        if (spec.shown.indexOf("compare") < 0 || !cases.some(function (c) { return sectionOf(c, spec.key); })) return;
+        row(spec.label, cases.map(function (c) {
+          var sec = sectionOf(c, spec.key);
           return function (cell) {
             if (!sec) { var p = document.createElement("p"); p.className = "cb-cmp-none"; p.textContent = "（无）"; cell.appendChild(p); return; }
             var ul = document.createElement("ul");
@@ -346,10 +353,11 @@
         if (u.cases.length > 1) unit.appendChild(el("p", c.title, "cb-print-case"));
         unit.appendChild(el("p", c.place + " · " + c.level + " · 年份：" + c.year, "cb-print-meta"));
         unit.appendChild(el("p", c.summary));
-        c.sections.forEach(function (s) {
-          if (edition !== "trainer" && (s.key === "analysis" || s.key === "key_points")) return;
-          unit.appendChild(el("h3", s.heading));
-          var list = el(s.key === "questions" || s.key === "practices" ? "ol" : "ul");
+        sectionContract(box).sections.forEach(function (part) {
+          var s = sectionOf(c, part.key);
+          if (!s || part.shown.indexOf(edition) < 0) return;  /* edition: "student" or "trainer" */
+          unit.appendChild(el("h3", part.label));
+          var list = el(part.ordered ? "ol" : "ul");
           s.items.forEach(function (it) { list.appendChild(el("li", it)); });
           unit.appendChild(list);
         });
