@@ -98,6 +98,10 @@ def test_figures_page_filters_and_sorts_offline(site, browser):
     visible = page.locator("#cb-figures tbody tr:not([hidden])").count()
     assert 0 < visible < total
     assert f"{visible} / {total}" in page.locator(".cb-filter__count").inner_text()
+    # the rows left are those that say 网格 (in a cell, or in their case's tags), and only those
+    says = page.locator("#cb-figures tbody tr").evaluate_all(
+        "rs => rs.map(r => [!r.hidden, (r.textContent + ' ' + r.dataset.cbSearch).includes('网格')])")
+    assert [shown for shown, _ in says] == [word for _, word in says]
     page.fill("input[data-cb-filter]", "")
     value_header = page.locator("#cb-figures thead th", has_text="数值")
     value_header.click()
@@ -254,9 +258,15 @@ def test_search_page_with_place_and_tag_choices_offline(site, browser):
     page.fill("form[data-cb-search] input[name=q]", "")
     page.select_option("form[data-cb-search] select[name=tag]", "xinjiuye-qunti")
     page.wait_for_function("() => /找到/.test(document.querySelector('.cb-search-status').textContent)")
+    from build_tools.build import load_corpus
+
+    corpus, _ = load_corpus(ROOT / "cases")
     links = page.locator(".cb-search-results a")
-    assert links.count() >= 4
-    href = links.first.get_attribute("href")
+    hrefs = links.evaluate_all("els => els.map(e => e.href)")
+    # no words, one practice: every case with that tag, and no other
+    assert sorted(h.split("?")[0].split("/")[-1][:-5] for h in hrefs) == \
+        sorted(r.id for r in corpus.records.values() if "xinjiuye-qunti" in r.tags)
+    href = hrefs[0]
     assert href.startswith("file://") and Path(href[7:].split("?")[0]).exists()
     assert page.errors == [] and browser.external == []
     page.close()
@@ -578,12 +588,20 @@ def test_compare_from_search_results(site, browser):
     page.fill("form[data-cb-search] input[name=q]", "红色物业")
     page.click("form[data-cb-search] button")
     page.wait_for_selector(".cb-search-results li input.cb-pick-box")
-    boxes = page.locator(".cb-search-results input.cb-pick-box")
-    boxes.nth(0).check()
-    boxes.nth(1).check()
+    items = page.locator(".cb-search-results li")
+    ids, titles = [], []
+    for i in (0, 2):
+        items.nth(i).locator("input.cb-pick-box").check()
+        ids.append(items.nth(i).locator("input.cb-pick-box").get_attribute("value"))
+        titles.append(items.nth(i).locator("a").first.inner_text().strip())
     page.locator(".cb-pick-bar button").click()
     page.wait_for_selector(".cb-cmp-row")
-    assert page.locator(".cb-cmp-row").first.locator(".cb-cmp-cell").count() == 2
+    first = page.locator(".cb-cmp-row").first.locator(".cb-cmp-cell")
+    assert first.count() == 2
+    # the two cases ticked, in the order of the list, each under its own title
+    assert [titles[i] in first.nth(i).inner_text() for i in (0, 1)] == [True, True], titles
+    links = page.locator(".cb-cmp-row a").evaluate_all("els => els.map(e => e.href)")
+    assert [l.split("/")[-1][:-5] for l in links] == ids
     assert page.errors == [] and browser.external == []
     page.close()
 
