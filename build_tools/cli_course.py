@@ -78,6 +78,7 @@ def course() -> None:
       casebook course new --title 红色物业与小区治理 --tag hongse-wuye   生成课程骨架
       casebook course check                                               校验 courses/ 下的全部课程
       casebook course build courses/x.yml --edition trainer --format html,docx
+      casebook course styles                                              取出 Word 样式模板，改样式用
     """
 
 
@@ -117,12 +118,13 @@ def new(title: str, tags: tuple[str, ...], places: tuple[str, ...], query: str |
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--cases", "cases_dir", default="cases", show_default=True, type=click.Path(file_okay=False))
 def check(specs: tuple[str, ...], cases_dir: str) -> None:
-    """校验课程文件 SPECS（默认 courses/ 下全部）：记录 id、筛选条件、课时。"""
+    """校验课程文件 SPECS（默认 courses/ 下全部）：记录 id、筛选条件、课时，以及旁边的 Word 样式模板 reference.docx。"""
     from .courses import check_course, load_course
+    from .courses.reference import reference_problems
 
     paths = _spec_paths(specs)
     corpus = _corpus(cases_dir)
-    problems: list[Problem] = []
+    problems: list[Problem] = reference_problems([p.parent for p in paths])
     for p in paths:
         problems += check_course(load_course(p), corpus)[1]
     counts = _print_problems(problems)
@@ -156,12 +158,13 @@ def build(specs: tuple[str, ...], edition: str, formats: str, out_dir: str, case
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .courses import build_pack, check_course, load_course, ticks_per_build
+    from .courses.reference import reference_problems
 
     fmts = _formats(formats)
     editions = ["student", "trainer"] if edition == "both" else [edition]
     paths = _spec_paths(specs)
     corpus = _corpus(cases_dir)
-    courses, problems = [], []
+    courses, problems = [], reference_problems([p.parent for p in paths]) if "docx" in fmts else []
     for p in paths:
         c, probs = check_course(load_course(p), corpus)
         problems += probs
@@ -193,3 +196,28 @@ def build(specs: tuple[str, ...], edition: str, formats: str, out_dir: str, case
     out.print(f"✔ 已生成 {len(written)} 个文件（用时 {secs:.1f} 秒）：", style="green", markup=False)
     for w in written:
         out.print(f"  {w}（{max(1, w.stat().st_size // 1024)} KB）", markup=False)
+
+
+@course.command(context_settings=CONTEXT)
+@click.argument("out", default="courses/reference.docx", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="覆盖已有的文件（会丢掉其中改过的样式）。")
+def styles(out: str, force: bool) -> None:
+    """取出默认的 Word 样式模板到 OUT（默认 courses/reference.docx）。
+
+    \b
+    在 Word 或 WPS 中打开它，修改其中各段所用的样式（标题、正文、题注、表格等）后保存；
+    之后生成的 Word 课程包都用这些样式。放在课程文件旁边、名为 reference.docx 的模板才会生效。
+    """
+    from .courses.reference import DEFAULT_REFERENCE, REFERENCE_NAME
+
+    path = Path(out)
+    if path.exists() and not force:
+        raise click.UsageError(f"文件“{path}”已存在；换一个文件名，或加 --force 覆盖（会丢掉其中改过的样式）")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(DEFAULT_REFERENCE.read_bytes())
+    except OSError as err:
+        click.echo(f"✘ 无法写出“{path}”：{err.strerror or err}", err=True)
+        sys.exit(1)
+    hint = "" if path.name == REFERENCE_NAME else f"；改好后命名为 {REFERENCE_NAME}，放在课程文件旁边（如 courses/）才会生效"
+    click.echo(f"✔ 已写出 {path}：用 Word 或 WPS 打开，修改样式后保存{hint}")

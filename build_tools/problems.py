@@ -96,6 +96,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "duplicate-course-record": (WARNING, "案例“{value}”在本课程中出现了不止一次（另见 {other}）"),
     "session-crowded": (WARNING, "单元“{title}”有 {count} 个案例，{minutes} 分钟讲不完（每个案例至少约 {per} 分钟）"),
     "course-duration": (WARNING, "课程总时长 {duration} 分钟与各单元合计 {total} 分钟不一致"),
+    # the Word reference document (courses/reference.docx; build_tools/courses/reference.py)
+    "reference-unreadable": (ERROR, "Word 样式模板无法打开：{detail}"),
+    "reference-missing-style": (ERROR, "Word 样式模板缺少课程包要用的样式：{styles}"),
 }
 
 

@@ -14,11 +14,14 @@ places, a query). This module
   and 关键要点, a 课堂计划 whose minutes add up, a comparison table);
 * writes the blocks as Markdown (:func:`render_markdown`, and
   :func:`course_pages` for the site), standalone HTML for A4 printing
-  (:func:`render_html`) or a Word document (:func:`render_docx`).
+  (:func:`render_html`) or a Word document (:func:`render_docx`) whose styles
+  all come from a reference document (``courses/reference.docx``, else the
+  default in ``templates/course/``).
 
 One module a job: ``spec`` (model, checks, selection), ``plan`` (class
 plan), ``blocks`` (the layout, from each record's view), ``markdown``,
-``html``, ``docx`` (writers), ``pack`` (files), ``scaffold`` (course new).
+``html``, ``docx`` (writers), ``reference`` (the Word styles document),
+``pack`` (files), ``scaffold`` (course new).
 Every text from YAML goes through :func:`render.esc` (Markdown) or
 :func:`render.html_esc` (HTML); python-docx escapes XML itself.
 """

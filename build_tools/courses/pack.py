@@ -11,6 +11,7 @@ from ..project import atomic_save
 from .docx import render_docx
 from .html import render_html
 from .markdown import render_markdown
+from .reference import reference_for
 from .spec import Course
 
 def output_name(course: Course, edition: str, fmt: str) -> str:
@@ -51,7 +52,8 @@ def course_downloads(corpus: Corpus, courses: Iterable[Course], cache: Path | No
     """Every course's editions as Word and printable HTML, and one zip of them, for the site.
 
     The trainer edition is left out where the course says ``publish_trainer: false``. With a
-    ``cache`` folder, a course whose spec, records and generator are unchanged is not built again.
+    ``cache`` folder, a course whose spec, records, Word reference document and generator are
+    unchanged is not built again.
     """
     import hashlib
     import io
@@ -65,8 +67,10 @@ def course_downloads(corpus: Corpus, courses: Iterable[Course], cache: Path | No
     out: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for course in courses:
-            # What a pack shows: the spec, its records, and the registry names they are shown with.
-            key = hashlib.sha256("\n".join([code, course.spec.model_dump_json(), course.id, *(
+            # What a pack shows: the spec, its records, the registry names they are shown with,
+            # and the Word styles (a restyled reference.docx must rebuild the pack).
+            styles = hashlib.sha256(reference_for(course.file).read_bytes()).hexdigest()
+            key = hashlib.sha256("\n".join([code, styles, course.spec.model_dump_json(), course.id, *(
                 r.model_dump_json() + corpus.full_place(r) + "".join(corpus.citations(r))
                 + "".join(corpus.tag_name(t) for t in r.tags) for r in course.records())]).encode()).hexdigest()
             cached = Path(cache) / f"course-{key}.pickle" if cache else None

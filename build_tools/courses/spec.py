@@ -16,6 +16,7 @@ from ..load import Document, display_path, load_file
 from ..load import format_path as _fmt
 from ..problems import ERROR, Problem, problem
 from ..text import slugify
+from .reference import reference_problems
 
 # ------------------------------------------------------------------ the spec
 
@@ -349,9 +350,9 @@ def course_files(courses_dir: Path) -> list[Path]:
 
 
 def load_courses(courses_dir: Path, corpus: Corpus, query: QueryFn | None = None) -> tuple[list[Course], list[Problem]]:
-    """Check every spec under ``courses_dir``; return the good courses and all problems."""
+    """Check every spec under ``courses_dir`` and its Word reference document; return the good courses and all problems."""
     courses: list[Course] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = reference_problems([Path(courses_dir)])
     query = query or ranked_query()  # shared by every spec: the ranking data is built once
     for p in course_files(courses_dir):
         course, probs = check_course(load_course(p), corpus, query)
