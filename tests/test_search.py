@@ -117,15 +117,22 @@ def test_reindex_after_one_change_updates_only_that_record(corpus, tmp_path):
         s.close()
 
 
-def test_cli_search_json_and_human_output(index_dir):
+def test_cli_search_json_and_human_output(index_dir, searcher, corpus):
     runner = CliRunner()
-    r = runner.invoke(main, ["search", "外卖骑手怎么参与社区治理", "--json", "--limit", "5", "--index-dir", str(index_dir)])
+    q = "外卖骑手怎么参与社区治理"
+    r = runner.invoke(main, ["search", q, "--json", "--limit", "5", "--index-dir", str(index_dir)])
     assert r.exit_code == 0, r.output
     hits = json.loads(r.output)
-    assert len(hits) == 5
     assert {"id", "title", "place", "score", "snippet"} <= set(hits[0])
+    # the ranked records, best first, each under its own title
+    assert [h["id"] for h in hits] == [h.id for h in searcher.search(q, limit=5)]
+    assert [h["title"] for h in hits] == [corpus.records[h["id"]].title for h in hits]
     r = runner.invoke(main, ["search", "三岗十八级", "--index-dir", str(index_dir)])
-    assert r.exit_code == 0 and "三岗十八级" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 0 and "Traceback" not in r.output
+    # every snippet says 三岗十八级: the first result's own lines must name the record that is it
+    lines = r.output.splitlines()
+    assert lines[0] == "1. " + corpus.records["changzhou-sangang-shibaji"].title, lines[:3]
+    assert "changzhou-sangang-shibaji" in lines[1]
     r = runner.invoke(main, ["search", "网格", "--index-dir", str(index_dir / "missing")])
     assert r.exit_code == 2 and "casebook index" in r.output
 
