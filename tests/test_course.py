@@ -491,6 +491,14 @@ def test_cli_new_with_query_on_real_records(tmp_path):
     r = invoke("course", "new", "--title", "骑手参与治理", "--query", "外卖骑手怎么参与社区治理",
                "--cases", ROOT / "cases", "--out", spec)
     assert r.exit_code == 0, r.output
+    # the units hold the cases the query is about: riders are 新就业群体 (or 两新 党建) records
+    corpus, _ = load_corpus(ROOT / "cases")
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    cases = [c for s in data["sessions"] for c in s["cases"]]
+    assert len(cases) >= 4 and f"（{len(cases)} 条案例）" in r.output
+    off = [c for c in cases if not {"xinjiuye-qunti", "liangxin-dangjian"} & set(corpus.records[c].tags)]
+    assert off == [], off
+    assert "外卖骑手怎么参与社区治理" in data["objectives"][0]
     r = invoke("course", "check", spec, "--cases", ROOT / "cases")
     assert r.exit_code == 0, r.output
 
