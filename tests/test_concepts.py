@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from build_tools.build import load_corpus, run_validation
 from build_tools.cli import main
+from build_tools.concepts import Rules, record_text
 from conftest import ROOT, second_record, valid_record
 
 # Line numbers matter: the tests assert them.
@@ -118,6 +119,22 @@ def test_a_phrasing_already_in_the_lexicon_is_said_once(make_cases, sources_dir)
     assert ("concept-phrasing-in-lexicon", 17, "concepts[4].phrasings[0]") in _found(root, sources_dir)
 
 
+def test_a_one_character_word_is_warned_about_and_still_matched(make_cases, sources_dir):
+    root = _cases(make_cases, REGISTRY.replace("    narrower: [网格]\n", "    narrower: [网格, 户]\n"))
+    assert ("concept-word-short", 14, "concepts[3].narrower[1]") in _found(root, sources_dir)
+    report = run_validation(root, sources_dir, False).report
+    assert report.valid  # a warning: strict validation refuses it, the build would not
+    corpus, _ = load_corpus(root)
+    assert ("wangge", "text", "网格") in corpus.concepts()["binhu-xiaoqu-dangzhibu"]
+    assert concept_words_found(corpus, "binhu-xiaoqu-dangzhibu")[-1] == "户"
+
+
+def concept_words_found(corpus, rid: str) -> list[str]:
+    rules = Rules.of(corpus.registry.concepts)
+    tags = {t.slug: t.name for t in corpus.registry.tags.values()}
+    return rules.found_in(record_text(corpus.records[rid], tags))
+
+
 # ------------------------------------------------------------- the records
 
 
@@ -216,3 +233,9 @@ def test_shipped_registry_is_clean_and_reaches_the_records():
     corpus, _ = load_corpus(ROOT / "cases")
     got = corpus.concepts()
     assert all(got.values()), [rid for rid, g in got.items() if not g]
+    # the quick matcher finds exactly what trying every word would
+    rules = Rules.of(concepts)
+    tags = {t.slug: t.name for t in corpus.registry.tags.values()}
+    for rec in corpus.records.values():
+        text = record_text(rec, tags)
+        assert rules.found_in(text) == [w for w in rules.words if w in text], rec.id
