@@ -15,15 +15,17 @@ from .corpus import Corpus
 from pathlib import Path
 
 from .project import atomic_save, fixed_zip_times
-from .views import fmt_value
+from .figures import figure_text, fmt_value, is_result, role_label
 
 FIGURE_COLUMNS = ["record_id", "record_title", "place", "place_full", "tags", "label", "value", "value_max",
-                  "unit", "kind", "kind_label", "evidence", "source_id", "source_title", "section"]
+                  "unit", "kind", "kind_label", "evidence", "source_id", "source_title", "section",
+                  "qualifier", "is_result", "role_label", "value_text"]
 RECORD_COLUMNS = ["id", "title", "place", "place_full", "unit", "level", "tags", "summary", "problems",
                   "practices", "outcomes", "figures", "as_of", "sources"]
 # Column titles for people who open the file in Excel or WPS.
 FIGURE_TITLES = ["案例编号", "案例", "地点编号", "地点", "标签", "指标", "数值", "数值上限（区间）", "单位", "类型编号",
-                 "类型", "证据原文", "来源编号", "来源文章", "小节"]
+                 "类型", "证据原文", "来源编号", "来源文章", "小节",
+                 "限定词", "是否成效", "性质", "数值（原文写法）"]
 
 
 def figure_rows(corpus: Corpus) -> list[dict]:
@@ -34,6 +36,8 @@ def figure_rows(corpus: Corpus) -> list[dict]:
             sid = mt.source or (rec.sources[0].source if rec.sources else "")
             src = corpus.registry.sources.get(sid)
             low, high = (mt.value.min, mt.value.max) if isinstance(mt.value, m.Range) else (mt.value, None)
+            if isinstance(mt.value, m.Ratio):  # a ratio stays a ratio: 1:18, not 18
+                low, high = fmt_value(mt), None
             rows.append({
                 "record_id": rec.id, "record_title": rec.title, "place": rec.unit or rec.place,
                 "place_full": corpus.full_place(rec), "tags": "、".join(corpus.tag_name(t) for t in rec.tags),
@@ -41,6 +45,8 @@ def figure_rows(corpus: Corpus) -> list[dict]:
                 "kind_label": m.METRIC_KIND_LABELS[mt.kind], "evidence": mt.evidence, "source_id": sid,
                 "source_title": src.title if src else sid,
                 "section": next((s.section for s in rec.sources if s.source == sid), ""),
+                "qualifier": mt.qualifier or "", "is_result": is_result(mt),
+                "role_label": role_label(mt), "value_text": figure_text(mt),
             })
     return rows
 
@@ -52,7 +58,8 @@ def record_rows(corpus: Corpus) -> list[dict]:
         "level": r.level, "tags": "、".join(corpus.tag_name(t) for t in r.tags), "summary": r.summary,
         "problems": "\n".join(r.problems), "practices": "\n".join(c.text for c in r.practices),
         "outcomes": "\n".join(c.text for c in r.outcomes),
-        "figures": "；".join(f"{mt.label} {fmt_value(mt)}{mt.unit}" for mt in r.metrics),
+        "figures": "；".join(f"{mt.label} {figure_text(mt)}" + ("" if is_result(mt) else
+                            f"（{role_label(mt)}）") for mt in r.metrics),
         "as_of": r.as_of.year if r.as_of else "", "sources": "、".join(corpus.citations(r)),
     } for r in corpus.records.values()]
 

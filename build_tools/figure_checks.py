@@ -123,6 +123,8 @@ def qualifier_near(clause: str, occ: Occurrence) -> str | None:
         if clause[:occ.start].endswith(q):
             return q
     rest = clause[occ.end:]
+    if rest[:1] in ("万", "亿"):  # 2.7万余名 read as 2.7: the qualifier follows 万
+        rest = rest[1:]
     if rest[:1] in ("余", "多"):
         return rest[0]
     window = re.split(r"[,，。;；、\d]", rest[:6], maxsplit=1)[0]

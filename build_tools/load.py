@@ -343,6 +343,7 @@ class Loaded:
     lexicon: Document | None = None  # optional: the everyday-words lexicon
     concepts: Document | None = None  # optional: the governance concepts
     wording: Document | None = None  # optional: word lists of the wording checks
+    pending: Document | None = None  # optional: content findings allowed until fixed
 
 
 def load_cases(cases_dir: Path) -> Loaded:
@@ -358,5 +359,6 @@ def load_cases(cases_dir: Path) -> Loaded:
     lexicon = load_file(reg / "lexicon.yml", display_path(reg / "lexicon.yml")) if (reg / "lexicon.yml").is_file() else None
     concepts = load_file(reg / "concepts.yml", display_path(reg / "concepts.yml")) if (reg / "concepts.yml").is_file() else None
     wording = load_file(reg / "wording.yml", display_path(reg / "wording.yml")) if (reg / "wording.yml").is_file() else None
+    pending = load_file(reg / "pending.yml", display_path(reg / "pending.yml")) if (reg / "pending.yml").is_file() else None
     return Loaded(cases_dir=cases_dir, records=records, places=places, tags=tags, sources=sources, lexicon=lexicon,
-                  concepts=concepts, wording=wording)
+                  concepts=concepts, wording=wording, pending=pending)

@@ -302,6 +302,22 @@ class WordingFile(_Strict):
                                     description="编者分析与经验启示两句的字符二元组重合度达到此值即算重复")
 
 
+class PendingFinding(_Strict):
+    """One content finding allowed for now: which record, which field, which check."""
+
+    record: str
+    field: str
+    code: str
+
+
+class PendingFile(_Strict):
+    """Content findings known when their check arrived, allowed until fixed (the list only shrinks)."""
+
+    since: _dt.date = Field(description="清单建立的日期")
+    note: str = ""
+    findings: list[PendingFinding] = Field(default_factory=list)
+
+
 class ProblemTheme(_Strict):
     """A theme of the 常见难题 page and its everyday problems."""
 

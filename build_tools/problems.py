@@ -69,6 +69,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "note-working-words": (WARNING, "来源说明里有工作笔记用语：{words}"),
     "thin-mismatch": (WARNING, "thin 标为 {marked}，按规则应为 {computed}（有证据的做法少于 {practices} 条或证据原文少于 {chars} 字即为着墨不多）"),
     "lesson-repeats-analysis": (WARNING, "经验启示“{text}”与 {other} 几乎相同（重合度 {score}）"),
+    "pending-gone": (WARNING, "待改清单中的 {record} {at_field} {finding} 已不再出现"),
     "problem-count": (WARNING, "适用情形（problems）有 {count} 条，完整的记录应有 2—5 条"),
     "incomplete-record": (WARNING, "状态为 complete 的记录缺少内容：{field} {detail}"),
     "question-count": (WARNING, "思考题有 {count} 道，完整的记录应有 2—4 道"),

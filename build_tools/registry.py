@@ -30,6 +30,8 @@ class Registry:
     concepts_file: str = "cases/_registry/concepts.yml"
     wording: m.WordingFile | None = None  # word lists of the wording checks (wording.yml)
     wording_file: str = "cases/_registry/wording.yml"
+    pending: m.PendingFile | None = None  # content findings allowed until fixed (pending.yml)
+    pending_doc: Document | None = None
 
     def ancestors(self, slug: str) -> list[str]:
         """The chain of parents of a place, nearest first (cycles cut)."""
@@ -152,6 +154,8 @@ def validate_registries(loaded: Loaded) -> tuple[Registry, list[Problem]]:
     if loaded.wording is not None:  # optional: without it the wording checks do not run
         reg.wording_file = loaded.wording.display
         reg.wording = read(loaded.wording, m.WordingFile, "wording.yml")
+    if loaded.pending is not None:
+        reg.pending, reg.pending_doc = read(loaded.pending, m.PendingFile, "pending.yml"), loaded.pending
     return reg, out
 
 

@@ -20,7 +20,8 @@ from . import model as m
 from .corpus import Corpus
 from .sections import FIGURE_HEADER, contract, parts, published
 from .templating import esc, markdown_env
-from .views import COMPARE_HEADER, comparison, fmt_value, record_view
+from .figures import figure_cells, is_result, role_label
+from .views import COMPARE_HEADER, comparison, record_view
 
 
 def rel(src: str, dst: str) -> str:
@@ -133,8 +134,8 @@ def _first_sentence(text: str, limit: int = 80) -> str:
 def render_place(corpus: Corpus, slug: str, env=None) -> str:
     recs = corpus.records_in(slug)
     named = [r for r in corpus.records_naming(slug) if r not in recs]
-    figures = [{"value": fmt_value(mt), "unit": mt.unit, "label": mt.label, "rid": r.id}
-               for r in recs for mt in r.metrics if mt.kind not in m.CONTEXT_KINDS]
+    figures = [dict(zip(("value", "unit"), figure_cells(mt)), label=mt.label, rid=r.id)
+               for r in recs for mt in r.metrics if is_result(mt)]
     return (env or markdown_env()).get_template("place.md.j2").render(
         kit=Page(corpus, place_path(slug)), place=corpus.registry.places[slug], chain=corpus.place_chain(slug),
         tree=place_tree(corpus, slug), cases=[_case(corpus, r, slug) for r in recs],
@@ -220,7 +221,8 @@ def render_figures(corpus: Corpus, env=None) -> str:
             figures.append({
                 "place_href": rel(here, place_path(place)).replace(".md", ".html"), "place_name": corpus.place_name(place),
                 "rec_href": rel(here, record_path(r.id)).replace(".md", ".html"), "title": r.title, "label": mt.label,
-                "value": fmt_value(mt), "unit": mt.unit, "kind": m.METRIC_KIND_LABELS[mt.kind],
+                **dict(zip(("value", "unit"), figure_cells(mt))), "kind": m.METRIC_KIND_LABELS[mt.kind],
+                "role": role_label(mt),
                 "evidence": mt.evidence, "search": f"{tags} {r.title} {corpus.full_place(r)}",
                 "group": f"{mt.kind}|{mt.unit}"})
     return (env or markdown_env()).get_template("figures.md.j2").render(figures=figures)

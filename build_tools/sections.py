@@ -42,7 +42,7 @@ class SectionSpec:
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("problems", "适用情形", ("problems",), "editorial"),
     SectionSpec("background", "背景", ("background", "metrics"), "fact"),
-    SectionSpec("practices", "主要做法", ("practices",), "fact", ordered=True),
+    SectionSpec("practices", "主要做法", ("practices", "metrics"), "fact", ordered=True),
     SectionSpec("structure", "组织架构", ("structure",), "fact"),
     SectionSpec("outcomes", "成效", ("outcomes", "metrics"), "fact"),
     SectionSpec("people", "报道中的人物", ("people",), "fact"),
@@ -58,6 +58,7 @@ PARTS: dict[str, str] = {
     "summary": "摘要",
     "source_note": "来源说明",
     "context": "背景口径（不是成效）",  # figures that describe the setting, shown under 背景
+    "rules": "工作标准（规定或目标，不是成效）",  # norms and targets, shown under 主要做法
     "notes": "出处注释",  # the numbered source notes of a pack
 }
 FIGURE_HEADER: tuple[str, ...] = ("指标", "数值", "单位", "证据原文")

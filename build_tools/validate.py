@@ -14,6 +14,7 @@ from .checks import check_across, check_complete, check_evidence, check_record_r
 from .figure_checks import NAME_SUFFIXES, check_figures
 from .lexicon import check_terms_used, record_text
 from .load import Document, Loaded
+from .pending import apply_pending
 from .problems import Problem, Report, problem
 from .registry import Registry, validate_registries
 from .shape import check_model
@@ -55,6 +56,8 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
             report.extend(_wording(doc, rec, reg, texts))
     report.problems = list(dict.fromkeys(report.problems))  # one problem found by two checks
     _drop_same_spot(report)
+    report.problems = apply_pending(report.problems, reg, texts is not None and reg.wording is not None,
+                                    {r.id for r, _ in records})
     return Validation(report=report, registry=reg, records=records, documents=loaded.records,
                       cases_dir=loaded.cases_dir)
 
@@ -114,4 +117,6 @@ def check_record(doc: Document, registry: Registry, sources_dir: Path | None = N
         report.extend(_wording(doc, rec, registry, texts))
     report.problems = list(dict.fromkeys(report.problems))
     _drop_same_spot(report)
+    report.problems = apply_pending(report.problems, registry, texts is not None and registry.wording is not None,
+                                    {rec.id})
     return rec, report

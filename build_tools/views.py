@@ -14,6 +14,7 @@ from typing import Callable
 
 from . import model as m
 from .corpus import Corpus
+from .figures import figure_cells, figure_text, fmt_number, fmt_value, is_result  # noqa: F401 (fmt_*: re-exported)
 from .sections import ANALYSIS_LABEL, label, order, spec
 
 THIN_TEXT = "报道对这一做法着墨不多，本页只记下报道写到的内容，不作扩写。"
@@ -50,6 +51,7 @@ class Figure:
     kind: str
     note: int
     evidence: str
+    text: str = ""  # in running text: 近 3,500 人
 
 
 @dataclass
@@ -62,6 +64,7 @@ class Section:
     ordered: bool = False
     lead: str = ""  # a line before the items (the analysis label)
     context: list[Figure] = field(default_factory=list)  # 背景口径: figures that are not results
+    rules: list[Figure] = field(default_factory=list)  # 工作标准: norms and targets, shown with the practices
 
     @property
     def for_students(self) -> bool:
@@ -106,18 +109,6 @@ class RecordView:
         return next((s for s in self.sections if s.key == key), None)
 
 
-def fmt_number(v: float | int) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return f"{v}"
-
-
-def fmt_value(mt: m.Metric) -> str:
-    if isinstance(mt.value, m.Range):
-        return f"{fmt_number(mt.value.min)}—{fmt_number(mt.value.max)}"
-    return fmt_number(mt.value)
-
-
 class _Notes:
     """Numbers source notes in reading order; one clause cited twice keeps one number."""
 
@@ -153,10 +144,11 @@ def record_view(corpus: Corpus, rec: m.Record) -> RecordView:
         # Figures that describe the setting (a year, an age limit) are background, not results.
         "background": lambda: {"items": facts(rec.background), "context": [
             _figure(notes, mt) for mt in rec.metrics if mt.kind in m.CONTEXT_KINDS]},
-        "practices": lambda: {"items": facts(rec.practices)},
+        "practices": lambda: {"items": facts(rec.practices), "rules": [
+            _figure(notes, mt) for mt in rec.metrics if mt.kind in m.RULE_KINDS]},
         "structure": lambda: {"chain": list(rec.structure or [])},
         "outcomes": lambda: {"items": facts(rec.outcomes), "figures": [
-            _figure(notes, mt) for mt in rec.metrics if mt.kind not in m.CONTEXT_KINDS]},
+            _figure(notes, mt) for mt in rec.metrics if is_result(mt)]},
         "people": lambda: {"items": [Item(p.said, notes.add(p.evidence, p.source), label=_person_label(p))
                                      for p in rec.people]},
         "analysis": lambda: {"items": [Item(t) for t in [*rec.analysis, *rec.lessons]]},
@@ -184,7 +176,8 @@ def record_view(corpus: Corpus, rec: m.Record) -> RecordView:
 
 
 def _figure(notes: _Notes, mt: m.Metric) -> Figure:
-    return Figure(mt.label, fmt_value(mt), mt.unit, mt.kind, notes.add([mt.evidence], mt.source), mt.evidence)
+    value, unit = figure_cells(mt)
+    return Figure(mt.label, value, unit, mt.kind, notes.add([mt.evidence], mt.source), mt.evidence, figure_text(mt))
 
 
 def _person_label(p: m.Person) -> str:
@@ -194,8 +187,8 @@ def _person_label(p: m.Person) -> str:
 
 def figures_text(rec: m.Record, n: int = 2) -> str:
     """A record's first result figures as plain text: “标签 数值单位；…”."""
-    shown = [mt for mt in rec.metrics if mt.kind not in m.CONTEXT_KINDS][:n]
-    return "；".join(f"{mt.label} {fmt_value(mt)}{mt.unit}" for mt in shown) or "—"
+    shown = [mt for mt in rec.metrics if is_result(mt)][:n]
+    return "；".join(f"{mt.label} {figure_text(mt)}" for mt in shown) or "—"
 
 
 COMPARE_HEADER = ["地点", "案例", "做法要点", "主要数字", "实施层级"]
@@ -242,7 +235,7 @@ def compare_data(v: RecordView) -> dict:
             continue
         items = [f"{it.label}：{it.text}" if it.label else it.text for it in sec.items]
         items += [" → ".join(sec.chain)] if sec.chain else []
-        items += [f"{f.label}：{f.value}{f.unit}" for f in sec.figures]
+        items += [f"{f.label}：{f.text}" for f in sec.figures]
         if items:
             sections.append({"key": sec.key, "items": items})
     return {"id": v.id, "title": v.title, "place": v.place, "level": v.level, "year": v.year,

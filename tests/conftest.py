@@ -162,10 +162,10 @@ def second_record(**overrides: Any) -> dict:
         unit=None,
         metrics=[{"label": "联系农户数", "value": {"min": 10, "max": 30}, "unit": "户",
                   "kind": "norm", "evidence": "每个中心户联系10—30户农户"},
-                 {"label": "党员人数", "value": 27000, "unit": "名", "kind": "count",
+                 {"label": "党员人数", "value": 27000, "qualifier": "余", "unit": "名", "kind": "count",
                   "evidence": "党员2.7万余名"},
-                 {"label": "网格层级", "value": 4, "unit": "级", "kind": "count",
-                  "evidence": "四级党建网格体系", "source": "s1"}],
+                 {"label": "报考比例", "value": {"left": 1, "right": 18}, "unit": "", "kind": "ratio",
+                  "evidence": "报考比例达1:18", "source": "s1"}],
         related=[{"id": "binhu-xiaoqu-dangzhibu", "relation": "teach-together"}],
     )
     rec.update(overrides)

@@ -20,6 +20,7 @@ import yaml
 from click.testing import CliRunner
 
 from build_tools import courses as C
+from build_tools import model as m
 from build_tools.build import load_corpus
 from build_tools.cli import main
 from build_tools.load import load_text
@@ -313,8 +314,8 @@ def test_docx_structure_read_back(built, hongse):
     assert len(num_ids) > len(records)
     # tables with a header row, Table Grid style
     metrics = [t for t in doc.tables if [c.text for c in t.rows[0].cells] == ["指标", "数值", "单位", "证据原文"]]
-    # figures that are results get a table; 背景口径 (a year, an age limit) do not
-    assert len(metrics) == sum(1 for r in records if any(mt.kind != "context" for mt in r.metrics))
+    # figures that are results get a table; 背景口径 and 工作标准 (a norm or target) do not
+    assert len(metrics) == sum(1 for r in records if any(mt.kind in m.RESULT_KINDS for mt in r.metrics))
     assert all(t.style.name == "Table Grid" for t in doc.tables)
     assert all(t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None for t in doc.tables)
     figures = {c.text for t in metrics for row in t.rows[1:] for c in row.cells}

@@ -127,9 +127,9 @@ def record_blocks(corpus: Corpus, rec: m.Record, number: str, edition: Edition =
             out.append(Table(list(FIGURE_HEADER),
                              [[f.label, f.value, f.unit, f"“{f.evidence}”［{f.note}］"] for f in sec.figures],
                              numeric=(1,), kind="metrics"))
-        if sec.context:
-            out.append(P(f"{part('context')}：" + "；".join(f"{f.label} {f.value}{f.unit}［{f.note}］"
-                                                           for f in sec.context)))
+        for key, figs in (("context", sec.context), ("rules", sec.rules)):
+            if figs:
+                out.append(P(f"{part(key)}：" + "；".join(f"{f.label} {f.text}［{f.note}］" for f in figs)))
     if v.notes:
         out += [H(3, part("notes")), OL([n.text for n in v.notes])]
     return out
