@@ -50,10 +50,13 @@ def pack_styles(doc) -> dict[str, object]:
     from docx.styles import BabelFish
 
     used = {el.get(qn("w:val")) for el in doc.element.body.iter(qn("w:pStyle"), qn("w:tblStyle"))}
+    by_name: dict[tuple[str, object], list] = {}
+    for st in doc.styles:  # once: a reference has some 150 styles
+        by_name.setdefault(((st.name or "").lower(), st.type), []).append(st)
     found: dict[str, object] = {}
     for name in STYLES:
         kind = WD_STYLE_TYPE.TABLE if name in TABLE_STYLES else WD_STYLE_TYPE.PARAGRAPH
-        same = [st for st in doc.styles if st.type == kind and (st.name or "").lower() == name.lower()]
+        same = by_name.get((name.lower(), kind), [])
         if same:
             found[name] = max(same, key=lambda st: (st.style_id in used,
                                                     st.element.name_val == BabelFish.ui2internal(name)))
