@@ -198,7 +198,15 @@ def test_browser_place_and_tag_filters(engine_page):
 def test_record_page_shows_computed_related_marked_as_such(engine_page):
     _, page, site = engine_page
     html = (site / "cases" / "changzhou-sangang-shibaji.html").read_text(encoding="utf-8")
-    assert "自动计算" in html and "cb-computed-note" in html
+    # in the article, after the 相关案例 table: the note, then a list of other records not linked by hand
+    body = html[html.index("<article"):html.index("</article>")]
+    table, _, rest = body.partition('<p class="cb-computed-note">')
+    assert rest.startswith("以下由检索索引按内容相似度自动计算"), "no note before the computed list"
+    written = set(re.findall(r'href="([a-z0-9-]+)\.html"', table[table.rindex("<table"):]))
+    computed = re.findall(r'<li><a href="([a-z0-9-]+)\.html">', rest[:rest.index("</ul>")])
+    assert len(computed) == 3 and len(written) >= 3, (computed, written)
+    assert not set(computed) & (written | {"changzhou-sangang-shibaji"}), (computed, written)
+    assert all((site / "cases" / f"{rid}.html").is_file() for rid in computed)
 
 
 def test_browser_and_python_agree_on_term_shards(engine_page):
