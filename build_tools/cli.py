@@ -299,9 +299,11 @@ def _register_subcommands() -> None:
     """Command groups that live in their own modules."""
     from .cli_concepts import concepts
     from .cli_course import course
+    from .cli_review import review
 
     main.add_command(course)
     main.add_command(concepts)
+    main.add_command(review)
 
 
 _register_subcommands()
