@@ -27,7 +27,7 @@ WORDING = (ROOT / "cases" / "_registry" / "wording.yml").read_text(encoding="utf
 ARTICLE = ("全区组建小区党支部53个，覆盖小区232个，每个中心户联系10—30户农户。"
            "完善社区、社会组织、社会专业人才、社区志愿者、社会慈善力量“五社联动”机制，构建四级党建网格体系。"
            "友谊村由三个村合并而成，有村民近3500人，协调解决物业服务等千余件民生实事，报考比例达1:18。"
-           "确保村民的需求在5分钟内得到响应。小区党支部书记由社区党委委员兼任，每月召开一次党员大会。\n")
+           "确保村民的需求在5分钟内得到响应。配备生活应急包“八个一”标准化服务设施。小区党支部书记由社区党委委员兼任，每月召开一次党员大会。\n")
 
 
 def line_of(text: str, needle: str) -> int:
@@ -61,6 +61,7 @@ def test_figure_warnings_name_the_figure_and_its_line(make_cases, article):
         {"label": "村民人数", "value": 3500, "unit": "人", "kind": "context", "evidence": "有村民近3500人"},
         {"label": "民生实事", "value": 1000, "unit": "件", "kind": "count", "evidence": "物业服务等千余件民生实事"},
         {"label": "报考比例", "value": 18, "unit": "", "kind": "ratio", "evidence": "报考比例达1:18"},
+        {"label": "服务设施", "value": 8, "unit": "项", "kind": "norm", "evidence": "生活应急包“八个一”标准化服务设施"},
     ])
     root, text = cases_with(make_cases, bad)
     report = run_validation(root, article).report
@@ -72,6 +73,7 @@ def test_figure_warnings_name_the_figure_and_its_line(make_cases, article):
         ("figure-numeral-word", "metrics[3].value", values[3]),
         ("figure-qualifier-dropped", "metrics[3].value", values[3]),
         ("figure-ratio-split", "metrics[4].value", values[4]),
+        ("figure-in-name", "metrics[5].value", values[5]),  # a quoted name: 八 is followed by 个, not a suffix
     ])
     found = {p.field: p for p in report.problems if p.code in FIGURES}
     assert "写作“五”" in found["metrics[0].value"].message and "删去" in found["metrics[0].value"].suggestion
