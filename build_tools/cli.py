@@ -58,7 +58,8 @@ def main() -> None:
       casebook validate --strict --sources ../shared/sources   校验全部记录
       casebook new --place binhu --title 某某工作法             新建记录骨架
       casebook stats                                           统计
-      casebook build                                           构建网站到 site/
+      casebook review 记录id --sources ../shared/sources       逐句对照证据，供第二位读者核对
+      casebook build                                           校验并构建网站 site/ 和检索索引
       casebook index && casebook search 外卖骑手怎么参与社区治理  命令行检索
       casebook course build courses/xinjiuye-qunti.yml         生成课程包
       casebook export --format xlsx                            导出记录和数字（json、csv、xlsx）
@@ -82,27 +83,32 @@ def validate(cases_dir: str | None, strict: bool, as_json: bool, sources_dir: st
     cases = _cases_dir(cases_dir)
     validation = run_validation(cases, Path(sources_dir) if sources_dir else None, strict)
     report = validation.report
-    problems = report.sorted()
     if as_json:
         click.echo(json.dumps({
             "valid": report.valid,
             "records": len(validation.documents),
-            "problems": [p.as_dict() for p in problems],
+            "problems": [p.as_dict() for p in report.sorted()],
         }, ensure_ascii=False, indent=2))
     else:
-        console = _console()
-        for p in problems:
-            style = {ERROR: "red", WARNING: "yellow", INFO: "dim"}.get(p.severity, "")
-            if strict and p.severity == WARNING:
-                style = "red"
-            console.print(p.format(), style=style, markup=False)
-        counts = Counter(p.severity for p in problems)
-        n = len(validation.documents)
-        summary = (f"共 {n} 条记录：{counts[ERROR]} 个错误，{counts[WARNING]} 个警告"
-                   + ("（--strict：警告按错误计）" if strict and counts[WARNING] else ""))
-        console.print(("✔ " if report.valid else "✘ ") + summary + ("，校验通过" if report.valid else ""),
-                      style="green" if report.valid else "red bold", markup=False)
+        _print_checked(report.sorted(), f"共 {len(validation.documents)} 条记录", strict)
     sys.exit(0 if report.valid else 1)
+
+
+def _print_checked(problems: list, what: str, strict: bool) -> bool:
+    """Every problem on its own line, then the verdict (``casebook validate``'s format); whether it passed."""
+    console = _console()
+    for p in problems:
+        style = {ERROR: "red", WARNING: "yellow", INFO: "dim"}.get(p.severity, "")
+        if strict and p.severity == WARNING:
+            style = "red"
+        console.print(p.format(), style=style, markup=False)
+    counts = Counter(p.severity for p in problems)
+    ok = not counts[ERROR] and not (strict and counts[WARNING])
+    summary = (f"{what}：{counts[ERROR]} 个错误，{counts[WARNING]} 个警告"
+               + ("（--strict：警告按错误计）" if strict and counts[WARNING] else ""))
+    console.print(("✔ " if ok else "✘ ") + summary + ("，校验通过" if ok else ""),
+                  style="green" if ok else "red bold", markup=False)
+    return ok
 
 
 @main.command(context_settings=CONTEXT)
@@ -184,23 +190,48 @@ def schema(out: str) -> None:
               help="网站输出目录。")
 @click.option("--builder", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="mkdocs：MkDocs + Material；zensical：Material 的后继者 Zensical（页面先写成文档目录再构建）。")
-def build(site_dir: str, builder: str) -> None:
-    """校验记录并构建网站（site/）。校验不通过时不构建，原有 site/ 保持不变。"""
+@click.option("--index-dir", default="search_index", show_default=True, type=click.Path(file_okay=False),
+              help="命令行检索索引目录（同 casebook index --out）。")
+@click.option("--no-index", is_flag=True, help="只构建网站，不更新命令行检索索引。")
+def build(site_dir: str, builder: str, index_dir: str, no_index: bool) -> None:
+    """校验记录和课程，构建网站（site/）和命令行检索索引（search_index/）。
+
+    记录只读一遍、校验一遍（严格模式，旁边有来源文章时逐字核对证据），依次完成
+    casebook validate、casebook course check、网站和 casebook index 的工作。
+    有问题时一个都不写：原有 site/ 和 search_index/ 保持不变。
+    """
     import logging
 
-    from .build import BuildError, build_site
+    from .build import Build, BuildError
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     if not Path("mkdocs.yml").is_file():
         raise click.UsageError("找不到 mkdocs.yml：请在项目根目录运行")
+    run = Build(Path("."), Path(site_dir), None if no_index else Path(index_dir), builder)
+    strict = run.pipeline.strict
+
+    def show(stage: str, value) -> None:
+        if stage == "validate":
+            _print_checked(value.report.sorted(), f"共 {len(value.documents)} 条记录", strict)
+        elif stage == "courses":
+            _print_checked(sorted(value[1], key=lambda p: (p.file, p.line, p.column, p.code)),
+                           f"共 {value[0]} 个课程", strict)
+        elif stage == "site":
+            pages = sum(1 for _ in value.rglob("*.html"))
+            click.echo(f"✔ 网站已构建到 {value}（{pages} 个页面）；可直接打开 {value / 'index.html'}")
+        elif stage == "index":
+            click.echo(_indexed(value, index_dir))
+
+    failed = "✘ 构建失败，原有网站" + ("未改动" if no_index else "和检索索引未改动")
     try:
-        out = build_site(Path("."), Path(site_dir), builder=builder)
+        report = run.run(show)
     except BuildError as err:
         click.echo(str(err), err=True)
-        click.echo("✘ 构建失败，原有网站未改动", err=True)
+        click.echo(failed, err=True)
         sys.exit(1)
-    pages = sum(1 for _ in out.rglob("*.html"))
-    click.echo(f"✔ 网站已构建到 {out}（{pages} 个页面）；可直接打开 {out / 'index.html'}")
+    if not report.valid:
+        click.echo(failed, err=True)
+        sys.exit(1)
 
 
 @main.command(context_settings=CONTEXT)
@@ -232,8 +263,13 @@ def index(cases_dir: str | None, index_dir: str) -> None:
     corpus = _checked_corpus(cases_dir, "索引未更新")
     root = Path(corpus.cases_dir or "cases").resolve().parent
     r = build_whoosh(corpus, Path(index_dir), cache=cache_dir(root) / "segments.pickle")
+    click.echo(_indexed(r, index_dir))
+
+
+def _indexed(r, index_dir: str) -> str:
+    """The line that says what ``build_whoosh`` did."""
     how = "重建" if r.rebuilt else "更新"
-    click.echo(f"✔ 已{how}索引 {index_dir}：新增 {r.added}，更新 {r.updated}，删除 {r.removed}，未变 {r.unchanged}")
+    return f"✔ 已{how}索引 {index_dir}：新增 {r.added}，更新 {r.updated}，删除 {r.removed}，未变 {r.unchanged}"
 
 
 @main.command(context_settings=CONTEXT)
