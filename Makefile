@@ -46,9 +46,11 @@ validate: $(STAMP)
 	$(BIN)/casebook validate --strict $(SOURCES_FLAG)
 	$(BIN)/casebook course check
 
-site: validate
+# One process, each stage once: the records are loaded and validated (strictly,
+# against the sources when they are there), the courses checked, then the site
+# and the command-line index (search_index/) built from that one corpus.
+site: $(STAMP)
 	$(BIN)/casebook build
-	$(BIN)/casebook index
 
 # System packages for the tests; installed only when missing.
 sysdeps:

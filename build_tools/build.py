@@ -1,7 +1,8 @@
-"""The orchestrator: runs the pipeline stages in a fixed order.
+"""The orchestrator: runs the stages of the build in a fixed order.
 
-load → validate → corpus → (render, index, course). Each stage is a plain
-function in its own module; this module only wires them together.
+load → validate → corpus → weigh → courses → views and pages → site →
+Whoosh index. Each stage is a plain function in its own module; this module
+only wires them together, and runs each stage once.
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import model as m
 from .corpus import Corpus, build_corpus
-from .index import browser_index, computed_related, rank_index, weigh
+from .builders import BUILDERS, BuildError, rejection, write_site  # noqa: F401 (BUILDERS, BuildError: re-exported)
+from .index import Weighted, browser_index, computed_related, rank_index, weigh
 from .load import load_cases
 from .problems import Report
+from .ranking import RankIndex
 from .project import cache_dir as project_cache_dir
 from .text import slugify
 from .project import sources_dir as project_sources
 from .render import render_pages
+from .segment import Segmenter
 from .validate import Validation, validate
 
 TEMPLATE = Path(__file__).parent / "templates" / "record.yml"
@@ -125,7 +130,13 @@ class SiteResult:
 
 
 class Pipeline:
-    """load → validate → corpus → pages and browser index, in that order."""
+    """The pages and the browser index from ``cases/``: load → validate → corpus → weigh → courses → outputs.
+
+    :meth:`run` does it all (the MkDocs plugin under ``mkdocs build`` and
+    ``mkdocs serve``); :class:`Build` calls the stages one by one. Across the
+    runs of one ``mkdocs serve`` it keeps the segmenter, so jieba's
+    dictionary is loaded once.
+    """
 
     def __init__(self, cases_dir: Path, sources_dir: Path | None = None, strict: bool = True,
                  cache_dir: Path | None = None):
@@ -133,6 +144,7 @@ class Pipeline:
         self.sources_dir = sources_dir
         self.strict = strict
         self.cache_dir = Path(cache_dir) if cache_dir else project_cache_dir(self.cases_dir.resolve().parent)
+        self.segmenter: Segmenter | None = None  # the last corpus's
 
     @classmethod
     def for_project(cls, root: Path, cases_dir: str = "cases", sources_dir: str = "../shared/sources",
@@ -141,9 +153,12 @@ class Pipeline:
         sources = Path(root) / sources_dir
         return cls(Path(root) / cases_dir, sources if sources.is_dir() else None, strict=strict)
 
-    def run(self) -> SiteResult:
-        from . import segment
+    @property
+    def segments_file(self) -> Path:
+        """The segmentation cache, shared by the site build and ``casebook index``."""
+        return self.cache_dir / "segments.pickle"
 
+    def run(self) -> SiteResult:
         corpus, validation = load_corpus(self.cases_dir, self.sources_dir, self.strict)
         report = validation.report
         if not report.valid:
@@ -151,39 +166,49 @@ class Pipeline:
         # The parsed files and their positions are for problems only: let them go
         # before the pages are made (10,000 records: about 300 MB less at the peak).
         del validation
-        cache = self.cache_dir / "segments.pickle"
-        segment.load_cache(cache, corpus.domain_words())
-        root = self.cases_dir.resolve().parent
-        # segment once; used by both searches and by related records
-        weighted = weigh(corpus)
-        segment.save_cache(cache)
-        # Saved: let the cuts go before the pages are made. A long-lived process
-        # (mkdocs serve) reads them back from disk for its next full run.
-        segment.forget_cache()
-        ix = rank_index(corpus, weighted)
-        from .courses import course_pages, load_courses
-        from .whoosh_index import query_records
-
-        from .views import record_view
-
-        views = {rid: record_view(corpus, rec) for rid, rec in corpus.records.items()}  # once: pages and compare
+        weighted, ix = self.weigh(corpus)
+        courses, problems = self.check_courses(corpus, ix)
+        report.extend(problems)
+        if not report.valid:
+            return SiteResult(report, None, {}, {})
         related = computed_related(corpus, weighted)
         del weighted
+        return self.outputs(corpus, report, related, ix, courses)
+
+    def weigh(self, corpus: Corpus) -> tuple[Weighted, RankIndex]:
+        """Segment the corpus once, with its own segmenter, and weigh it: both searches and related records use it."""
+        seg = self.segmenter = Segmenter.for_corpus(corpus, like=self.segmenter)
+        seg.load_cache(self.segments_file)
+        weighted = weigh(corpus, segmenter=seg)
+        seg.save_cache(self.segments_file)
+        # Saved: let the cuts go before the pages are made. The Whoosh index and a
+        # long-lived process (mkdocs serve) read them back from disk.
+        seg.forget_cache()
+        return weighted, rank_index(corpus, weighted)
+
+    def check_courses(self, corpus: Corpus, ix: RankIndex) -> tuple[list, list]:
+        """The course specs under ``courses/``, checked against the corpus: the good courses and every problem."""
+        from .courses import load_courses
+        from .whoosh_index import query_records
+
+        courses_dir = self.cases_dir.resolve().parent / "courses"
+        query = lambda c, text: query_records(c, text, 20, ix)
+        return load_courses(courses_dir, corpus, query) if courses_dir.is_dir() else ([], [])
+
+    def outputs(self, corpus: Corpus, report: Report, related: dict, ix: RankIndex, courses: list) -> SiteResult:
+        """Views, pages, compare scripts, course pages, the browser index and the downloads."""
+        from .courses import course_downloads, course_pages
+        from .export import figure_downloads
+        from .views import record_view
+        from .whoosh_index import query_records
+
+        views = {rid: record_view(corpus, rec) for rid, rec in corpus.records.items()}  # once: pages and compare
         pages = render_pages(corpus, related,
                              lambda text, n: query_records(corpus, text, n, ix), views)
         compare = compare_files(views)
         del views
-        courses_dir = root / "courses"
-        query = lambda c, text: query_records(c, text, 20, ix)
-        courses, problems = load_courses(courses_dir, corpus, query) if courses_dir.is_dir() else ([], [])
-        report.extend(problems)
-        if not report.valid:
-            return SiteResult(report, None, {}, {})
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
         search_files = {**browser_index(ix), **compare}
-        from .courses import course_downloads
-        from .export import figure_downloads
-
         downloads = {**figure_downloads(corpus, self.cache_dir / "downloads"),
                      **course_downloads(corpus, courses, self.cache_dir / "downloads")}
         return SiteResult(report, corpus, pages, search_files, downloads, related)
@@ -198,188 +223,75 @@ def compare_files(views: dict) -> dict[str, str]:
             for rid, view in views.items()}
 
 
-class BuildError(Exception):
-    """The site could not be built; the message is for the user."""
+class Build:
+    """``make site`` in one process: every stage once, each handing plain objects to the next.
 
+    load → validate → corpus → weigh (segment) → courses → views and pages →
+    site (MkDocs or Zensical) → Whoosh index, as ``mkdocs build`` runs its
+    own stages. :meth:`run` stops at the first stage that finds problems,
+    before anything is written, so a failed build leaves the previous
+    ``site/`` and ``search_index/`` as they were; the Whoosh index is written
+    only after the site is in place.
+    """
 
-def _source_date_epoch(root: Path) -> str:
-    """A fixed build date (the last commit's), so two builds are byte-identical."""
-    import subprocess
+    def __init__(self, root: Path, site_dir: Path | None = None, index_dir: Path | None = None,
+                 builder: str = "mkdocs", config_file: str = "mkdocs.yml"):
+        from .docs_tree import plugin_options
 
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
-                             text=True, timeout=10).stdout.strip()
-        return out or "0"
-    except (OSError, subprocess.SubprocessError):
-        return "0"
+        self.root = Path(root).resolve()
+        self.site_dir = Path(site_dir or self.root / "site")
+        self.index_dir = Path(index_dir) if index_dir is not None else None  # None: no Whoosh index
+        self.builder, self.config_file = builder, config_file
+        # The plugin's options, as MkDocs would pass them: same records, same strictness.
+        opts = plugin_options(self.root, config_file)
+        known = ("cases_dir", "sources_dir", "strict")
+        self.pipeline = Pipeline.for_project(self.root, **{k: opts[k] for k in known if k in opts})
 
+    def run(self, show: Callable[[str, object], None] = lambda stage, value: None) -> Report:
+        """Run every stage; ``show(stage, value)`` hears of each as it ends. Returns the problems found.
 
-BUILDERS = ("mkdocs", "zensical")
+        The stages ``show`` hears of: ``validate`` (the :class:`Validation`),
+        ``courses`` (number of course files, their problems), ``site`` (its
+        folder) and ``index`` (the :class:`~build_tools.whoosh_index.IndexReport`).
+        """
+        from .courses import course_files
+        from .whoosh_index import build_whoosh
+
+        p = self.pipeline
+        validation = run_validation(p.cases_dir, p.sources_dir, p.strict)
+        show("validate", validation)
+        report = validation.report
+        if not report.valid:
+            return report
+        corpus = build_corpus(validation)
+        del validation  # for problems only: let the parsed files go before the pages are made
+        weighted, ix = p.weigh(corpus)
+        courses, problems = p.check_courses(corpus, ix)
+        courses_dir = self.root / "courses"
+        show("courses", (len(course_files(courses_dir)) if courses_dir.is_dir() else 0, problems))
+        report.extend(problems)
+        if not report.valid:
+            return report
+        related = computed_related(corpus, weighted)
+        del weighted
+        # The builder asks for the pages when it is ready for them, and holds them only as long as it needs.
+        make = lambda: p.outputs(corpus, report, related, ix, courses)
+        show("site", write_site(self.root, self.site_dir, make, self.config_file, self.builder))
+        if self.index_dir is not None:
+            show("index", build_whoosh(corpus, self.index_dir, cache=p.segments_file, segmenter=p.segmenter,
+                                       ranked=ix))
+        return report
 
 
 def build_site(root: Path, site_dir: Path | None = None, config_file: str = "mkdocs.yml",
                builder: str = "mkdocs") -> Path:
-    """Build the site into a temporary folder and swap it in only on success.
+    """Validate and build the site alone (no Whoosh index); raise :class:`BuildError` on any problem.
 
-    ``builder`` is ``mkdocs`` (MkDocs + Material, pages from the plugin) or
-    ``zensical`` (the pipeline writes a docs tree; Zensical builds it). A
-    failed build leaves the previous ``site/`` untouched.
+    ``builder`` is ``mkdocs`` (MkDocs + Material) or ``zensical``. A failed
+    build leaves the previous ``site/`` untouched.
     """
-    import os
-    import shutil
-    import tempfile
-
-    root = Path(root).resolve()
-    site_dir = Path(site_dir or root / "site").resolve()
-    if "SOURCE_DATE_EPOCH" not in os.environ:
-        os.environ["SOURCE_DATE_EPOCH"] = _source_date_epoch(root)
-    if builder == "zensical":
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-        try:
-            _zensical_build(root, tmp)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return _swap_in(tmp, site_dir)
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, MkDocsException
-
-    import logging
-
-    class _Collect(logging.Handler):
-        def __init__(self):
-            super().__init__(logging.WARNING)
-            self.messages: list[str] = []
-
-        def emit(self, record):
-            self.messages.append(record.getMessage())
-
-    # MkDocs logs a plugin's error and raises a bare "Aborted": keep the message.
-    collect = _Collect()
-    mk_log = logging.getLogger("mkdocs")
-    mk_log.addHandler(collect)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-    stamp_file = project_cache_dir(root) / "site-stamps.json"
-    stamp = _site_stamp(root, config_file)
-    # Building again: start from a copy of the last site and let MkDocs skip
-    # every page whose source is older than its output. Only when nothing but
-    # records changed: the theme, config and hand-written pages are in the stamp.
-    reuse = site_dir.is_dir() and _stamps(stamp_file).get(str(site_dir)) == stamp
-    quiet = _DirtyNote()
-    try:
-        if reuse:
-            shutil.rmtree(tmp)
-            shutil.copytree(site_dir, tmp)
-            logging.getLogger("mkdocs.commands.build").addFilter(quiet)
-        config = load_config(config_file=str(root / config_file), site_dir=str(tmp))
-        mkdocs_build(config, dirty=reuse)
-        if reuse:
-            _drop_orphans(tmp, config.plugins.get("casebook"))
-    except (MkDocsException, Abort) as err:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildError("\n".join(collect.messages) or str(err)) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finally:
-        mk_log.removeHandler(collect)
-        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
-    stamps = _stamps(stamp_file)
-    stamps[str(site_dir)] = stamp
-    stamp_file.parent.mkdir(parents=True, exist_ok=True)
-    stamp_file.write_text(json.dumps(stamps, ensure_ascii=False, indent=1), encoding="utf-8")
-    return _swap_in(tmp, site_dir)
-
-
-class _DirtyNote:
-    """Drop MkDocs' warning about dirty builds: ours reuse only pages whose records did not change."""
-
-    def filter(self, record) -> bool:
-        return "'dirty' build" not in record.getMessage()
-
-
-def _site_stamp(root: Path, config_file: str) -> str:
-    """What every page depends on besides its own text: config, theme overrides, hand-written
-    pages and assets, and the versions of the builder and the generator."""
-    import hashlib
-    import os
-    from importlib.metadata import version
-
-    h = hashlib.sha256()
-    for name in ("mkdocs", "mkdocs-material", "casebook"):
-        h.update(f"{name}={version(name)}".encode())
-    h.update((root / config_file).read_bytes())
-    h.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())  # the footer's build date
-    package = Path(__file__).parent  # the generator's code and templates
-    for base in (root / "content", root / "overrides", package):
-        for p in sorted(base.rglob("*")) if base.is_dir() else []:
-            if "__pycache__" in p.parts:
-                continue
-            if p.is_file():
-                h.update(str(p.relative_to(base)).encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
-
-
-def _stamps(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _drop_orphans(site: Path, plugin) -> None:
-    """Pages of records, places or tags that no longer exist: a dirty build leaves them behind."""
-    pages = getattr(plugin, "page_paths", None) or []
-    keep = {p[:-3] + ".html" for p in pages}
-    for folder in ("cases", "places", "tags", "courses"):
-        for html in (site / folder).glob("*.html") if (site / folder).is_dir() else []:
-            rel = f"{folder}/{html.name}"
-            if rel not in keep:
-                html.unlink()
-
-
-def _swap_in(tmp: Path, site_dir: Path) -> Path:
-    """Replace ``site_dir`` by the freshly built ``tmp`` (the old one goes only now)."""
-    import shutil
-
-    old = site_dir.with_name(site_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    tmp.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    return site_dir
-
-
-def _zensical_build(root: Path, out: Path) -> None:
-    """The pipeline's pages as a docs tree, built by Zensical into ``out``."""
-    import subprocess
-    import sys
-
-    from .docs_tree import plugin_options, write_docs_tree
-
-    # The plugin's options, as MkDocs would pass them: same records, same strictness.
-    opts = plugin_options(root)
-    known = ("cases_dir", "sources_dir", "strict")
-    result = Pipeline.for_project(root, **{k: opts[k] for k in known if k in opts}).run()
-    if not result.report.valid:
-        raise BuildError("案例记录未通过校验，站点未构建：\n" + "\n".join(p.format() for p in result.report.errors())
-                         + "\n请修正后重试（casebook validate 可单独运行校验）。")
-    tree = project_cache_dir(root) / "zensical"
-    config = write_docs_tree(root, result.pages, result.search_files, tree, result.downloads)
-    del result  # written: Zensical reads the tree, and needs the memory more
-    run = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(config)],
-                         capture_output=True, text=True, cwd=tree)
-    if run.returncode != 0 or not (tree / "site" / "index.html").is_file():
-        raise BuildError("Zensical 构建失败：\n" + (run.stderr or run.stdout).strip()[-2000:])
-    import shutil
-
-    from .project import relative_404
-
-    relative_404(tree / "site")
-    shutil.rmtree(out)
-    shutil.move(str(tree / "site"), str(out))
+    build = Build(root, site_dir, None, builder, config_file)
+    report = build.run()
+    if not report.valid:
+        raise BuildError(rejection(report))
+    return build.site_dir.resolve()

@@ -58,7 +58,6 @@ def main() -> None:
       casebook validate --strict --sources ../shared/sources   校验全部记录
       casebook new --place binhu --title 某某工作法             新建记录骨架
       casebook stats                                           统计
-      casebook review 记录id --sources ../shared/sources       逐句对照证据，供第二位读者核对
       casebook build                                           校验并构建网站 site/ 和检索索引
       casebook index && casebook search 外卖骑手怎么参与社区治理  命令行检索
       casebook course build courses/xinjiuye-qunti.yml         生成课程包

@@ -128,46 +128,47 @@ def guide_pages(corpus: Corpus) -> list[Page]:
     return out
 
 
-def weigh(corpus: Corpus, pages: list[Page] | None = None) -> Weighted:
+def weigh(corpus: Corpus, pages: list[Page] | None = None, segmenter: segment.Segmenter | None = None) -> Weighted:
     """Segment every record, tag, place and guide page once and weigh its terms (BM25, field boosts).
 
     The site, ``casebook index`` and course selections all weigh the same
     documents (guide pages included), so every ranking sees the same numbers.
+    ``segmenter`` is the corpus's (:meth:`Segmenter.for_corpus`); without one, one is made.
     """
     from .lexicon import lexicon_map
 
     pages = guide_pages(corpus) if pages is None else pages
-    segment.init(corpus.domain_words())
+    seg = segmenter or segment.Segmenter.for_corpus(corpus)
     lexicon = lexicon_map(corpus.registry.lexicon)
     docs: list[list] = []
     fields: list[dict[str, list[str]]] = []
     record_texts = {rec.id: record_fields(corpus, rec) for rec in corpus.records.values()}
-    segment.prefetch(v for f in record_texts.values() for v in f.values())
+    seg.prefetch(v for f in record_texts.values() for v in f.values())
     for rec in corpus.records.values():
         f = record_texts[rec.id]
         docs.append([f"cases/{rec.id}", rec.title, corpus.full_place(rec), [corpus.tag_name(t) for t in rec.tags],
                      rec.summary[:SUMMARY_CHARS], " ".join(rec.aliases), record_places(corpus, rec), list(rec.tags)])
-        toks = {k: segment.tokens(v) for k, v in f.items()}
+        toks = {k: seg.tokens(v) for k, v in f.items()}
         toks["lexicon"] = lexicon_terms(lexicon, f["problems"])
         fields.append(toks)
     n_records = len(docs)
     for tag in corpus.registry.tags.values():
         docs.append([f"tags/{tag.slug}", f"标签：{tag.name}", "", [], tag.definition[:SUMMARY_CHARS],
                      " ".join(tag.synonyms), [], [tag.slug]])
-        fields.append({"title": segment.tokens(tag.name), "aliases": segment.tokens(" ".join(tag.synonyms)),
-                       "body": segment.tokens(tag.definition)})
+        fields.append({"title": seg.tokens(tag.name), "aliases": seg.tokens(" ".join(tag.synonyms)),
+                       "body": seg.tokens(tag.definition)})
     for place in corpus.registry.places.values():
         n = len(corpus.records_in(place.slug))
         docs.append([f"places/{place.slug}", f"地点：{place.name}", "", [], f"{place.level}，{n} 条案例", "",
                      [place.slug], []])
-        fields.append({"title": segment.tokens(place.name)})
+        fields.append({"title": seg.tokens(place.name)})
     weights = _bm25(fields)
     # Guide pages are weighed on their own, so editing a guide never moves a record's score.
     first = len(docs)
     guide_fields = []
     for page in pages:
         docs.append([page.loc, page.title, "", [], page.text[:SUMMARY_CHARS], "", [], []])
-        guide_fields.append({"title": segment.tokens(page.title), "body": segment.tokens(page.text)})
+        guide_fields.append({"title": seg.tokens(page.title), "body": seg.tokens(page.text)})
     for t, post in _bm25(guide_fields).items():
         target = weights.setdefault(t, {})
         for i, wt in post.items():

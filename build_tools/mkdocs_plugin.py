@@ -6,8 +6,10 @@ hands them to MkDocs as generated files, writes the browser search index,
 and tells ``mkdocs serve`` to watch the YAML. Under ``mkdocs serve`` the
 plugin lives across rebuilds (it has ``on_startup``) and keeps a
 :class:`~build_tools.session.Session`, so an edited record's page shows in
-seconds and one more rebuild brings the rest up to date. Everything else is
-plain Python that does not import MkDocs.
+seconds and one more rebuild brings the rest up to date. Under ``casebook
+build`` the records are validated and weighed already: the build hands the
+plugin a function that makes the pages (``prepared``), so nothing is loaded
+twice. Everything else is plain Python that does not import MkDocs.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .build import Pipeline
+from .builders import rejection
 from .project import cache_dir, footer, relative_404
 from .session import Session
 
@@ -52,6 +55,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.search_files: dict[str, str] = {}
         self.downloads: dict[str, bytes] = {}
         self.fast: set[str] | None = None  # after a fast refresh: the only pages and files that changed
+        # Set by a build that has validated and weighed the corpus already: it makes the result instead.
+        self.prepared = None
 
     def on_startup(self, *, command, dirty):
         # Defining this hook keeps the plugin, and its session, across the rebuilds of one serve.
@@ -68,12 +73,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # A plain `mkdocs serve` empties the site before each build: it needs every file each time.
             self.session = Session(self.pipeline) if self.serving and self.dirty else None
         self.pages, self.search_files, self.downloads = {}, {}, {}  # let the last build's go first
-        result = self.session.run() if self.session else self.pipeline.run()
-        self.fast = self.session.last.changed if self.session and self.session.last.fast else None
+        make, self.prepared = self.prepared, None
+        if make is not None:
+            result, self.fast = make(), None
+        else:
+            result = self.session.run() if self.session else self.pipeline.run()
+            self.fast = self.session.last.changed if self.session and self.session.last.fast else None
         if not result.report.valid:
-            lines = [p.format() for p in result.report.errors()]
-            raise PluginError("案例记录未通过校验，站点未构建：\n" + "\n".join(lines)
-                              + "\n请修正后重试（casebook validate 可单独运行校验）。")
+            raise PluginError(rejection(result.report))
         self.pages = result.pages
         config.copyright = footer(config.copyright)
         self.search_files = result.search_files

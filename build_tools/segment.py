@@ -1,9 +1,11 @@
 """The one Chinese segmenter of the project (site search, Whoosh, related records).
 
-jieba is initialised once per process, with its log silenced, and taught a
-domain dictionary generated from the corpus (tag names and synonyms, titles,
-aliases, place names, quoted method names). Without it jieba cuts
-新就业群体, 党员中心户 or 红色物业 apart.
+A :class:`Segmenter` is jieba taught one corpus's domain dictionary (tag
+names and synonyms, titles, aliases, place names, quoted method names), with
+a cache of its cuts. Without the dictionary jieba cuts 新就业群体, 党员中心户 or
+红色物业 apart. The build makes one per corpus and hands it to every stage
+that cuts text; nothing is kept in this module, so two corpora in one process
+cut independently.
 """
 
 from __future__ import annotations
@@ -14,17 +16,6 @@ import threading
 import unicodedata
 from typing import Iterable
 
-_lock = threading.Lock()
-_tokenizer = None
-_words: set[str] = set()
-# text → jieba's cut of it (every word, in order), kept across builds in one
-# process (mkdocs serve) and on disk between processes; an entry is dropped when
-# a dictionary word it contains changes. Both the search tokens and the Whoosh
-# analyser's positions are derived from it, so a text is cut once for both.
-_cache: dict[str, list[str]] = {}
-# text → search tokens, derived from _cache (in memory only)
-_search: dict[str, list[str]] = {}
-_cache_dirty = False
 CACHE_VERSION = 2
 
 # Function words that carry no meaning for retrieval.
@@ -39,6 +30,9 @@ GENERIC = set("社区 治理 社区治理 基层 基层治理 城市 参与 工�
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{2,14})[”\"」]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
+
+# Below this many new texts, starting worker processes costs more than it saves.
+PARALLEL_MIN = 2000
 
 
 def domain_words(corpus) -> list[str]:
@@ -68,107 +62,13 @@ def domain_words(corpus) -> list[str]:
     return sorted(w for w in (x.strip() for x in words) if 2 <= len(w) <= 14 and _HAN.search(w))
 
 
-def init(words: Iterable[str] = ()) -> None:
-    """Initialise jieba once for this process and add ``words`` to its dictionary."""
-    global _tokenizer
-    with _lock:
-        if _tokenizer is None:
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            logging.getLogger("jieba").setLevel(logging.WARNING)
-            tk = jieba.Tokenizer()
-            tk.initialize()
-            _tokenizer = tk
-        new = [w for w in words if w not in _words]
-        for w in new:
-            _tokenizer.add_word(w, freq=max(2000, 200 * len(w)))
-            _words.add(w)
-        if new and _cache:
-            _forget(new)
-
-
-def _forget(words: list[str]) -> None:
-    """Drop cached cuts of texts that contain a word whose entry just changed."""
-    global _cache_dirty
-    stale = [t for t in _cache if any(w in t for w in words)]
-    for t in stale:
-        del _cache[t]
-        _search.pop(t, None)
-    _cache_dirty = _cache_dirty or bool(stale)
-
-
-def load_cache(path, words: Iterable[str] = ()) -> None:
-    """Read cuts saved by an earlier build (missing or unreadable: start empty).
-
-    ``words`` is this build's domain dictionary: jieba learns it first, so
-    only cuts of texts containing a word that was added or dropped since the
-    cache was saved are thrown away (not every text with a domain word).
-    """
-    import pickle
-    from pathlib import Path
-
-    p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            version, saved, cache = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-        init(words)
-        return
-    init(words)
-    if version != CACHE_VERSION:
-        return
-    changed = sorted(set(saved) ^ _words)
-    _cache.update(cache)
-    if changed:
-        _forget(changed)
-
-
-def forget_cache() -> None:
-    """Let the cuts go from memory (after :func:`save_cache`, in a process that is done cutting)."""
-    global _cache_dirty
-    _cache.clear()
-    _search.clear()
-    _cache_dirty = False
-
-
-def forget_texts(texts: Iterable[str]) -> None:
-    """Let the cuts of these texts go (an index writer done with them)."""
-    for t in texts:
-        _cache.pop(t, None)
-        _search.pop(t, None)
-
-
-def forget_search_tokens() -> None:
-    """Let the search tokens go (they are derived from the cuts, which stay)."""
-    _search.clear()
-
-
-def cache_size() -> int:
-    """How many cut texts the cache holds (for tests and benchmarks)."""
-    return len(_cache)
-
-
-def save_cache(path) -> None:
-    """Write the cuts for the next build (only when something new was cut)."""
-    import os
-    import pickle
-    from pathlib import Path
-
-    global _cache_dirty
-    if not _cache_dirty:
-        return
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(".tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump((CACHE_VERSION, sorted(_words), _cache), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, p)
-    _cache_dirty = False
-
-
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
+
+
+def word_freq(word: str) -> int:
+    """The frequency a domain word gets in jieba's dictionary: high enough to keep it whole."""
+    return max(2000, 200 * len(word))
 
 
 def _keep(w: str) -> bool:
@@ -176,99 +76,214 @@ def _keep(w: str) -> bool:
     return bool(w) and w not in STOP and bool(_TOKEN_OK.search(w)) and not (len(w) == 1 and _HAN.match(w))
 
 
-def _base(text: str) -> list[str]:
-    """jieba's cut of ``text`` (normalised), from the cache or cut now and kept."""
-    global _cache_dirty
-    cut = _cache.get(text)
-    if cut is None:
-        if _tokenizer is None:
-            init()
-        cut = _cache[text] = list(_tokenizer.cut(normalise(text)))
-        _cache_dirty = True
-    return cut
+def _jieba_tokenizer(like: "Segmenter | None"):
+    """A jieba tokenizer with the base dictionary only: loaded (about 0.6 s), or copied from ``like`` (0.01 s)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    if like is None:
+        tk.initialize()
+        return tk
+    # The other segmenter's dictionary with its domain words put back as the base had them.
+    tk.FREQ = {**like._tokenizer.FREQ, **like._originals}
+    tk.total = like._base_total
+    tk.initialized = True
+    return tk
 
 
-def tokens(text: str, search_mode: bool = True) -> list[str]:
-    """Meaningful tokens of ``text``, lower-cased, without punctuation and stop words.
+class Segmenter:
+    """jieba with one domain dictionary, and a cache of its cuts (text → every word, in order).
 
-    In search mode long words also yield their sub-words (新就业群体 → 就业, 群体,
-    新就业群体) so that a shorter query still matches: the same tokens, in the
-    same order, as jieba's ``cut_for_search``, derived from the cached cut.
+    The cache is kept on disk between processes (:meth:`load_cache`,
+    :meth:`save_cache`); both the search tokens and the Whoosh analyser's
+    positions are derived from it, so a text is cut once for both.
     """
-    if search_mode and text in _search:
-        return _search[text]
-    out = []
-    base = _base(text)
-    freq = _tokenizer.FREQ
-    for w in base:
-        if search_mode and len(w) > 2:
-            grams = [w[i:i + 2] for i in range(len(w) - 1)]
-            if len(w) > 3:
-                grams += [w[i:i + 3] for i in range(len(w) - 2)]
-            out += [g.strip() for g in grams if freq.get(g) and _keep(g.strip())]
-        w = w.strip()
-        if _keep(w):
-            out.append(w)
-    if search_mode:
-        _search[text] = out
-    return out
 
+    def __init__(self, words: Iterable[str] = (), like: "Segmenter | None" = None):
+        """Teach jieba ``words``; ``like`` (another segmenter) lends its base dictionary instead of reloading it."""
+        self._tokenizer = tk = _jieba_tokenizer(like)
+        self.words = frozenset(words)
+        self._base_total = tk.total
+        # What the base dictionary said of each domain word (0: not a word), so that another
+        # segmenter can start from this one's dictionary without these words.
+        self._originals = {w: tk.FREQ.get(w, 0) for w in self.words}
+        for w in sorted(self.words):
+            tk.add_word(w, freq=word_freq(w))
+        self._cache: dict[str, list[str]] = {}
+        self._search: dict[str, list[str]] = {}  # text → search tokens, derived from the cut
+        self._dirty = False
 
-# Below this many new texts, starting worker processes costs more than it saves.
-PARALLEL_MIN = 2000
+    @classmethod
+    def for_words(cls, words: Iterable[str], like: "Segmenter | None" = None) -> "Segmenter":
+        """A segmenter of ``words``: ``like`` itself when it has the same words, else one made from its dictionary."""
+        words = frozenset(words)
+        if like is not None and like.words == words:
+            return like
+        return cls(words, like)
 
+    @classmethod
+    def for_corpus(cls, corpus, like: "Segmenter | None" = None) -> "Segmenter":
+        """The segmenter of ``corpus`` (its domain words), made once per corpus by the build."""
+        return cls.for_words(corpus.domain_words(), like)
 
-def prefetch(texts: Iterable[str], workers: int | None = None) -> int:
-    """Cut the texts not yet in the cache, on every core when there are many; return how many were cut.
+    # -- the cache
+    def load_cache(self, path) -> None:
+        """Add the cuts saved by an earlier build (missing or unreadable: nothing added).
 
-    A cold build of 10,000 records cuts about 60,000 texts, the biggest single
-    cost of the pipeline, and the Whoosh index needs the same cuts. Workers are
-    forked, so each starts with the segmenter and its domain dictionary already
-    loaded; where fork is not available or other threads run, the texts are cut
-    here, one by one, with the same result.
-    """
-    import multiprocessing as mp
-    import os
+        Only cuts of texts containing a word that was added to or dropped from
+        the dictionary since the cache was saved are thrown away.
+        """
+        import pickle
+        from pathlib import Path
 
-    global _cache_dirty
-    todo = list(dict.fromkeys(t for t in texts if t not in _cache))
-    workers = workers or min(os.cpu_count() or 1, 4)
-    if _tokenizer is None:
-        init()
-    # Forking a process that runs other threads (mkdocs serve's watcher) can
-    # copy a lock some thread holds: there, cut here.
-    if (len(todo) < PARALLEL_MIN or workers < 2 or threading.active_count() > 1
-            or "fork" not in mp.get_all_start_methods()):
-        for text in todo:
-            _base(text)
-        return len(todo)
-    chunks = [todo[k::workers] for k in range(workers)]
-    with mp.get_context("fork").Pool(workers) as pool:
-        for chunk, cuts in zip(chunks, pool.map(_cut_all, chunks)):
-            _cache.update(zip(chunk, cuts))
-    _cache_dirty = _cache_dirty or bool(todo)
-    return len(todo)
+        try:
+            with Path(path).open("rb") as fh:
+                version, saved, cache = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            return
+        if version != CACHE_VERSION:
+            return
+        changed = set(saved) ^ self.words
+        for text, cut in cache.items():
+            if text not in self._cache and not any(w in text for w in changed):
+                self._cache[text] = cut
+        self._dirty = self._dirty or bool(changed)
 
+    def save_cache(self, path) -> None:
+        """Write the cuts for the next build (only when something new was cut)."""
+        from pathlib import Path
 
-def _cut_all(texts: list[str]) -> list[list[str]]:
-    return [list(_tokenizer.cut(normalise(t))) for t in texts]
+        from .project import atomic_save
 
+        if not self._dirty:
+            return
 
-def tokens_with_positions(text: str) -> list[tuple[str, int, int, int]]:
-    """(token, position, start, end) for an analyser: positions count tokens, not characters.
+        def write(tmp: Path) -> None:
+            import pickle
 
-    Phrase queries need consecutive positions for consecutive words; jieba's
-    own ChineseAnalyzer uses character offsets as positions, which breaks them.
-    The words and offsets are those of jieba's ``tokenize`` (default mode).
-    """
-    out = []
-    pos = start = 0
-    for w in _base(text):
-        end = start + len(w)
-        if w.strip() and _TOKEN_OK.search(w):
+            with tmp.open("wb") as fh:
+                pickle.dump((CACHE_VERSION, sorted(self.words), self._cache), fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+        atomic_save(Path(path), write)
+        self._dirty = False
+
+    def forget_cache(self) -> None:
+        """Let the cuts go from memory (after :meth:`save_cache`, when done cutting for now)."""
+        self._cache.clear()
+        self._search.clear()
+        self._dirty = False
+
+    def forget_texts(self, texts: Iterable[str]) -> None:
+        """Let the cuts of these texts go (an index writer done with them)."""
+        for t in texts:
+            self._cache.pop(t, None)
+            self._search.pop(t, None)
+
+    def forget_search_tokens(self) -> None:
+        """Let the search tokens go (they are derived from the cuts, which stay)."""
+        self._search.clear()
+
+    def cache_size(self) -> int:
+        """How many cut texts the cache holds (for tests and benchmarks)."""
+        return len(self._cache)
+
+    # -- cutting
+    def _base(self, text: str) -> list[str]:
+        """jieba's cut of ``text`` (normalised), from the cache or cut now and kept."""
+        cut = self._cache.get(text)
+        if cut is None:
+            cut = self._cache[text] = list(self._tokenizer.cut(normalise(text)))
+            self._dirty = True
+        return cut
+
+    def tokens(self, text: str, search_mode: bool = True) -> list[str]:
+        """Meaningful tokens of ``text``, lower-cased, without punctuation and stop words.
+
+        In search mode long words also yield their sub-words (新就业群体 → 就业, 群体,
+        新就业群体) so that a shorter query still matches: the same tokens, in the
+        same order, as jieba's ``cut_for_search``, derived from the cached cut.
+        """
+        if search_mode and text in self._search:
+            return self._search[text]
+        out = []
+        freq = self._tokenizer.FREQ
+        for w in self._base(text):
+            if search_mode and len(w) > 2:
+                grams = [w[i:i + 2] for i in range(len(w) - 1)]
+                if len(w) > 3:
+                    grams += [w[i:i + 3] for i in range(len(w) - 2)]
+                out += [g.strip() for g in grams if freq.get(g) and _keep(g.strip())]
             w = w.strip()
-            if not (w in STOP or (len(w) == 1 and _HAN.match(w))):
-                out.append((w, pos, start, end))
-            pos += 1
-        start = end
-    return out
+            if _keep(w):
+                out.append(w)
+        if search_mode:
+            self._search[text] = out
+        return out
+
+    def tokens_with_positions(self, text: str) -> list[tuple[str, int, int, int]]:
+        """(token, position, start, end) for an analyser: positions count tokens, not characters.
+
+        Phrase queries need consecutive positions for consecutive words; jieba's
+        own ChineseAnalyzer uses character offsets as positions, which breaks them.
+        The words and offsets are those of jieba's ``tokenize`` (default mode).
+        """
+        out = []
+        pos = start = 0
+        for w in self._base(text):
+            end = start + len(w)
+            if w.strip() and _TOKEN_OK.search(w):
+                w = w.strip()
+                if not (w in STOP or (len(w) == 1 and _HAN.match(w))):
+                    out.append((w, pos, start, end))
+                pos += 1
+            start = end
+        return out
+
+    def prefetch(self, texts: Iterable[str], workers: int | None = None) -> int:
+        """Cut the texts not yet in the cache, on every core when there are many; return how many were cut.
+
+        A cold build of 10,000 records cuts about 60,000 texts, the biggest single
+        cost of the pipeline, and the Whoosh index needs the same cuts. Workers are
+        forked, so each starts with this segmenter's dictionary already loaded;
+        where fork is not available or other threads run, the texts are cut here,
+        one by one, with the same result.
+        """
+        import multiprocessing as mp
+        import os
+
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        workers = workers or min(os.cpu_count() or 1, 4)
+        # Forking a process that runs other threads (mkdocs serve's watcher) can
+        # copy a lock some thread holds: there, cut here.
+        if (len(todo) < PARALLEL_MIN or workers < 2 or threading.active_count() > 1
+                or "fork" not in mp.get_all_start_methods()):
+            for text in todo:
+                self._base(text)
+            return len(todo)
+        ctx = mp.get_context("fork")
+        running = []
+        for k in range(workers):
+            chunk = todo[k::workers]
+            receive, send = ctx.Pipe(duplex=False)
+            # Forked: the tokenizer reaches the worker as memory, not pickled.
+            proc = ctx.Process(target=_cut_into, args=(self._tokenizer, chunk, send), daemon=True)
+            proc.start()
+            send.close()
+            running.append((proc, receive, chunk))
+        for proc, receive, chunk in running:
+            try:
+                cuts = receive.recv()
+            except EOFError:  # the worker died: cut its share here
+                cuts = [list(self._tokenizer.cut(normalise(t))) for t in chunk]
+            proc.join()
+            self._cache.update(zip(chunk, cuts))
+        self._dirty = self._dirty or bool(todo)
+        return len(todo)
+
+
+def _cut_into(tokenizer, texts: list[str], conn) -> None:
+    """A worker's share of :meth:`Segmenter.prefetch`: cut ``texts`` and send the cuts back."""
+    conn.send([list(tokenizer.cut(normalise(t))) for t in texts])
+    conn.close()

@@ -37,16 +37,31 @@ class JiebaTokenizer(Tokenizer):
     At index time (``mode="index"``) the sub-words of a long word
     (新就业群体 → 就业, 群体) are added at the same position as the word, so a
     short query still matches while consecutive words keep consecutive
-    positions. Queries are analysed without sub-words.
+    positions. Queries are analysed without sub-words. The segmenter is the
+    corpus's; Whoosh pickles the schema into the index, so it is left out there
+    and the schema is made again, with a segmenter, each time the index opens.
     """
+
+    def __init__(self, segmenter: segment.Segmenter | None = None):
+        self.segmenter = segmenter
+
+    def __getstate__(self):
+        return {}
+
+    def __setstate__(self, state):
+        self.segmenter = None
+
+    def __eq__(self, other):
+        return type(other) is type(self)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for word, pos, start, end in segment.tokens_with_positions(value):
+        seg = self.segmenter
+        for word, pos, start, end in seg.tokens_with_positions(value):
             forms = [word]
             if mode == "index" and len(word) > 2:
-                forms += [w for w in segment.tokens(word) if w != word]
+                forms += [w for w in seg.tokens(word) if w != word]
             for form in forms:
                 t.text = form
                 t.boost = 1.0
@@ -61,11 +76,11 @@ class JiebaTokenizer(Tokenizer):
                 yield t
 
 
-def _schema():
+def _schema(seg: segment.Segmenter):
     from whoosh.analysis import LowercaseFilter
     from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-    ana = JiebaTokenizer() | LowercaseFilter()
+    ana = JiebaTokenizer(seg) | LowercaseFilter()
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["title"]),
@@ -117,20 +132,22 @@ class IndexReport:
 
 
 def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = None,
-                 cache: Path | None = None) -> IndexReport:
+                 cache: Path | None = None, segmenter: segment.Segmenter | None = None,
+                 ranked: RankIndex | None = None) -> IndexReport:
     """Create or update the index; only changed records are rewritten in Whoosh.
 
     ``cache`` is the site build's segmentation cache (``segments.pickle``):
-    texts the build already cut are not cut again.
+    texts the build already cut are not cut again. The staged build hands
+    over what it already has: the corpus's ``segmenter`` and its ranking data
+    (``ranked``), so nothing is weighed twice.
     """
     from whoosh import index as windex
 
     index_dir = Path(index_dir)
     words = corpus.domain_words()
+    seg = segmenter or segment.Segmenter.for_corpus(corpus)
     if cache is not None:
-        segment.load_cache(cache, words)
-    else:
-        segment.init(words)
+        seg.load_cache(cache)
     meta = {"version": INDEX_VERSION, "places": place_words(corpus), "tags": tag_words(corpus)}
     meta_path = index_dir / META_FILE
     old_meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else None
@@ -142,12 +159,12 @@ def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = No
 
         shutil.rmtree(index_dir, ignore_errors=True)
         index_dir.mkdir(parents=True)
-        ix = windex.create_in(str(index_dir), _schema())
+        ix = windex.create_in(str(index_dir), _schema(seg))
         report.rebuilt = True
         stored: dict[str, str] = {}
         changed_words: set[str] = set()
     else:
-        ix = windex.open_dir(str(index_dir))
+        ix = windex.open_dir(str(index_dir), schema=_schema(seg))
         with ix.searcher() as s:
             stored = {f["id"]: f["digest"] for f in s.all_stored_fields()}
         # A word added to or dropped from the dictionary changes how texts that
@@ -157,10 +174,10 @@ def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = No
     # The shared ranking first: it needs the cut texts of the whole corpus, which
     # then leave memory before Whoosh fills it with postings.
     pending = index_dir / (RANK_FILE + ".new")
-    write_ranking(rank_index(corpus, weighted or weigh(corpus)), pending)
+    write_ranking(ranked or rank_index(corpus, weighted or weigh(corpus, segmenter=seg)), pending)
     if cache is not None:
-        segment.save_cache(cache)
-    segment.forget_search_tokens()  # the analyser needs only the cuts
+        seg.save_cache(cache)
+    seg.forget_search_tokens()  # the analyser needs only the cuts
     # Postings of a rebuild stay in memory up to this size instead of being
     # pickled to temporary runs and merged back (10,000 records: 2.3 million).
     writer = ix.writer(limitmb=WRITER_MB)
@@ -180,8 +197,8 @@ def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = No
             report.added += 1
         batch.append(doc)
         if len(batch) == WRITE_BATCH:
-            _write_batch(writer, batch)
-    _write_batch(writer, batch)
+            _write_batch(writer, batch, seg)
+    _write_batch(writer, batch, seg)
     if report.added or report.updated or report.removed:
         writer.commit(optimize=report.rebuilt)
     else:
@@ -191,13 +208,13 @@ def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = No
     return report
 
 
-def _write_batch(writer, batch: list[dict]) -> None:
+def _write_batch(writer, batch: list[dict], seg: segment.Segmenter) -> None:
     """Add a batch of documents, their texts cut first on every core (the biggest cost of a rebuild)."""
     texts = [d[f] for d in batch for f in TEXT_FIELDS]
-    segment.prefetch(texts)
+    seg.prefetch(texts)
     for doc in batch:
         writer.update_document(**doc)
-    segment.forget_texts(texts)  # their postings are in the writer now: make room for them
+    seg.forget_texts(texts)  # their postings are in the writer now: make room for them
     batch.clear()
 
 
@@ -266,15 +283,16 @@ def highlight(text: str, terms: list[str], size: int = PLAN["snippetChars"]) -> 
 class Searcher:
     """A reusable searcher over ``search_index/`` (keep one for many queries)."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, segmenter: segment.Segmenter | None = None):
+        """Open ``index_dir``; ``segmenter`` (any) lends its base dictionary, saving jieba's load."""
         from whoosh import index as windex
 
         index_dir = Path(index_dir)
         if not windex.exists_in(str(index_dir)) or not (index_dir / RANK_FILE).exists():
             raise FileNotFoundError(f"找不到检索索引 {index_dir}：请先运行 casebook index")
         words = (index_dir / DICT_FILE).read_text(encoding="utf-8").splitlines() if (index_dir / DICT_FILE).exists() else []
-        segment.init(words)
-        self.ix = windex.open_dir(str(index_dir))
+        self.segmenter = segment.Segmenter.for_words(words, like=segmenter)
+        self.ix = windex.open_dir(str(index_dir), schema=_schema(self.segmenter))
         self.searcher = self.ix.searcher()
         self.rank_index = read_ranking(index_dir / RANK_FILE)
 
@@ -287,7 +305,7 @@ class Searcher:
         fields = ["title", "aliases", "problems", "tagtext", "placetext", "body"]
         must = []
         for p in phrases:
-            words = [w for w, *_ in segment.tokens_with_positions(p)]
+            words = [w for w, *_ in self.segmenter.tokens_with_positions(p)]
             if len(words) == 1:
                 must.append(Q.Or([Q.Term(f, words[0]) for f in fields]))
             elif words:

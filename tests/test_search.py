@@ -45,22 +45,15 @@ def searcher(index_dir):
 
 
 def test_domain_dictionary_keeps_practice_words_whole(corpus):
-    segment.init(segment.domain_words(corpus))
-    toks = segment.tokens("3326名新就业群体兼任网格员，推行红色物业和党员中心户", search_mode=False)
+    seg = segment.Segmenter.for_corpus(corpus)
+    toks = seg.tokens("3326名新就业群体兼任网格员，推行红色物业和党员中心户", search_mode=False)
     for word in ["新就业群体", "网格员", "红色物业", "党员中心户"]:
         assert word in toks, toks
     assert "名新" not in toks
 
 
-def test_jieba_is_initialised_once_per_process(corpus):
-    segment.init()
-    first = segment._tokenizer
-    segment.init(segment.domain_words(corpus))
-    assert segment._tokenizer is first
-
-
 def test_analyzer_positions_count_words_not_characters():
-    tk = whoosh_index.JiebaTokenizer()
+    tk = whoosh_index.JiebaTokenizer(segment.Segmenter())
     toks = [(t.text, t.pos) for t in tk("快递小哥参与社区治理", positions=True)]
     positions = [p for _, p in toks]
     assert positions == sorted(positions) and positions[-1] < 6, toks
@@ -355,11 +348,12 @@ def test_segmentation_cache_survives_into_the_next_build(tmp_path):
         "from build_tools.build import load_corpus\n"
         "from build_tools.index import weigh\n"
         "corpus, _ = load_corpus(Path(sys.argv[1]))\n"
-        "segment.load_cache(sys.argv[2], segment.domain_words(corpus))\n"
-        "before = segment.cache_size()\n"
-        "weigh(corpus)\n"
-        "print(before, segment.cache_size())\n"
-        "segment.save_cache(sys.argv[2])\n")
+        "seg = segment.Segmenter.for_corpus(corpus)\n"
+        "seg.load_cache(sys.argv[2])\n"
+        "before = seg.cache_size()\n"
+        "weigh(corpus, segmenter=seg)\n"
+        "print(before, seg.cache_size())\n"
+        "seg.save_cache(sys.argv[2])\n")
     cache = tmp_path / "segments.pickle"
     run = lambda: subprocess.run([sys.executable, "-c", script, str(ROOT / "cases"), str(cache)],
                                  capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
@@ -381,18 +375,17 @@ def test_prefetch_on_two_cores_cuts_exactly_as_one(monkeypatch):
     monkeypatch.setattr(multiprocessing, "get_context", lambda m=None: forks.append(m) or real(m))
     monkeypatch.setattr(segment.threading, "active_count", lambda: 1)  # as in `casebook build`
     monkeypatch.setattr(segment, "PARALLEL_MIN", 10)
-    segment.init(["党员中心户", "小区党支部"])
-    segment.forget_cache()
-    assert segment.prefetch(texts, workers=2) == 60
+    seg = segment.Segmenter(["党员中心户", "小区党支部"])
+    assert seg.prefetch(texts, workers=2) == 60
     assert forks == ["fork"]
-    forked = {t: segment.tokens(t) for t in texts}
-    segment.forget_cache()
+    forked = {t: seg.tokens(t) for t in texts}
+    seg.forget_cache()
     monkeypatch.setattr(segment, "PARALLEL_MIN", 10_000)
-    assert segment.prefetch(texts, workers=2) == 60
+    assert seg.prefetch(texts, workers=2) == 60
     assert forks == ["fork"]  # cut here this time
-    assert {t: segment.tokens(t) for t in texts} == forked
+    assert {t: seg.tokens(t) for t in texts} == forked
     assert "党员中心户" in forked[texts[0]]
-    assert segment.prefetch(texts) == 0  # all cached now
+    assert seg.prefetch(texts) == 0  # all cached now
 
 
 def test_tokens_and_positions_match_jieba_search_and_tokenize_modes():
@@ -405,7 +398,7 @@ def test_tokens_and_positions_match_jieba_search_and_tokenize_modes():
 
     corpus, _ = load_corpus(ROOT / "cases")
     words = segment.domain_words(corpus)
-    segment.init(words)
+    seg = segment.Segmenter(words)
     ref = jieba.Tokenizer()
     ref.initialize()
     for w in words:
@@ -416,9 +409,9 @@ def test_tokens_and_positions_match_jieba_search_and_tokenize_modes():
     assert len(texts) > 150
     for text in texts:
         norm = segment.normalise(text)
-        assert segment.tokens(text) == [w.strip() for w in ref.cut_for_search(norm) if keep(w.strip())]
+        assert seg.tokens(text) == [w.strip() for w in ref.cut_for_search(norm) if keep(w.strip())]
         positions = [(w, start, end) for w, start, end in ref.tokenize(norm) if keep(w.strip())]
-        assert [(w, s, e) for w, _, s, e in segment.tokens_with_positions(text)] == positions
+        assert [(w, s, e) for w, _, s, e in seg.tokens_with_positions(text)] == positions
 
 
 # ------------------------------------------------------------ one ranking contract

@@ -1,0 +1,207 @@
+"""The site builders: MkDocs + Material (through the casebook plugin) or Zensical (from a docs tree).
+
+Both take the pipeline's pages from a function the caller hands in, so a
+build that has validated and weighed the corpus already does not do it
+again; both build into a temporary folder and swap it in only on success,
+so a failed build leaves the previous ``site/`` untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+from .project import cache_dir as project_cache_dir
+
+PLUGIN = "casebook"
+
+
+class BuildError(Exception):
+    """The site could not be built; the message is for the user."""
+
+
+def _source_date_epoch(root: Path) -> str:
+    """A fixed build date (the last commit's), so two builds are byte-identical."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
+                             text=True, timeout=10).stdout.strip()
+        return out or "0"
+    except (OSError, subprocess.SubprocessError):
+        return "0"
+
+
+BUILDERS = ("mkdocs", "zensical")
+
+
+def rejection(report) -> str:
+    """What a build says when the records did not pass validation (one problem a line)."""
+    return ("案例记录未通过校验，站点未构建：\n" + "\n".join(p.format() for p in report.errors())
+            + "\n请修正后重试（casebook validate 可单独运行校验）。")
+
+
+def write_site(root: Path, site_dir: Path, make: Callable, config_file: str = "mkdocs.yml",
+               builder: str = "mkdocs") -> Path:
+    """Build ``site_dir`` from the pipeline result that ``make()`` returns; swap it in only on success.
+
+    ``builder`` is ``mkdocs`` (MkDocs + Material; the casebook plugin calls
+    ``make`` instead of running the pipeline itself) or ``zensical`` (the
+    pages are written as a docs tree, which Zensical builds). ``make`` is
+    called once, by the builder, so the pages live no longer than it needs them.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    root = Path(root).resolve()
+    site_dir = Path(site_dir).resolve()
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        os.environ["SOURCE_DATE_EPOCH"] = _source_date_epoch(root)
+    if builder == "zensical":
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+        try:
+            _zensical_build(root, make, tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return _swap_in(tmp, site_dir)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    import logging
+
+    class _Collect(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.WARNING)
+            self.messages: list[str] = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    # MkDocs logs a plugin's error and raises a bare "Aborted": keep the message.
+    collect = _Collect()
+    mk_log = logging.getLogger("mkdocs")
+    mk_log.addHandler(collect)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    stamp_file = project_cache_dir(root) / "site-stamps.json"
+    stamp = _site_stamp(root, config_file)
+    # Building again: start from a copy of the last site and let MkDocs skip
+    # every page whose source is older than its output. Only when nothing but
+    # records changed: the theme, config and hand-written pages are in the stamp.
+    reuse = site_dir.is_dir() and _stamps(stamp_file).get(str(site_dir)) == stamp
+    quiet = _DirtyNote()
+    try:
+        if reuse:
+            shutil.rmtree(tmp)
+            shutil.copytree(site_dir, tmp)
+            logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+        config = load_config(config_file=str(root / config_file), site_dir=str(tmp))
+        plugin = config.plugins.get(PLUGIN)
+        if plugin is None:
+            raise BuildError(f"{config_file} 的 plugins 中没有 {PLUGIN}：网站页面由它生成，请加上")
+        plugin.prepared = make
+        mkdocs_build(config, dirty=reuse)
+        if reuse:
+            _drop_orphans(tmp, plugin)
+    except (MkDocsException, Abort) as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError("\n".join(collect.messages) or str(err)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        mk_log.removeHandler(collect)
+        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+    stamps = _stamps(stamp_file)
+    stamps[str(site_dir)] = stamp
+    stamp_file.parent.mkdir(parents=True, exist_ok=True)
+    stamp_file.write_text(json.dumps(stamps, ensure_ascii=False, indent=1), encoding="utf-8")
+    return _swap_in(tmp, site_dir)
+
+
+class _DirtyNote:
+    """Drop MkDocs' warning about dirty builds: ours reuse only pages whose records did not change."""
+
+    def filter(self, record) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def _site_stamp(root: Path, config_file: str) -> str:
+    """What every page depends on besides its own text: config, theme overrides, hand-written
+    pages and assets, and the versions of the builder and the generator."""
+    import hashlib
+    import os
+    from importlib.metadata import version
+
+    h = hashlib.sha256()
+    for name in ("mkdocs", "mkdocs-material", "casebook"):
+        h.update(f"{name}={version(name)}".encode())
+    h.update((root / config_file).read_bytes())
+    h.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())  # the footer's build date
+    package = Path(__file__).parent  # the generator's code and templates
+    for base in (root / "content", root / "overrides", package):
+        for p in sorted(base.rglob("*")) if base.is_dir() else []:
+            if "__pycache__" in p.parts:
+                continue
+            if p.is_file():
+                h.update(str(p.relative_to(base)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def _stamps(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _drop_orphans(site: Path, plugin) -> None:
+    """Pages of records, places or tags that no longer exist: a dirty build leaves them behind."""
+    pages = getattr(plugin, "page_paths", None) or []
+    keep = {p[:-3] + ".html" for p in pages}
+    for folder in ("cases", "places", "tags", "courses"):
+        for html in (site / folder).glob("*.html") if (site / folder).is_dir() else []:
+            rel = f"{folder}/{html.name}"
+            if rel not in keep:
+                html.unlink()
+
+
+def _swap_in(tmp: Path, site_dir: Path) -> Path:
+    """Replace ``site_dir`` by the freshly built ``tmp`` (the old one goes only now)."""
+    import shutil
+
+    old = site_dir.with_name(site_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    tmp.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return site_dir
+
+
+def _zensical_build(root: Path, make: Callable, out: Path) -> None:
+    """The pipeline's pages as a docs tree, built by Zensical into ``out``."""
+    import shutil
+    import subprocess
+    import sys
+
+    from .docs_tree import write_docs_tree
+    from .project import relative_404
+
+    result = make()
+    tree = project_cache_dir(root) / "zensical"
+    config = write_docs_tree(root, result.pages, result.search_files, tree, result.downloads)
+    del result  # written: Zensical reads the tree, and needs the memory more
+    run = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(config)],
+                         capture_output=True, text=True, cwd=tree)
+    if run.returncode != 0 or not (tree / "site" / "index.html").is_file():
+        raise BuildError("Zensical 构建失败：\n" + (run.stderr or run.stdout).strip()[-2000:])
+    relative_404(tree / "site")
+    shutil.rmtree(out)
+    shutil.move(str(tree / "site"), str(out))

@@ -1,0 +1,108 @@
+"""The staged build: `make site` loads and validates the records once, then builds the site and both indexes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from build_tools.cli import main
+from sitekit import ROOT, make_project
+
+
+def _site_recipe() -> list[list[str]]:
+    """The commands of the Makefile's ``site`` target, and its prerequisites, as argument lists."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    m = re.search(r"^site:(?P<deps>[^\n]*)\n(?P<body>(?:\t[^\n]*\n)+)", text, re.M)
+    assert m, "Makefile has no site target"
+    return m.group("deps").split(), [shlex.split(line.strip()) for line in m.group("body").splitlines()]
+
+
+class _Counted:
+    """Count the calls of a function wherever the package holds it (its module and every `from … import`)."""
+
+    def __init__(self, monkeypatch, module, name: str):
+        self.calls = 0
+        real = getattr(module, name)
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return real(*args, **kwargs)
+
+        for mod in list(sys.modules.values()):
+            if (getattr(mod, "__name__", "") or "").startswith("build_tools") and getattr(mod, name, None) is real:
+                monkeypatch.setattr(mod, name, counted)
+
+
+def test_make_site_loads_and_validates_the_records_once(tmp_path, monkeypatch):
+    """One command builds everything; over the whole of it, the records are loaded, validated and weighed once."""
+    import build_tools.index
+    import build_tools.load
+    import build_tools.segment
+    import build_tools.validate
+    import build_tools.whoosh_index  # noqa: F401 (imported now, so its names are counted too)
+    import build_tools.mkdocs_plugin  # noqa: F401
+
+    deps, commands = _site_recipe()
+    assert "validate" not in deps  # `make validate` would load everything again
+    casebook = [c for c in commands if c and c[0].endswith("/casebook")]
+    assert [c[1] for c in casebook] == ["build"] and len(commands) == 1, commands
+    loads = _Counted(monkeypatch, build_tools.load, "load_cases")
+    checks = _Counted(monkeypatch, build_tools.validate, "validate")
+    weighs = _Counted(monkeypatch, build_tools.index, "weigh")
+    made = []
+    real_init = build_tools.segment.Segmenter.__init__
+    monkeypatch.setattr(build_tools.segment.Segmenter, "__init__",
+                        lambda self, *a, **k: made.append(1) or real_init(self, *a, **k))
+    monkeypatch.chdir(ROOT)
+    site, index = tmp_path / "site", tmp_path / "search_index"
+    r = CliRunner().invoke(main, casebook[0][1:] + ["--site-dir", str(site), "--index-dir", str(index)])
+    assert r.exit_code == 0, r.output
+    assert (loads.calls, checks.calls, weighs.calls, len(made)) == (1, 1, 1, 1)
+    lines = [line for line in r.output.splitlines() if line.startswith(("✔", "✘"))]  # notes may come first
+    assert len(lines) == 4, r.output
+    assert re.fullmatch(r"✔ 共 \d+ 条记录：0 个错误，0 个警告，校验通过", lines[0])
+    assert re.fullmatch(r"✔ 共 \d+ 个课程：0 个错误，0 个警告，校验通过", lines[1])
+    assert lines[2].startswith(f"✔ 网站已构建到 {site}") and lines[3].startswith(f"✔ 已重建索引 {index}")
+    assert (site / "index.html").is_file() and (site / "search" / "casebook-index.js").is_file()
+    # The command line searches the index the build wrote.
+    found = CliRunner().invoke(main, ["search", "外卖骑手", "--index-dir", str(index), "--json"])
+    assert found.exit_code == 0 and '"id"' in found.output
+
+
+def _untouched(folder: Path) -> tuple:
+    """What shows that nothing was written: the folder itself, and each file's bytes and date."""
+    files = {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+             for p in sorted(folder.rglob("*")) if p.is_file()}
+    return folder.stat().st_ino, files
+
+
+@pytest.fixture
+def small_project(tmp_path):
+    from conftest import valid_record
+
+    rec = {**valid_record(), "place": "wuxi", "unit": None, "sources": [{"source": "wuxi", "section": ""}],
+           "tags": ["hongse-wuye"]}
+    rec["practices"] = [{"text": p["text"]} for p in rec["practices"]]
+    rec["outcomes"] = [{"text": p["text"]} for p in rec["outcomes"]]
+    rec["metrics"] = []
+    return make_project(tmp_path / "proj", {"wuxi/ok.yml": {**rec, "id": "ok"}})
+
+
+def test_a_failed_build_says_where_and_leaves_site_and_index_as_they_were(small_project, monkeypatch):
+    monkeypatch.chdir(small_project)
+    first = CliRunner().invoke(main, ["build"])
+    assert first.exit_code == 0, first.output
+    site, index = _untouched(small_project / "site"), _untouched(small_project / "search_index")
+    (small_project / "cases" / "wuxi" / "bad.yml").write_text("id: bad\ntitle: 坏\nplace: nowhere\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["build"])
+    assert r.exit_code == 1
+    assert re.search(r"cases/wuxi/bad\.yml:3:\d+ unknown-place", r.output), r.output
+    assert "✘ 共 2 条记录" in r.output and "✘ 构建失败，原有网站和检索索引未改动" in r.output
+    assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+    assert _untouched(small_project / "site") == site and _untouched(small_project / "search_index") == index
