@@ -195,9 +195,7 @@ def schema(out: str) -> None:
 def build(site_dir: str, builder: str, index_dir: str, no_index: bool) -> None:
     """校验记录和课程，构建网站（site/）和命令行检索索引（search_index/）。
 
-    记录只读一遍、校验一遍（严格模式，旁边有来源文章时逐字核对证据），依次完成
-    casebook validate、casebook course check、网站和 casebook index 的工作。
-    有问题时一个都不写：原有 site/ 和 search_index/ 保持不变。
+    记录只读一遍、校验一遍（严格模式，旁边有来源文章时逐字核对证据），依次完成 casebook validate、casebook course check、网站和 casebook index 的工作。有问题时一个都不写：原有 site/ 和 search_index/ 保持不变。
     """
     import logging
 
