@@ -55,3 +55,17 @@ def role_label(mt: m.Metric) -> str:
     """What the figure is, in readers' words: the 成效 section's label, 工作标准 or 背景口径."""
     role = m.metric_role(mt.kind)
     return label("outcomes") if role == "result" else {"rule": "工作标准", "context": "背景口径"}[role]
+
+
+SCALES = {"万": 10_000, "亿": 100_000_000}
+
+
+def sort_value(mt: m.Metric) -> float:
+    """The number a table sorts by: a range by its lower bound, a ratio by its quotient, 2.7万 as 27,000."""
+    if isinstance(mt.value, m.Range):
+        v = mt.value.min
+    elif isinstance(mt.value, m.Ratio):
+        v = mt.value.left / mt.value.right if mt.value.right else mt.value.left
+    else:
+        v = mt.value
+    return float(v) * SCALES.get(mt.unit[:1], 1)

@@ -20,7 +20,7 @@ from . import model as m
 from .corpus import Corpus
 from .sections import FIGURE_HEADER, contract, parts, published
 from .templating import esc, markdown_env
-from .figures import figure_cells, is_result, role_label
+from .figures import figure_cells, is_result, role_label, sort_value
 from .views import COMPARE_HEADER, comparison, record_view
 
 
@@ -211,7 +211,7 @@ def render_home(corpus: Corpus, env=None) -> str:
 
 
 def render_figures(corpus: Corpus, env=None) -> str:
-    """数据一览: every figure; the filter also matches tags and titles; values sort within their unit."""
+    """数据一览: every figure; the filter also matches tags and titles; values sort by their number (casebook.js)."""
     here = "figures.md"
     figures = []
     for r in corpus.records.values():
@@ -224,7 +224,7 @@ def render_figures(corpus: Corpus, env=None) -> str:
                 **dict(zip(("value", "unit"), figure_cells(mt))), "kind": m.METRIC_KIND_LABELS[mt.kind],
                 "role": role_label(mt),
                 "evidence": mt.evidence, "search": f"{tags} {r.title} {corpus.full_place(r)}",
-                "group": f"{mt.kind}|{mt.unit}"})
+                "sort": format(sort_value(mt), ".12g")})
     return (env or markdown_env()).get_template("figures.md.j2").render(figures=figures)
 
 

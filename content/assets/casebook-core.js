@@ -61,7 +61,9 @@
     }
   };
 
-  /* The page's state in its address (?q=…&place=…), so a result can be bookmarked. */
+  /* The page's state in its address (?q=…&place=…): Back, reload, a bookmark and a
+     link sent to a colleague all bring the same list back. set() changes only the
+     names it is given (an empty value removes one) and keeps the rest and the #hash. */
   var urlState = {
     get: function (names) {
       var params = new URLSearchParams(location.search), out = {};
@@ -69,10 +71,12 @@
       return out;
     },
     set: function (values) {
-      var params = new URLSearchParams();
-      Object.keys(values).forEach(function (k) { if (values[k]) params.set(k, values[k]); });
-      /* Chromium refuses history changes on file:// pages; the address then stays as it was. */
-      if (location.protocol !== "file:") history.replaceState(null, "", "?" + params.toString());
+      var params = new URLSearchParams(location.search);
+      Object.keys(values).forEach(function (k) { if (values[k]) params.set(k, values[k]); else params.delete(k); });
+      var query = params.toString(), url = location.pathname + (query ? "?" + query : "") + location.hash;
+      if (url === location.pathname + location.search + location.hash) return;
+      /* Chromium allows this on file:// too; a browser that refuses keeps the address as it was. */
+      try { history.replaceState(history.state, "", url); } catch (e) { /* the list still works */ }
     }
   };
 

@@ -27,12 +27,22 @@
 
   /* ------------------------------------------------------------ engine */
 
-  /* Term and document shards announce themselves through these globals. */
+  /* Term and document shards announce themselves through these globals. One waiter
+     per shard, shared by every engine on the page (the header box's and the 检索
+     page's), so a shard is fetched once and each engine hears when it has come. */
   var shardWaiters = {};
+  function waiterFor(key) {
+    var w = shardWaiters[key];
+    if (!w) {
+      w = shardWaiters[key] = { data: null };
+      w.promise = new Promise(function (resolve, reject) { w.resolve = resolve; w.reject = reject; });
+    }
+    return w;
+  }
   function announce(kind, n, data) {
-    var key = kind + n, w = shardWaiters[key];
-    if (w) { w.data = data; w.resolve(data); }
-    else shardWaiters[key] = { data: data, promise: Promise.resolve(data) };
+    var w = waiterFor(kind + n);
+    w.data = data;
+    w.resolve(data);
   }
   window.__casebook_terms = function (n, data) { announce("t", n, data); };
   window.__casebook_docs = function (n, data) { announce("d", n, data); };
@@ -54,7 +64,6 @@
     this.plan = meta.plan;
     this.F = {};
     meta.docFields.forEach(function (name, i) { self.F[name] = i; });
-    this.loaded = {};
   }
 
   /* FNV-1a over UTF-16 code units, as build_tools.index.shard_of computes it (constants in meta.hash). */
@@ -68,16 +77,12 @@
   };
 
   Engine.prototype.load = function (kind, n) {
-    var key = kind + n;
-    if (this.loaded[key]) return this.loaded[key];
-    var w = shardWaiters[key];
-    if (w && w.data) return (this.loaded[key] = Promise.resolve(w.data));
-    var waiter = { data: null };
-    waiter.promise = new Promise(function (resolve) { waiter.resolve = resolve; });
-    shardWaiters[key] = waiter;
-    var src = this.root + "search/" + kind + "/" + n + ".js";
-    this.loaded[key] = loadScript(src).then(function () { return waiter.promise; });
-    return this.loaded[key];
+    var w = waiterFor(kind + n);
+    if (!w.data && !w.requested) {
+      w.requested = true;
+      loadScript(this.root + "search/" + kind + "/" + n + ".js").catch(w.reject);
+    }
+    return w.promise;
   };
 
   /* Postings of several terms: {term: [[doc, weight], …]} */
@@ -272,7 +277,7 @@
           if (parsed.han.length >= P.titleMinChars && title.indexOf(parsed.han) >= 0) r.score *= P.titleBonus;
         });
         pool.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-        return { items: pool.slice(0, limit), terms: names,
+        return { items: pool.slice(0, limit), terms: names, total: ranked.length,
                  partial: ranked.length > 0 && required > 0 && !full,
                  known: ranked.length > 0 || names.length > 0 };
       });
@@ -308,17 +313,49 @@
     return result.partial ? PARTIAL_NOTE : "";
   }
 
-  /* Material rewrites the count line on every answer; put our notice back after it. */
-  var notice = "";
+  /* Material rewrites the count line on every answer; put our notice back after it:
+     how many cases the query finds in all (the 检索 page says the same number) and
+     a link to the 检索 page, which lists them all, with place and tag choices. */
+  var notice = null;  /* {text, total, shown, href} of the latest answer */
+  function noticeText(n) {
+    var more = n.total > n.shown ? "共 " + n.total + " 条，这里列出前 " + n.shown + " 条。" : "";
+    return more + (n.text || "");
+  }
   function showNotice() {
     var meta = document.querySelector(".md-search-result__meta");
     if (!meta) return;
-    var el = meta.querySelector(".cb-search-notice");
-    if (!notice) { if (el) el.remove(); return; }
-    if (!el) { el = document.createElement("span"); el.className = "cb-search-notice"; meta.appendChild(el); }
-    if (el.textContent !== notice) el.textContent = notice;
+    var box = meta.querySelector(".cb-search-notice");
+    var input = document.querySelector(".md-search__input");
+    if (!notice || !input || !input.value.trim()) { if (box) box.remove(); return; }
+    var text = noticeText(notice);
+    if (box && box.getAttribute("data-for") === notice.href + "|" + text) return;
+    if (!box) { box = document.createElement("span"); box.className = "cb-search-notice"; meta.appendChild(box); }
+    box.setAttribute("data-for", notice.href + "|" + text);
+    box.textContent = text ? text + " " : "";
+    if (notice.nothing) {
+      box.classList.add("cb-search-nothing");
+      elsewhere(notice.root).forEach(function (a) { box.appendChild(a); box.appendChild(document.createTextNode(" ")); });
+    } else box.classList.remove("cb-search-nothing");
+    if (notice.total && !notice.nothing) {
+      var a = document.createElement("a");
+      a.className = "cb-search-all";
+      a.href = notice.href;
+      a.textContent = "在检索页查看全部 " + notice.total + " 条";
+      box.appendChild(a);
+    }
   }
   new MutationObserver(showNotice).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+
+  /* Links to 常见难题 and the tags, for a question the library has nothing on. */
+  function elsewhere(root) {
+    return ELSEWHERE.map(function (x) {
+      var a = document.createElement("a");
+      a.href = root + x[0];
+      a.className = "cb-search-elsewhere";
+      a.textContent = x[1];
+      return a;
+    });
+  }
 
   function toMaterial(result, engine) {
     var F = engine.F;
@@ -383,11 +420,12 @@
       var query = String(message.data || "");
       this.latest = query;
       this.ready().then(function () {
-        if (!query.trim()) return { items: [], terms: [], known: true };
+        if (!query.trim()) return { items: [], terms: [], known: true, total: 0 };
         return self.engine.search(query, self.engine.plan.limit);
       }).then(function (result) {
         if (self.latest !== query) return;  /* drop stale answers */
-        notice = noticeFor(result);
+        notice = { text: noticeFor(result), total: result.total || 0, shown: result.items.length,
+                   href: self.root + "search.html?q=" + encodeURIComponent(query.trim()) };
         self.emit({ type: MSG.RESULT, data: toMaterial(result, self.engine) });
       }, function (err) { console.error(err); });
     }

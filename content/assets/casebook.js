@@ -10,43 +10,89 @@
     return c ? c.textContent.trim() : "";
   }
 
-  function asNumber(s) {
-    var m = s.replace(/[,，]/g, "").match(/-?\d+(\.\d+)?/);
+  /* A cell's number: the value the build wrote (data-cb-value: a range's lower bound,
+     2.7万 as 27000), else the first number in its text; NaN when it has none. */
+  function cellNumber(row, i) {
+    var c = row.cells[i];
+    if (!c) return NaN;
+    var v = c.getAttribute("data-cb-value");
+    if (v !== null) return v === "" ? NaN : parseFloat(v);
+    var m = c.textContent.replace(/[,，]/g, "").match(/-?\d+(\.\d+)?/);
     return m ? parseFloat(m[0]) : NaN;
   }
 
+  /* Rows in a column's order: numeric columns by number, missing numbers last whichever
+     the direction; text in the Chinese order (pinyin); ties keep the page's order. */
+  function sortRows(table, i, dir) {
+    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+    var th = table.tHead.rows[0].cells[i], numeric = th && th.hasAttribute("data-cb-numeric");
+    rows.forEach(function (r, k) { if (r.dataset.cbOrder === undefined) r.dataset.cbOrder = k; });
+    rows.sort(function (a, b) {
+      if (!th) return a.dataset.cbOrder - b.dataset.cbOrder;  /* the page's own order */
+      if (numeric) {
+        var x = cellNumber(a, i), y = cellNumber(b, i);
+        if (isNaN(x) !== isNaN(y)) return isNaN(x) ? 1 : -1;
+        if (!isNaN(x) && x !== y) return (x - y) * dir;
+      } else {
+        var c = cellText(a, i).localeCompare(cellText(b, i), "zh-Hans-CN");
+        if (c) return c * dir;
+      }
+      return a.dataset.cbOrder - b.dataset.cbOrder;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+    if (th) th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+  }
+
+  /* Sortable tables: click (or Enter on) a header; on a phone, where the header row is
+     hidden by the card layout, a 排序 choice above the table does the same. In a
+     [data-cb-state] block the order is kept in the address (?sort=value&dir=desc). */
   function makeSortable(table) {
     var head = table.tHead;
     if (!head || table.dataset.cbSortable) return;
     table.dataset.cbSortable = "1";
-    Array.prototype.forEach.call(head.rows[0].cells, function (th, i) {
+    var block = table.closest("[data-cb-state]"), cells = head.rows[0].cells;
+    var keyOf = function (i) { return cells[i].getAttribute("data-cb-key") || String(i); };
+    var choice = el("select", null, "cb-sort-choice", { name: "sort" });
+    choice.appendChild(el("option", "原来的顺序", null, { value: "" }));
+    Array.prototype.forEach.call(cells, function (th, i) {
+      var name = th.textContent.trim(), numeric = th.hasAttribute("data-cb-numeric");
+      choice.appendChild(el("option", name + (numeric ? "：从小到大" : "：正序"), null, { value: keyOf(i) + ":asc" }));
+      choice.appendChild(el("option", name + (numeric ? "：从大到小" : "：倒序"), null, { value: keyOf(i) + ":desc" }));
+    });
+    var label = el("label", "排序 ", "cb-sort");
+    label.appendChild(choice);
+    (table.closest(".md-typeset__scrollwrap") || table).before(label);
+    var apply = function (key, dir, keep) {
+      var i = Array.prototype.findIndex.call(cells, function (c, k) { return keyOf(k) === key; });
+      if (i < 0) return;
+      sortRows(table, i, dir);
+      choice.value = key + ":" + (dir === 1 ? "asc" : "desc");
+      if (block && keep) Core.urlState.set({ sort: key, dir: dir === 1 ? "" : "desc" });
+    };
+    Array.prototype.forEach.call(cells, function (th, i) {
       th.setAttribute("role", "button");
       th.setAttribute("tabindex", "0");
       th.title = "点击排序";
-      var sort = function () {
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
-        Array.prototype.forEach.call(head.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-        var byUnit = th.getAttribute("data-cb-sort") === "unit";
-        rows.sort(function (a, b) {
-          /* numbers compare only with numbers of the same kind and unit (个 with 个, 万元 with 万元) */
-          if (byUnit && a.dataset.cbUnit !== b.dataset.cbUnit)
-            return a.dataset.cbUnit.localeCompare(b.dataset.cbUnit, "zh-Hans-CN");
-          var x = cellText(a, i), y = cellText(b, i), nx = asNumber(x), ny = asNumber(y);
-          if (!isNaN(nx) && !isNaN(ny) && nx !== ny) return (nx - ny) * dir;
-          return x.localeCompare(y, "zh-Hans-CN") * dir;
-        });
-        rows.forEach(function (r) { body.appendChild(r); });
-      };
+      var sort = function () { apply(keyOf(i), th.getAttribute("aria-sort") === "ascending" ? -1 : 1, true); };
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
     });
+    choice.addEventListener("change", function () {
+      var v = choice.value.split(":");
+      if (v[0]) { apply(v[0], v[1] === "desc" ? -1 : 1, true); return; }
+      sortRows(table, -1, 1);
+      if (block) Core.urlState.set({ sort: "", dir: "" });
+    });
+    if (block) {
+      var state = Core.urlState.get(["sort", "dir"]);
+      if (state.sort) apply(state.sort, state.dir === "desc" ? -1 : 1, false);
+    }
   }
 
   function bindFilter(input) {
     var table = document.getElementById(input.getAttribute("data-cb-filter"));
+    var block = table && table.hasAttribute("data-cb-state");
     if (table && table.tagName !== "TABLE") table = table.querySelector("table");
     if (!table || input.dataset.cbBound) return;
     input.dataset.cbBound = "1";
@@ -61,37 +107,52 @@
         if (ok) shown++;
       }
       if (count) count.textContent = "显示 " + shown + " / " + rows.length + " 项";
+      if (block) Core.urlState.set({ filter: input.value.trim() });
     };
+    if (block) input.value = Core.urlState.get(["filter"]).filter;
     input.addEventListener("input", update);
     update();
   }
 
-  /* The 检索 page: query, place and tag, answered offline by our engine. */
+  /* The 检索 page: query, place and tag, answered offline by our engine and kept in the
+     address (?q=…&place=…&tag=…), so Back, reload and a shared link list the same cases. */
   function bindSearchPage(form) {
     if (form.dataset.cbBound || !window.CasebookSearch) return;
     form.dataset.cbBound = "1";
-    var CS = window.CasebookSearch;
+    var CS = window.CasebookSearch, keys = ["q", "place", "tag"], state = Core.urlState.get(keys);
     var status = document.querySelector(".cb-search-status");
     var list = document.querySelector(".cb-search-results");
+    /* Material opens its own search box for any page with ?q= in its address (and takes
+       q out of the address when the box closes); on this page the form answers instead. */
+    var overlay = document.querySelector("input[data-md-toggle=search]");
+    if (overlay && overlay.checked) { overlay.click(); Core.urlState.set(state); }
+    var header = document.querySelector(".md-search__input");
+    if (header && state.q && header.value === state.q) { header.value = ""; header.blur(); }
+    var asked = 0;
     var run = function (ev) {
       if (ev) ev.preventDefault();
-      var q = form.q.value.trim(), place = form.place.value, tag = form.tag.value;
+      var q = form.q.value.trim(), place = form.place.value, tag = form.tag.value, mine = ++asked;
       var query = q + (place ? " 地点:" + place : "") + (tag ? " 标签:" + tag : "");
+      Core.urlState.set({ q: q, place: place, tag: tag });
       if (!query.trim()) { status.textContent = "请输入检索词，或选择地点、标签。"; list.replaceChildren(); return; }
       status.textContent = "检索中…";
       var F, plan;
       CS.open(siteRoot()).then(function (engine) { F = engine.F; plan = engine.plan; return engine.search(query, 50); }).then(function (res) {
+        if (mine !== asked) return;  /* a newer question is on its way */
         var mark = CS.highlighter(res.terms);
-        var items = res.items.filter(function (x) { return x.doc[F.loc].indexOf("cases/") === 0 || (!place && !tag); });
-        var note = CS.noticeFor(res);
-        status.textContent = items.length ? "找到 " + items.length + " 条" + (items.length === 50 ? "（只列前 50 条）" : "") + (note ? "。" + note : "")
+        var items = res.items, note = CS.noticeFor(res);
+        status.textContent = res.nothing ? note
+          : items.length ? "找到 " + res.total + " 条" + (res.total > items.length ? "（只列前 " + items.length + " 条）" : "") + (note ? "。" + note : "")
           : (note || "没有找到，换个说法试试。");
+        status.classList.toggle("cb-search-nothing", !!res.nothing);
+        if (res.nothing) CS.elsewhere(siteRoot()).forEach(function (a) { status.appendChild(document.createTextNode(" ")); status.appendChild(a); });
         var h = res.terms.length ? "?h=" + encodeURIComponent(res.terms.join(" ")) : "";
         /* mark() escapes the text and wraps the query's words in <mark>: the only HTML set here. */
         list.replaceChildren.apply(list, items.map(function (x) {
           var d = x.doc, li = el("li"), a = el("a"), snip = el("span");
           a.href = siteRoot() + d[F.loc] + ".html" + h;
           a.innerHTML = mark(d[F.title]);
+          if (res.nothing) { li.appendChild(el("span", CS.relatedLabel, "cb-sr-related")); li.appendChild(document.createTextNode(" ")); }
           li.appendChild(a);
           if (d[F.place]) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", d[F.place], "cb-sr-place")); }
           li.appendChild(el("br"));
@@ -99,7 +160,6 @@
           li.appendChild(snip);
           return li;
         }));
-        Core.urlState.set({ q: q, place: place, tag: tag });
         var pick = list.closest("[data-cb-pick]");
         if (pick) attachPicker(pick);
         Array.prototype.forEach.call(list.children, function (li) {
@@ -111,13 +171,12 @@
           li.appendChild(b);
           bindAdd(b);
         });
-      });
+      }, function () { status.textContent = "检索索引未能载入：请确认网站文件夹完整（search 文件夹）。"; });
     };
     form.addEventListener("submit", run);
     form.place.addEventListener("change", run);
     form.tag.addEventListener("change", run);
-    var state = Core.urlState.get(["q", "place", "tag"]);
-    ["q", "place", "tag"].forEach(function (k) { if (state[k]) form[k].value = state[k]; });
+    keys.forEach(function (k) { if (state[k]) form[k].value = state[k]; });
     if (state.q || state.place || state.tag) run();
   }
 
@@ -183,7 +242,9 @@
         location.href = siteRoot() + "compare.html?ids=" + ids.join(",");
       });
     }
-    var seen = {};
+    /* The cases ticked so far are kept in the address (?pick=a,b): Back from a case page,
+       or a reload, finds them still ticked. */
+    var picked = Core.urlState.get(["pick"]).pick.split(","), seen = {};
     Array.prototype.forEach.call(box.querySelectorAll("tr, li"), function (row) {
       var a = Array.prototype.filter.call(row.querySelectorAll("a[href]"), caseId)[0], id = a && caseId(a);
       if (!id || row.querySelector("input.cb-pick-box") || seen[id]) return;
@@ -191,10 +252,12 @@
       var c = document.createElement("input");
       c.type = "checkbox"; c.className = "cb-pick-box"; c.value = id; c.title = "选入对比";
       c.setAttribute("aria-label", "选入对比：" + a.textContent);
+      c.checked = picked.indexOf(id) >= 0;
       a.parentNode.insertBefore(c, a);
     });
-    var update = function () {
-      var n = box.querySelectorAll("input.cb-pick-box:checked").length;
+    var update = function (ev) {
+      var boxes = box.querySelectorAll("input.cb-pick-box:checked"), n = boxes.length;
+      if (ev) Core.urlState.set({ pick: Array.prototype.map.call(boxes, function (c) { return c.value; }).join(",") });
       bar.querySelector("button").disabled = n < 2 || n > 3;
       bar.querySelector("span").textContent = n ? "已选 " + n + " 条" + (n > 3 ? "（最多 3 条）" : "") : "勾选 2—3 条案例";
     };
