@@ -21,6 +21,8 @@ from . import __version__
 from .problems import ERROR, INFO, WARNING
 
 PARTIAL_NOTE = "没有同时包含全部词语的案例，以下按匹配程度列出。"
+NOTHING_NOTE = "库里暂时没有直接讲这个问题的案例。"
+ELSEWHERE_NOTE = "也可以看网站上的“常见难题”页，或在“标签”页按做法浏览。"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -274,7 +276,8 @@ def _indexed(r, index_dir: str) -> str:
 @click.option("--tag", default=None, help="只看带此标签的记录（标签 slug，如 hongse-wuye）。")
 @click.option("--place", default=None, help="只看此地点及下辖地点的记录（地点 slug，如 wuxi）。")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200))
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON：id、title、place、score、snippet。")
+@click.option("--json", "as_json", is_flag=True,
+              help="输出 JSON：结果列表，每条有 id、title、place、score、snippet、tags 和 match（direct 直接相关，related 仅可能相关）。")
 @click.option("--index-dir", default="search_index", show_default=True, type=click.Path(file_okay=False))
 def search(query: tuple[str, ...], tag: str | None, place: str | None, limit: int, as_json: bool, index_dir: str) -> None:
     """检索案例。QUERY 直接写中文，不用加空格；用引号括起的词组须整体出现，如 '"快递小哥"'。
@@ -298,6 +301,13 @@ def search(query: tuple[str, ...], tag: str | None, place: str | None, limit: in
         click.echo(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2))
         return
     console = _console()
+    if hits.nothing:
+        console.print(NOTHING_NOTE + ("下面几条可能相关：" if hits else ""), style="yellow", markup=False)
+        for i, h in enumerate(hits, 1):
+            console.print(f"{i}. （可能相关）{h.title}", style="bold", markup=False)
+            console.print(f"   {h.place} · {h.id}", style="dim", markup=False)
+        console.print(ELSEWHERE_NOTE, markup=False)
+        sys.exit(0)
     if not hits:
         hint = ("检索词都不在案例库里：试试少输几个字、换个常用说法，或看网站上的“常见难题”页。" if not hits.known
                 else "没有找到相关案例。试试换个说法，或去掉 --tag / --place 限定。")

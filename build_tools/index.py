@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .corpus import Corpus
 from .ranking import DOC_FIELDS, FIELD_BOOSTS, PLAN, RankIndex
-from . import segment
+from . import concept_terms, segment
 
 # Field weights, BM25's k1 and b and the weight scale are the shared plan's (build_tools/ranking.py).
 K1, B = PLAN["k1"], PLAN["b"]
@@ -143,6 +143,7 @@ def weigh(corpus: Corpus, pages: list[Page] | None = None, segmenter: segment.Se
     docs: list[list] = []
     fields: list[dict[str, list[str]]] = []
     record_texts = {rec.id: record_fields(corpus, rec) for rec in corpus.records.values()}
+    concepts = corpus.concepts()
     seg.prefetch(v for f in record_texts.values() for v in f.values())
     for rec in corpus.records.values():
         f = record_texts[rec.id]
@@ -150,6 +151,7 @@ def weigh(corpus: Corpus, pages: list[Page] | None = None, segmenter: segment.Se
                      rec.summary[:SUMMARY_CHARS], " ".join(rec.aliases), record_places(corpus, rec), list(rec.tags)])
         toks = {k: seg.tokens(v) for k, v in f.items()}
         toks["lexicon"] = lexicon_terms(lexicon, f["problems"])
+        toks["concepts"], toks["conceptsImplied"] = concept_terms.record_terms(concepts.get(rec.id, []))
         fields.append(toks)
     n_records = len(docs)
     for tag in corpus.registry.tags.values():
@@ -192,10 +194,12 @@ def rank_index(corpus: Corpus, weighted: Weighted) -> RankIndex:
         for slug in d[7]:
             postings.setdefault("#" + slug, []).append((i, scale))
     # Words found in over a fifth of the records say little about which one is meant.
-    common = {t for t, p in w.weights.items() if sum(1 for i in p if i < w.n_records) > GENERIC_SHARE * w.n_records}
+    common = {t for t, p in w.weights.items() if not t.startswith(concept_terms.PREFIX)
+              and sum(1 for i in p if i < w.n_records) > GENERIC_SHARE * w.n_records}
     lexicon = lexicon_map(corpus.registry.lexicon)
     return RankIndex(
-        vocab=sorted(set(w.weights) | set(lexicon)), postings=postings,
+        vocab=sorted(t for t in set(w.weights) | set(lexicon) if not t.startswith(concept_terms.PREFIX)),
+        postings=postings, concepts=concept_terms.concept_meta(corpus),
         docs=[d[:len(DOC_FIELDS)] for d in w.docs], n_records=w.n_records,
         place_words=place_words(corpus), tag_words=tag_words(corpus),
         generic=set(segment.GENERIC) | common, lexicon=lexicon,
@@ -207,7 +211,8 @@ def rank_meta(ix: RankIndex) -> dict:
     """Everything of a RankIndex but postings and documents (they go in shards)."""
     return {"plan": PLAN, "docFields": DOC_FIELDS, "nDocs": len(ix.docs), "nRecords": ix.n_records,
             "vocab": ix.vocab, "placeWords": ix.place_words, "tagWords": ix.tag_words,
-            "generic": sorted(ix.generic), "lexicon": ix.lexicon, "places": ix.places, "tags": ix.tags}
+            "generic": sorted(ix.generic), "lexicon": ix.lexicon, "places": ix.places, "tags": ix.tags,
+            "concepts": ix.concepts}
 
 
 SHARD_BYTES = 24_000  # aim per term shard: a query loads a few of these
@@ -276,7 +281,7 @@ def computed_related(corpus: Corpus, weighted: Weighted, top: int = 3, terms_per
     ids = list(corpus.records)
     limit = max(30, min(200, n // 50))
     rare = {t: {i: w for i, w in p.items() if i < n} for t, p in weighted.weights.items()
-            if t not in segment.GENERIC}
+            if t not in segment.GENERIC and not t.startswith(concept_terms.PREFIX)}
     rare = {t: p for t, p in rare.items() if 1 < len(p) <= limit}
     by_doc: list[list[tuple[float, str]]] = [[] for _ in range(n)]
     for term, post in rare.items():

@@ -26,9 +26,12 @@ the same index data, with the constants below shipped in the index
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from . import concept_terms
 
 # The one ranking contract: every constant, field weight, expansion rule and
 # threshold of the plan. It is published with both indexes (meta["plan"] in the
@@ -51,9 +54,23 @@ PLAN = {
     "genericWeight": 0.3,   # words that say little
     "genericShare": 0.2,    # a word in more than this share of the records says little
     "lexiconWeight": 0.8,   # official terms reached from an everyday word
+    # step 4b: governance concepts (build_tools/concept_terms.py)
+    "conceptWeight": 0.5,   # a concept the query names (its pseudo-term ~id)
+    "broaderWeight": 0.3,   # a broader concept of one the query names
+    "maxConceptWord": 12,   # longest concept word looked for in a query
+    "keyBoost": 0.2,        # records holding the query's key (rarest) concept rank higher
+    # step 7: what answers the query
+    "honestMinChars": 2,    # shorter queries (a character being typed) get no "nothing here" verdict
+    "directCover": 0.5,     # share of the query's words a record must have to answer it (with nothing unknown)
+    "keyMaxShare": 0.2,     # a concept held by more of the records is too broad to be the key
+    "unknownMinChars": 3,   # the query names a topic the library does not know when this many of its characters
+    "unknownShare": 0.4,    # (and this share of those that are not filler) stand in pieces no index word or concept explains
+    "fillerChars": "的了和与及等在是为对把被让将由从向以之其或并而也都就又要有个中上下很少多太老总没不能会该"
+                   "想给去来着过得地吗呢啊吧怎么办哪些谁什啥这那里外自己到底再还才刚已经每各找做用",
+    "relatedMax": 3,        # "nothing here": at most this many 可能相关 records
     # step 6: scores
     "fieldBoosts": {"title": 6.0, "aliases": 5.0, "problems": 6.0, "tags": 2.5, "place": 2.5, "lexicon": 2.0,
-                    "body": 1.0},  # the problems a method answers weigh nearly as much as its name
+                    "body": 1.0, "concepts": 1.5, "conceptsImplied": 0.5},  # the problems a method answers weigh nearly as much as its name
     "k1": 1.2,              # BM25 term-frequency saturation
     "b": 0.75,              # BM25 length normalisation
     "weightScale": 10,      # postings keep weight × this as an integer (small index files)
@@ -90,6 +107,7 @@ class RankIndex:
     lexicon: dict[str, dict[str, list[str]]]  # everyday word -> {"terms": [...], "tags": [...]}
     places: dict[str, str] = field(default_factory=dict)  # slug -> name
     tags: dict[str, str] = field(default_factory=dict)
+    concepts: dict = field(default_factory=dict)  # concept_terms.concept_meta: words, broader, df
 
     def __post_init__(self):
         self._vocab = set(self.vocab)
@@ -113,6 +131,10 @@ class Plan:
     terms: dict[str, float]
     filters: dict[str, list[str]]
     han: str
+    concepts: list[str] = field(default_factory=list)  # concepts the query names (not their broader ones)
+    full: list[str] = field(default_factory=list)  # the query's own words found in the index (generic ones too)
+    key: str | None = None  # the rarest of them that some record holds
+    unknown: bool = False   # the query names a topic the library does not know
 
 
 @dataclass
@@ -121,6 +143,8 @@ class Ranked:
     terms: list[str]
     partial: bool  # no document has every full word of the query
     known: bool    # at least one word of the query is in the index
+    direct: list[bool] = field(default_factory=list)  # per item: answers the query (else 可能相关)
+    nothing: bool = False  # no record answers the query: say so, list at most relatedMax related ones
 
 
 def segment_han(ix: RankIndex, s: str) -> tuple[list[str], list[str]]:
@@ -177,6 +201,9 @@ def parse(ix: RankIndex, query: str) -> Plan:
     q = _FILTER.sub(take_filter, q)
     terms: dict[str, float] = {}
     full_weight = PLAN["fullWeight"]
+    reached: list[str] = []  # official terms everyday words led to (they may name concepts)
+    full: list[str] = []
+    blind: list[str] = []  # leftover pieces the index has no word for
 
     def add(w: str, weight: float, expanded: bool = False) -> None:
         if w in ix.place_words and weight >= full_weight:
@@ -191,7 +218,10 @@ def parse(ix: RankIndex, query: str) -> Plan:
                 if t not in filters["tagBoost"]:
                     filters["tagBoost"].append(t)
             for t in entry["terms"]:
+                reached.append(t)
                 add(t, PLAN["lexiconWeight"], True)  # one step only: terms are not expanded again
+        if weight >= full_weight and not expanded and w not in full:
+            full.append(w)
         if w in ix.generic:
             weight = min(weight, PLAN["genericWeight"])
         if w not in terms or terms[w] < weight:
@@ -209,9 +239,11 @@ def parse(ix: RankIndex, query: str) -> Plan:
             for w in words:
                 add(w, full_weight)
             for g in gaps:
-                if len(g) >= PLAN["minGap"]:
-                    for w in ix.expand(g, limit):
-                        add(w, PLAN["gapWeight"])
+                more = ix.expand(g, limit) if len(g) >= PLAN["minGap"] else []
+                if not more:  # a lone character left over is a word the index lacks, or filler
+                    blind.append(g)
+                for w in more:
+                    add(w, PLAN["gapWeight"])
             if not words and len(part) == 1:
                 for w in ix.expand(part, limit):
                     add(w, PLAN["charWeight"])
@@ -229,7 +261,54 @@ def parse(ix: RankIndex, query: str) -> Plan:
                 if last or not ix.has(p):
                     for w in ix.expand(p, limit):
                         add(w, PLAN["latinWeight"])
-    return Plan(terms, filters, "".join(re.findall(r"[\u4e00-\u9fff]+", q)))
+    han = "".join(re.findall(r"[\u4e00-\u9fff]+", q))
+    named = _name_concepts(ix, [p for p in parts if _HAN.match(p)], reached)
+    for cid in named:
+        _raise(terms, concept_terms.term(cid), PLAN["conceptWeight"])
+        for b in ix.concepts.get("broader", {}).get(cid, []):
+            _raise(terms, concept_terms.term(b), PLAN["broaderWeight"])
+    key = _key(ix, named)
+    if key:  # a broader concept standing in as the key weighs as much as a named one
+        _raise(terms, concept_terms.term(key), PLAN["conceptWeight"])
+    return Plan(terms, filters, han, named, full, key, _unknown(ix, blind, han))
+
+
+def _unknown(ix: RankIndex, blind: list[str], han: str) -> bool:
+    """Whether the query names a topic the library does not know.
+
+    It does when enough of its characters (not counting filler such as 的, 怎么, 没)
+    stand in leftover pieces that neither an index word nor a concept's word explains.
+    """
+    filler = set(PLAN["fillerChars"])
+    words = ix.concepts.get("words", {})
+    rest = "".join(concept_terms.uncovered(words, g, PLAN["maxConceptWord"]) for g in blind)
+    unknown = sum(ch not in filler for ch in rest)
+    content = sum(ch not in filler for ch in han)
+    return unknown >= PLAN["unknownMinChars"] and unknown >= PLAN["unknownShare"] * content
+
+
+def _key(ix: RankIndex, named: list[str]) -> str | None:
+    """The query's key concept: the rarest it names that records hold, else the rarest of their broader ones."""
+    df, broader = ix.concepts.get("df", {}), ix.concepts.get("broader", {})
+    narrow = [c for c in df if df[c] <= PLAN["keyMaxShare"] * ix.n_records]
+    key = concept_terms.key_concept([c for c in named if c in narrow], df)
+    if key is None:
+        up = [b for c in named for b in broader.get(c, []) if b in narrow]
+        key = concept_terms.key_concept(up, df)
+    return key
+
+
+def _raise(terms: dict[str, float], t: str, weight: float) -> None:
+    if terms.get(t, 0) < weight:
+        terms[t] = weight
+
+
+def _name_concepts(ix: RankIndex, han_parts: list[str], reached: list[str]) -> list[str]:
+    """Concepts the query names in its own words, then those its everyday words lead to."""
+    words = ix.concepts.get("words", {})
+    found = [c for part in han_parts for c in concept_terms.match(words, part, PLAN["maxConceptWord"])]
+    found += [words[t] for t in reached if t in words]
+    return list(dict.fromkeys(found))
 
 
 def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
@@ -246,31 +325,53 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
     required = sum(1 for w in terms.values() if w >= PLAN["fullWeight"])
     scores: dict[int, float] = {}
     hits: dict[int, int] = {}
+    owns: dict[int, int] = {}  # the query's own words a document has, generic ones included
+    own_words = set(plan.full)
+    enough = max(1, math.ceil(PLAN["directCover"] * len(own_words)))
     for t, qw in terms.items():
         for d, w10 in ix.postings.get(t, []):
             scores[d] = scores.get(d, 0.0) + w10 / PLAN["weightScale"] * qw
             if qw >= PLAN["fullWeight"]:
                 hits[d] = hits.get(d, 0) + 1
+            if t in own_words:
+                owns[d] = owns.get(d, 0) + 1
     if not terms and allow is not None:
         scores = {d: 1.0 for d in allow}
-    ranked: list[list] = []
+    keyed = {d for d, _ in ix.postings.get(concept_terms.term(plan.key), [])} if plan.key else set()
+    ranked: list[_Row] = []
     full = False
     for d, s in scores.items():
         if allow is not None and (d not in allow or d >= ix.n_records):
             continue
         cover = hits.get(d, 0) / required if required else 1.0
         full = full or cover >= 1
-        ranked.append([d, s * (PLAN["coverBase"] + cover * cover) * (1 + PLAN["tagBoost"] * boost.get(d, 0))])
-    ranked.sort(key=lambda r: (-r[1], r[0]))
+        # Every meaningful word of the query, none of it unknown, or the query's key concept: an answer.
+        direct = not terms or (not plan.unknown and (d in keyed or owns.get(d, 0) >= enough))
+        score = s * (PLAN["coverBase"] + cover * cover) * (1 + PLAN["tagBoost"] * boost.get(d, 0))
+        ranked.append(_Row(d, score * (1 + PLAN["keyBoost"] * (d in keyed)), direct))
+    ranked.sort(key=lambda r: (-r.score, r.doc))
     pool = ranked[:max(limit, PLAN["pool"])]
     if len(plan.han) >= PLAN["titleMinChars"]:
         for r in pool:
-            doc = ix.docs[r[0]]
+            doc = ix.docs[r.doc]
             if plan.han in f"{doc[_TITLE]} {doc[_ALIASES]}".lower():
-                r[1] *= PLAN["titleBonus"]
-    pool.sort(key=lambda r: (-r[1], r[0]))
-    return Ranked([(d, s) for d, s in pool[:limit]], list(terms), partial=bool(ranked) and required > 0 and not full,
-                  known=bool(ranked) or bool(terms))
+                r.score *= PLAN["titleBonus"]
+                r.direct = True
+    pool.sort(key=lambda r: (-r.score, r.doc))
+    weighty = len(plan.han) >= PLAN["honestMinChars"] or required > 0
+    nothing = weighty and not any(r.direct for r in pool)  # an empty list says "nothing here" too
+    top = pool[:PLAN["relatedMax"] if nothing else limit]
+    return Ranked([(r.doc, r.score) for r in top], list(terms), partial=bool(ranked) and required > 0 and not full,
+                  known=bool(ranked) or bool(terms), direct=[r.direct for r in top], nothing=nothing)
+
+
+@dataclass
+class _Row:
+    """A candidate while ranking: the document, its score, and whether it answers the query."""
+
+    doc: int
+    score: float
+    direct: bool
 
 
 def search(ix: RankIndex, query: str, limit: int = PLAN["limit"]) -> Ranked:

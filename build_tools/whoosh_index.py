@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import segment
+from . import concept_terms, segment
 from .corpus import Corpus
 from .index import (Weighted, encode_postings, place_words, rank_index, rank_meta, record_fields,
                     record_places, tag_words, weigh)
@@ -236,7 +236,8 @@ def read_ranking(path: Path) -> RankIndex:
         postings[t] = out
     return RankIndex(vocab=meta["vocab"], postings=postings, docs=data["docs"], n_records=meta["nRecords"],
                      place_words=meta["placeWords"], tag_words=meta["tagWords"], generic=set(meta["generic"]),
-                     lexicon=meta["lexicon"], places=meta["places"], tags=meta["tags"])
+                     lexicon=meta["lexicon"], places=meta["places"], tags=meta["tags"],
+                     concepts=meta.get("concepts", {}))
 
 
 @dataclass
@@ -249,6 +250,7 @@ class Hit:
     score: float
     snippet: str
     tags: list[str]
+    match: str = "direct"  # "direct": answers the query; "related": 可能相关 only
 
 
 class Hits(list):
@@ -256,6 +258,7 @@ class Hits(list):
 
     partial: bool = False  # no record has every word: best partial matches, said so
     known: bool = True     # False: no word of the query is in the index
+    nothing: bool = False  # no record answers the query: the hits are only 可能相关
 
 
 def _phrases(text: str) -> tuple[list[str], str]:
@@ -268,7 +271,7 @@ def _phrases(text: str) -> tuple[list[str], str]:
 
 def highlight(text: str, terms: list[str], size: int = PLAN["snippetChars"]) -> str:
     """A snippet around the first matched word, matches in 【】 (no HTML in a terminal)."""
-    words = sorted((t for t in terms if t and not t.startswith(("@", "#"))), key=len, reverse=True)
+    words = sorted((t for t in terms if t and not t.startswith(("@", "#", concept_terms.PREFIX))), key=len, reverse=True)
     pos = next((p for p in (text.find(t) for t in words) if p >= 0), -1)
     start = max(0, pos - PLAN["snippetLead"])
     s = text[start:start + size]
@@ -327,8 +330,8 @@ class Searcher:
         others = len(ix.docs) - ix.n_records
         ranked = rank(ix, plan, limit=(len(ix.docs) if allowed is not None else limit + others))
         out = Hits()
-        out.partial, out.known = ranked.partial, ranked.known
-        for d, score in ranked.items:
+        out.partial, out.known, out.nothing = ranked.partial, ranked.known, ranked.nothing
+        for (d, score), direct in zip(ranked.items, ranked.direct):
             if d >= ix.n_records:
                 continue
             doc = dict(zip(DOC_FIELDS, ix.docs[d]))
@@ -337,7 +340,8 @@ class Searcher:
                 continue
             stored = self.searcher.document(id=rid) or {}
             snip = highlight(stored.get("snip") or doc["summary"], ranked.terms)
-            out.append(Hit(rid, doc["title"], doc["place"], round(score, 3), snip, stored.get("tags", "").split(",")))
+            out.append(Hit(rid, doc["title"], doc["place"], round(score, 3), snip, stored.get("tags", "").split(","),
+                           "direct" if direct else "related"))
             if len(out) >= limit:
                 break
         return out

@@ -27,6 +27,16 @@ def engine_ids(page, query: str, limit: int = 10) -> list[str]:
     return [l[len("cases/"):] for l in locs if l.startswith("cases/")][:limit]
 
 
+def engine_answer(page, query: str, limit: int = 10) -> tuple[list[str], bool]:
+    """Record ids the browser engine ranks for ``query``, and whether it says the library has nothing on it."""
+    got = page.evaluate(
+        "async ([q, n]) => { const e = window.__casebook_engine;"
+        " const r = await e.search(q, n + e.meta.nDocs - e.meta.nRecords);"
+        " return [r.items.map(x => x.doc[e.F.loc]), !!r.nothing]; }",
+        [query, limit])
+    return [l[len("cases/"):] for l in got[0] if l.startswith("cases/")][:limit], got[1]
+
+
 def first_result_seconds(context, site: Path, query: str) -> float:
     """Seconds from typing a query on a fresh page to the first result shown."""
     page = context.new_page()

@@ -29,10 +29,18 @@ class Quality:
     hit1: float = 0.0
     hit5: float = 0.0
     mrr: float = 0.0
+    empty: int = 0    # queries with no result at all
+    nothing: int = 0  # queries answered "库里暂时没有…"
+    absent: bool = False  # topics no record answers: scored by the "nothing here" answers
     misses: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
 
     def line(self) -> str:
-        return f"{self.engine}: hit@1 {self.hit1:.3f}  hit@5 {self.hit5:.3f}  MRR {self.mrr:.3f}  （{self.n} 条查询）"
+        if self.absent:
+            return (f"{self.engine}: “库里暂时没有” {self.nothing}/{self.n}（{self.nothing / max(1, self.n):.0%}），"
+                    f"空列表 {self.empty}（{self.n} 个库里没有的话题）")
+        return (f"{self.engine}: hit@1 {self.hit1:.3f}  hit@5 {self.hit5:.3f}  MRR {self.mrr:.3f}  "
+                f"空列表 {self.empty}  “库里暂时没有” {self.nothing}（{self.n} 条查询）")
+
 
 
 def load_queries(path: Path, part: str = "queries") -> list[Query]:
@@ -49,12 +57,21 @@ def load_queries(path: Path, part: str = "queries") -> list[Query]:
             for x in data[part]]
 
 
-def evaluate(engine: str, queries: list[Query], run: Callable[[str], list[str]]) -> Quality:
-    """Run every query through ``run`` (query → ranked ids) and score the results."""
-    out = Quality(engine=engine, n=len(queries))
+def evaluate(engine: str, queries: list[Query], run: Callable[[str], list[str] | tuple[list[str], bool]]) -> Quality:
+    """Run every query through ``run`` (query → ranked ids, or ranked ids and the "nothing here" verdict) and score it.
+
+    A set whose queries accept no record (topics the library does not cover)
+    is scored by how often the answer is "nothing here".
+    """
+    out = Quality(engine=engine, n=len(queries), absent=not any(q.expect for q in queries))
     h1 = h5 = rr = 0.0
     for qu in queries:
-        ranked = run(qu.q)
+        got = run(qu.q)
+        ranked, nothing = got if isinstance(got, tuple) else (got, False)
+        out.empty += not ranked
+        out.nothing += nothing
+        if not qu.expect:
+            continue
         rank = next((i for i, rid in enumerate(ranked) if rid in qu.expect), None)
         if rank == 0:
             h1 += 1

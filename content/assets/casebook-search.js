@@ -59,6 +59,7 @@
     var self = this;
     (meta.generic || []).forEach(function (w) { self.generic[w] = true; });
     this.lexicon = meta.lexicon || {};
+    this.concepts = meta.concepts || { words: {}, broader: {}, df: {} };
     /* The plan's constants and the document layout come with the index
        (build_tools/ranking.py), so the two runtimes cannot drift apart. */
     this.plan = meta.plan;
@@ -183,7 +184,7 @@
       return " ";
     });
     var terms = {}, order = [], P = this.plan, own = Object.prototype.hasOwnProperty;
-    var full = P.fullWeight;
+    var full = P.fullWeight, reached = [], fullWords = [], blind = [];
     var add = function (w, weight, expanded) {
       if (own.call(self.placeWords, w) && weight >= full) {
         if (filters.place.indexOf(self.placeWords[w]) < 0) filters.place.push(self.placeWords[w]);
@@ -194,8 +195,9 @@
       if (weight >= full && !expanded && own.call(self.lexicon, w)) {
         var entry = self.lexicon[w];
         entry.tags.forEach(function (t) { if (filters.tagBoost.indexOf(t) < 0) filters.tagBoost.push(t); });
-        entry.terms.forEach(function (t) { add(t, P.lexiconWeight, true); });  /* one step only */
+        entry.terms.forEach(function (t) { reached.push(t); add(t, P.lexiconWeight, true); });  /* one step only */
       }
+      if (weight >= full && !expanded && fullWords.indexOf(w) < 0) fullWords.push(w);
       if (self.generic[w]) weight = Math.min(weight, P.genericWeight);
       if (!own.call(terms, w)) order.push(w);
       if (!own.call(terms, w) || terms[w] < weight) terms[w] = weight;
@@ -208,7 +210,9 @@
         var seg = self.segmentHan(part);
         seg.words.forEach(function (w) { add(w, full); });
         seg.gaps.forEach(function (g) {
-          if (g.length >= P.minGap) self.expand(g, P.expandLimit).forEach(function (w) { add(w, P.gapWeight); });
+          var more = g.length >= P.minGap ? self.expand(g, P.expandLimit) : [];
+          if (!more.length) blind.push(g);  /* a lone character left over is a word the index lacks, or filler */
+          more.forEach(function (w) { add(w, P.gapWeight); });
         });
         if (!seg.words.length && part.length === 1)
           self.expand(part, P.expandLimit).forEach(function (w) { add(w, P.charWeight); });
@@ -226,8 +230,82 @@
         });
       }
     });
-    return { terms: terms, order: order, filters: filters, han: (q.match(/[\u4e00-\u9fff]+/g) || []).join("") };
+    /* Concepts the query names, then those its everyday words lead to (build_tools/concept_terms.py). */
+    var C = this.concepts, named = [];
+    var raise = function (t, weight) {
+      if (!own.call(terms, t)) order.push(t);
+      if (!own.call(terms, t) || terms[t] < weight) terms[t] = weight;
+    };
+    parts.forEach(function (part) {
+      if (!/^[\u4e00-\u9fff]+$/.test(part)) return;
+      conceptSpans(C.words, part, P.maxConceptWord).forEach(function (sp) {
+        if (named.indexOf(sp.concept) < 0) named.push(sp.concept);
+      });
+    });
+    reached.forEach(function (t) { if (own.call(C.words, t) && named.indexOf(C.words[t]) < 0) named.push(C.words[t]); });
+    named.forEach(function (cid) {
+      raise("~" + cid, P.conceptWeight);
+      (C.broader[cid] || []).forEach(function (b) { raise("~" + b, P.broaderWeight); });
+    });
+    var key = this.keyConcept(named);
+    if (key) raise("~" + key, P.conceptWeight);
+    /* The query names a topic the library does not know: enough of its characters that are not
+       filler stand in leftover pieces no index word or concept explains. */
+    var filler = {}, han = (q.match(/[\u4e00-\u9fff]+/g) || []).join("");
+    for (var i = 0; i < P.fillerChars.length; i++) filler[P.fillerChars[i]] = true;
+    var content = function (text) {
+      var n = 0;
+      for (var j = 0; j < text.length; j++) if (!filler[text[j]]) n++;
+      return n;
+    };
+    var unseen = content(blind.map(function (g) { return uncovered(C.words, g, P.maxConceptWord); }).join(""));
+    var unknown = unseen >= P.unknownMinChars && unseen >= P.unknownShare * content(han);
+    return { terms: terms, order: order, filters: filters, han: han,
+             concepts: named, full: fullWords, key: key, unknown: unknown };
   };
+
+  /* The rarest concept of `named` that records hold and that is not too broad, else the rarest broader one. */
+  Engine.prototype.keyConcept = function (named) {
+    var C = this.concepts, P = this.plan, most = P.keyMaxShare * this.meta.nRecords;
+    var narrow = function (c) { return Object.prototype.hasOwnProperty.call(C.df, c) && C.df[c] <= most; };
+    var rarest = function (list) {
+      var best = null;
+      list.forEach(function (c) {
+        if (narrow(c) && C.df[c] > 0 && (best === null || C.df[c] < C.df[best])) best = c;
+      });
+      return best;
+    };
+    var key = rarest(named), up = [];
+    if (key) return key;
+    named.forEach(function (c) { (C.broader[c] || []).forEach(function (b) { up.push(b); }); });
+    return rarest(up);
+  };
+
+  /* {start, end, concept} of the registry words in `text`: the longest at each position, left to right. */
+  function conceptSpans(words, text, maxWord) {
+    var out = [], i = 0, n = text.length, own = Object.prototype.hasOwnProperty;
+    while (i < n) {
+      var step = 1;
+      for (var j = Math.min(n, i + maxWord); j > i; j--) {
+        if (own.call(words, text.slice(i, j))) {
+          out.push({ start: i, end: j, concept: words[text.slice(i, j)] });
+          step = j - i;
+          break;
+        }
+      }
+      i += step;
+    }
+    return out;
+  }
+
+  /* `text` without the registry words in it. */
+  function uncovered(words, text, maxWord) {
+    var keep = [], out = "";
+    for (var i = 0; i < text.length; i++) keep.push(true);
+    conceptSpans(words, text, maxWord).forEach(function (sp) { for (var k = sp.start; k < sp.end; k++) keep[k] = false; });
+    for (var m = 0; m < text.length; m++) if (keep[m]) out += text[m];
+    return out;
+  }
 
   /* Ranked documents: a Promise of {items: [{doc, score}], terms}. */
   Engine.prototype.search = function (query, limit) {
@@ -248,13 +326,18 @@
       };
       f.place.forEach(function (p) { restrict("@" + p); });
       f.tag.forEach(function (t) { restrict("#" + t); });
-      var scores = {}, hits = {}, required = 0, boost = {};
+      var scores = {}, hits = {}, required = 0, boost = {}, owns = {}, keyed = {};
+      var ownWords = {};
+      parsed.full.forEach(function (w) { ownWords[w] = true; });
+      var enough = Math.max(1, Math.ceil(P.directCover * parsed.full.length));
+      if (parsed.key) (post["~" + parsed.key] || []).forEach(function (p) { keyed[p[0]] = true; });
       names.forEach(function (t) { if (terms[t] >= P.fullWeight) required++; });
       f.tagBoost.forEach(function (t) { (post["#" + t] || []).forEach(function (p) { boost[p[0]] = (boost[p[0]] || 0) + 1; }); });
       names.forEach(function (t) {
         (post[t] || []).forEach(function (p) {
           scores[p[0]] = (scores[p[0]] || 0) + p[1] * terms[t];
           if (terms[t] >= P.fullWeight) hits[p[0]] = (hits[p[0]] || 0) + 1;
+          if (ownWords[t] === true) owns[p[0]] = (owns[p[0]] || 0) + 1;
         });
       });
       if (!names.length && allow) for (var d in allow) scores[d] = 1;
@@ -264,7 +347,10 @@
         if (allow && (!allow[id] || id >= nRecords)) continue;
         var cover = required ? (hits[id] || 0) / required : 1;
         if (cover >= 1) full = true;
-        ranked.push({ id: id, score: scores[id] * (P.coverBase + cover * cover) * (1 + P.tagBoost * (boost[id] || 0)) });
+        /* Enough of the query's own words, none of it unknown, or the query's key concept: an answer. */
+        var direct = !names.length || (!parsed.unknown && (keyed[id] === true || (owns[id] || 0) >= enough));
+        var score = scores[id] * (P.coverBase + cover * cover) * (1 + P.tagBoost * (boost[id] || 0));
+        ranked.push({ id: id, score: score * (1 + P.keyBoost * (keyed[id] === true ? 1 : 0)), direct: direct });
       }
       ranked.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
       /* Titles typed whole rank first; check the best few candidates only. */
@@ -274,10 +360,16 @@
         pool.forEach(function (r, i) {
           r.doc = docs[i];
           var title = (docs[i][F.title] + " " + docs[i][F.aliases]).toLowerCase();
-          if (parsed.han.length >= P.titleMinChars && title.indexOf(parsed.han) >= 0) r.score *= P.titleBonus;
+          if (parsed.han.length >= P.titleMinChars && title.indexOf(parsed.han) >= 0) {
+            r.score *= P.titleBonus;
+            r.direct = true;
+          }
         });
         pool.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-        return { items: pool.slice(0, limit), terms: names, total: ranked.length,
+        var weighty = parsed.han.length >= P.honestMinChars || required > 0;
+        var nothing = weighty && !pool.some(function (r) { return r.direct; });  /* an empty list too */
+        return { items: pool.slice(0, nothing ? P.relatedMax : limit), terms: names,
+                 total: nothing ? Math.min(ranked.length, P.relatedMax) : ranked.length, nothing: nothing,
                  partial: ranked.length > 0 && required > 0 && !full,
                  known: ranked.length > 0 || names.length > 0 };
       });
@@ -287,7 +379,7 @@
   /* ------------------------------------------------------- rendering */
 
   function highlighter(terms) {
-    var list = terms.filter(function (t) { return t.length > 0; })
+    var list = terms.filter(function (t) { return t.length > 0 && t.charAt(0) !== "~"; })
       .sort(function (a, b) { return b.length - a.length; })
       .map(function (t) { return escapeHtml(t).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
     if (!list.length) return escapeHtml;
@@ -307,8 +399,15 @@
   var PARTIAL_NOTE = "没有同时包含全部词语的案例，以下按匹配程度列出。";
   var UNKNOWN_NOTE = "检索词都不在案例库里：试试少输几个字、换个常用说法，或看“常见难题”页。";
 
-  /* What to say beside Material's result count: partial matches, or a hint. */
+  var NOTHING_NOTE = "库里暂时没有直接讲这个问题的案例。";
+  var RELATED_NOTE = "下面几条可能相关。";
+  var RELATED_LABEL = "可能相关";
+  /* Where to look when the library has nothing on a question (site-relative). */
+  var ELSEWHERE = [["problems.html", "看常见难题"], ["tags/index.html", "按标签浏览"]];
+
+  /* What to say beside Material's result count: nothing here, partial matches, or a hint. */
   function noticeFor(result) {
+    if (result.nothing) return NOTHING_NOTE + (result.items.length ? RELATED_NOTE : "");
     if (!result.items.length) return result.known ? "" : UNKNOWN_NOTE;
     return result.partial ? PARTIAL_NOTE : "";
   }
@@ -360,13 +459,14 @@
   function toMaterial(result, engine) {
     var F = engine.F;
     var mark = highlighter(result.terms);
+    var related = result.nothing ? '<span class="cb-sr-related">' + RELATED_LABEL + "</span> " : "";
     return {
       items: result.items.map(function (hit) {
         var d = hit.doc;
         var place = d[F.place] ? '<span class="cb-sr-place">' + escapeHtml(d[F.place]) + "</span> " : "";
         return [{
           location: d[F.loc] + ".html",
-          title: mark(d[F.title]),
+          title: related + mark(d[F.title]),
           text: place + mark(snippet(d[F.summary], result.terms, engine.plan)),
           tags: d[F.tags].map(escapeHtml),
           score: hit.score,
@@ -425,6 +525,7 @@
       }).then(function (result) {
         if (self.latest !== query) return;  /* drop stale answers */
         notice = { text: noticeFor(result), total: result.total || 0, shown: result.items.length,
+                   nothing: !!result.nothing, root: self.root,
                    href: self.root + "search.html?q=" + encodeURIComponent(query.trim()) };
         self.emit({ type: MSG.RESULT, data: toMaterial(result, self.engine) });
       }, function (err) { console.error(err); });
@@ -455,5 +556,6 @@
   }
 
   window.CasebookSearch = { Engine: Engine, escapeHtml: escapeHtml, open: openEngine, highlighter: highlighter,
-                            snippet: snippet, noticeFor: noticeFor };
+                            snippet: snippet, noticeFor: noticeFor, elsewhere: elsewhere,
+                            relatedLabel: RELATED_LABEL };
 })();

@@ -1,0 +1,202 @@
+"""Concepts in search: matched in queries, indexed with records, and the honest "nothing here" in both engines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from build_tools import concept_terms, whoosh_index
+from build_tools.build import load_corpus
+from build_tools.cli import main
+from build_tools.index import rank_index, weigh
+from build_tools.ranking import PLAN, search as rank_search
+from searcheval import load_queries
+from sitekit import ROOT, OfflineBrowser, require_chromium, search
+
+NOTHING = "库里暂时没有直接讲这个问题的案例"
+ABSENT = "量子计算机"  # no article is about it; 机 alone used to bring 20 results
+PRESENT = "红色物业"
+
+
+# ------------------------------------------------------------ matching, alone
+
+WORDS = {"饭馆": "canyin", "小饭馆": "canyin", "后厨": "canyin", "食安": "shipin-anquan", "饭": "x"}
+
+
+def test_the_longest_word_at_each_position_wins_left_to_right():
+    spans = concept_terms.spans(WORDS, "小饭馆后厨食安", 12)
+    assert [(s.start, s.end, s.concept) for s in spans] == [(0, 3, "canyin"), (3, 5, "canyin"), (5, 7, "shipin-anquan")]
+    assert concept_terms.match(WORDS, "小饭馆后厨食安", 12) == ["canyin", "shipin-anquan"]
+    assert concept_terms.uncovered(WORDS, "饭馆门口的后厨", 12) == "门口的"
+
+
+def test_the_key_concept_is_the_rarest_that_records_hold():
+    df = {"a": 30, "b": 2, "c": 0, "d": 2}
+    assert concept_terms.key_concept(["a", "b", "c", "d"], df) == "b"  # first of the rarest
+    assert concept_terms.key_concept(["c"], df) is None  # no record holds it
+
+
+# ------------------------------------------------------------ the shipped records
+
+@pytest.fixture(scope="module")
+def shipped():
+    corpus, validation = load_corpus(ROOT / "cases")
+    assert validation.report.valid
+    return corpus, rank_index(corpus, weigh(corpus))
+
+
+def _ids(ix, ranked):
+    return [ix.docs[d][0].removeprefix("cases/") for d, _ in ranked.items]
+
+
+def test_records_hold_concept_terms_below_their_own_words(shipped):
+    corpus, ix = shipped
+    assert PLAN["fieldBoosts"]["concepts"] < PLAN["fieldBoosts"]["body"] * 2 < PLAN["fieldBoosts"]["title"]
+    assert PLAN["fieldBoosts"]["conceptsImplied"] < PLAN["fieldBoosts"]["concepts"]
+    held = {a.concept for a in corpus.concepts()["wuxi-xiaoge-ru-wangge"]}
+    assert "shipin-anquan" in held
+    post = dict(ix.postings[concept_terms.term("shipin-anquan")])
+    rid = list(corpus.records).index("wuxi-xiaoge-ru-wangge")
+    assert rid in post
+    assert not any(w.startswith(concept_terms.PREFIX) for w in ix.vocab)  # pseudo-terms are not typed words
+
+
+def test_a_concept_reaches_a_record_that_shares_no_word_with_the_query(shipped):
+    corpus, ix = shipped
+    rec = corpus.records["wuxi-xiaoge-ru-wangge"]
+    text = json.dumps(rec.model_dump(), ensure_ascii=False)
+    assert "饭店" not in text and "后厨" not in text
+    ranked = rank_search(ix, "饭店后厨")  # 饭店, 后厨 → 餐饮 → 食品安全, which the record holds
+    assert "wuxi-xiaoge-ru-wangge" in _ids(ix, ranked)[:3]
+    assert not ranked.nothing
+
+
+def test_a_topic_no_record_covers_gets_the_honest_answer(shipped):
+    _, ix = shipped
+    ranked = rank_search(ix, ABSENT)
+    assert ranked.nothing
+    assert len(ranked.items) <= PLAN["relatedMax"] and not any(ranked.direct)
+
+
+def test_one_common_character_never_answers_on_its_own(shipped):
+    _, ix = shipped
+    for ch in "机人事":
+        ranked = rank_search(ix, ch)
+        assert not any(ranked.direct), ch
+
+
+def test_a_question_the_library_answers_is_never_told_nothing(shipped):
+    _, ix = shipped
+    for q in [PRESENT, "三岗十八级", "老小区没人管", "外卖骑手怎么参与社区治理"]:
+        ranked = rank_search(ix, q)
+        assert not ranked.nothing and ranked.direct[0], q
+
+
+# ------------------------------------------------------------ command line
+
+@pytest.fixture(scope="module")
+def index_dir(shipped, tmp_path_factory):
+    corpus, _ = shipped
+    d = tmp_path_factory.mktemp("ix") / "search_index"
+    whoosh_index.build_whoosh(corpus, d)
+    return d
+
+
+def test_cli_says_so_in_chinese_and_json_marks_each_result(index_dir):
+    r = CliRunner().invoke(main, ["search", ABSENT, "--index-dir", str(index_dir), "--json"])
+    assert r.exit_code == 0, r.output
+    hits = json.loads(r.output)
+    assert isinstance(hits, list) and 0 < len(hits) <= PLAN["relatedMax"]
+    assert {h["match"] for h in hits} == {"related"}
+    r = CliRunner().invoke(main, ["search", ABSENT, "--index-dir", str(index_dir)])
+    assert r.exit_code == 0
+    lines = r.output.splitlines()
+    assert lines[0].startswith(NOTHING)
+    assert all("（可能相关）" in l for l in lines if l[:1].isdigit())
+    assert "常见难题" in lines[-1]
+    r = CliRunner().invoke(main, ["search", PRESENT, "--index-dir", str(index_dir), "--json"])
+    hits = json.loads(r.output)
+    assert hits[0]["match"] == "direct"
+    r = CliRunner().invoke(main, ["search", PRESENT, "--index-dir", str(index_dir)])
+    assert NOTHING not in r.output
+
+
+# ------------------------------------------------------------ both engines
+
+HELDOUT = ROOT / "tests" / "heldout_queries.yml"
+
+
+@pytest.fixture(scope="module")
+def engine(built_site):
+    require_chromium()
+    from browsereval import open_engine
+
+    b = OfflineBrowser()
+    page = open_engine(b.context, built_site)
+    yield b, page, built_site
+    b.close()
+
+
+def test_both_engines_give_the_same_answer_and_verdict(index_dir, engine):
+    from browsereval import engine_answer
+
+    _, page, _ = engine
+    s = whoosh_index.Searcher(index_dir)
+    try:
+        differ = []
+        for part in ("dev", "absent_dev"):
+            for q in load_queries(HELDOUT, part):
+                hits = s.search(q.q, limit=5)
+                cli = ([h.id for h in hits], hits.nothing)
+                web = engine_answer(page, q.q, 5)
+                if cli != web:
+                    differ.append((q.q, cli, web))
+    finally:
+        s.close()
+    assert differ == []
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_header_box_says_nothing_here_from_file(engine, width):
+    b, _, site = engine
+    ctx = b.sized(width, touch=width < 600)
+    page = ctx.new_page()
+    page.goto((site / "index.html").as_uri())
+    if width < 600:  # on a phone the box sits behind the search button
+        page.locator("label.md-search__icon, label[for=__search]").first.click()
+    search(page, ABSENT)
+    note = page.locator(".cb-search-notice")
+    note.wait_for()
+    assert note.inner_text().startswith(NOTHING)
+    assert note.is_visible()
+    hrefs = note.locator("a").evaluate_all("as => as.map(a => a.href)")
+    assert [h.split("/")[-1] for h in hrefs] == ["problems.html", "index.html"]
+    assert all((site / h.split(site.name + "/", 1)[1]).is_file() for h in hrefs)
+    items = page.locator(".md-search-result__item")
+    assert 0 < items.count() <= PLAN["relatedMax"]
+    assert all(t.startswith("可能相关") for t in page.locator(".md-search-result__item h1").all_inner_texts())
+    search(page, PRESENT)
+    page.wait_for_function("() => !/库里暂时没有/.test(document.querySelector('.md-search-result__meta').textContent)")
+    assert not page.locator(".cb-sr-related").count()
+    assert page.errors == [] and b.external == []
+    ctx.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_search_page_says_nothing_here_from_file(engine, width):
+    b, _, site = engine
+    ctx = b.sized(width)
+    page = ctx.new_page()
+    page.goto((site / "search.html").as_uri() + "?q=" + ABSENT)
+    status = page.locator(".cb-search-status")
+    page.wait_for_function("() => /库里暂时没有/.test(document.querySelector('.cb-search-status').textContent)")
+    assert status.is_visible()
+    assert [a.split("/")[-1] for a in status.locator("a").evaluate_all("as => as.map(a => a.href)")] == [
+        "problems.html", "index.html"]
+    rows = page.locator(".cb-search-results > li")
+    assert 0 < rows.count() <= PLAN["relatedMax"]
+    assert rows.locator(".cb-sr-related").count() == rows.count()
+    assert page.errors == [] and b.external == []
+    ctx.close()
