@@ -67,12 +67,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stronger-than-evidence": (WARNING, "“{text}”用了“{word}”，证据原文里没有这个说法：措辞不能比原文更满"),
     "quoted-label-not-in-source": (WARNING, "引号里的“{term}”在来源文章中找不到：引号只用于原文自己的叫法"),
     "note-working-words": (WARNING, "来源说明里有工作笔记用语：{words}"),
-    "thin-mismatch": (WARNING, "thin 标为 {marked}，按规则应为 {computed}（有证据的做法少于 {practices} 条或证据原文少于 {chars} 字即为着墨不多）"),
+    "thin-mismatch": (WARNING, "thin 标为 {marked}，按规则应为 {computed}（有证据的做法少于 {practices} 条或证据原文少于 {chars} 字即为着墨不多，须标出）"),
     "lesson-repeats-analysis": (WARNING, "经验启示“{text}”与 {other} 几乎相同（重合度 {score}）"),
     "pending-gone": (WARNING, "待改清单中的 {record} {at_field} {finding} 已不再出现"),
     "problem-count": (WARNING, "适用情形（problems）有 {count} 条，完整的记录应有 2—5 条"),
     "incomplete-record": (WARNING, "状态为 complete 的记录缺少内容：{field} {detail}"),
     "question-count": (WARNING, "思考题有 {count} 道，完整的记录应有 2—4 道"),
+    # drafts (build_tools/draft_rules.py; casebook new --from-source)
+    "draft-unwritten": (WARNING, "草稿中的 {field} 还没有写：只有证据原文，没有自己的话"),
+    "unwritten-in-record": (ERROR, "{field} 还是草稿的占位文字“【待写】”"),
+    "draft-outside-drafts": (ERROR, "这条记录标着 draft: true（草稿），草稿不上网站，不能放在地点目录里"),
     # registries
     "registry-missing": (ERROR, "找不到登记表 {filename}"),
     "duplicate-slug": (ERROR, "登记表中的 slug“{value}”重复（另见 {other}）"),

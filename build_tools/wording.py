@@ -164,12 +164,14 @@ def check_wording(doc: Document, rec: m.Record, articles: list[str], words: m.Wo
             yield problem("quoted-label-not-in-source", f, doc.pos(("attribution_note",)), "attribution_note",
                           term=term, suggestion="引号表示原文自己的叫法：改用原文的写法，或去掉引号")
     thin = computed_thin(rec, words.thin)
-    if thin != rec.thin:
+    # The mark cannot be forgotten where the rule calls a record thin; an editor may still mark
+    # one the rule lets pass (an article passage that is one scene, however long its sentences).
+    if thin and not rec.thin:
         rule = words.thin
         yield problem("thin-mismatch", f, doc.pos(("thin",)), "thin", marked="true" if rec.thin else "false",
                       computed="true" if thin else "false", practices=rule.min_practices,
                       chars=rule.min_evidence_chars,
-                      suggestion=f"把 thin 改为 {'true' if thin else 'false'}，或补足（删减）有证据的做法")
+                      suggestion="把 thin 改为 true，或补足有证据的做法")
     for i, j, score, ls, an in repeats(rec, words.repeat_threshold):
         yield problem("lesson-repeats-analysis", f, doc.pos(("lessons", i)), f"lessons[{i}]", other=f"analysis[{j}]",
                       score=f"{score:.2f}", text=ls[:30],
