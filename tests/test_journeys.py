@@ -264,3 +264,53 @@ def test_the_same_state_comes_back_over_http(browser, served, corpus):
     assert "找到" in status and page.locator("select[name=tag]").input_value() == "wangge-zhili"
     assert errors == [] and outside == []
     ctx.close()
+
+
+# ------------------------------------------------------------ Chinese everywhere a reader looks
+
+# Latin words a Chinese reader meets on purpose, each for a reason:
+LATIN_ALLOWED = {
+    # files and formats a reader opens, saves or is told to double-click
+    "index.html", "Word", "Excel", "WPS", "wps", "CSV", "xlsx", "docx", "doc", "dotx", "zip", "PDF", "HTML", "YAML",
+    "UTF-", "GBK",
+    # programs and keys by their own names
+    "LibreOffice", "Windows", "VS Code", "Ctrl", "Material", "Zensical", "MkDocs", "Whoosh", "Chromium",
+    # words of the source articles themselves (AB岗, 手机 APP)
+    "AB", "APP",
+    # the editors' guide: field names and values editors type, and the search measures it reports
+    "id", "slug", "stub", "partial", "complete", "figures", "records", "hit", "MRR", "BM",
+}
+LATIN_RUN = r"[A-Za-z]{2,}(?:[ .'-]*[A-Za-z]+)*[.-]?"
+
+
+def latin_ui_strings(site: Path) -> dict[str, str]:
+    """Latin-letter words in what readers see (text, tab titles, tooltips, aria-labels, placeholders,
+    alt texts) outside code, scripts and styles: {word: first page}."""
+    from lxml import html
+
+    found: dict[str, str] = {}
+    for path in sorted(site.rglob("*.html")):
+        if "downloads" in path.parts:  # course packs: tests/test_course.py reads them
+            continue
+        doc = html.fromstring(path.read_bytes())
+        for node in doc.xpath("//script | //style | //code | //pre | //kbd | //svg"):
+            node.drop_tree()
+        texts = doc.xpath("//text() | //@title | //@aria-label | //@placeholder | //@alt")
+        for text in texts:
+            for word in re.findall(LATIN_RUN, str(text)):
+                if word not in LATIN_ALLOWED:
+                    found.setdefault(word, str(path.relative_to(site)))
+    return found
+
+
+def test_no_english_or_pinyin_left_for_readers(built_site):
+    assert latin_ui_strings(built_site) == {}
+    page = (built_site / "404.html").read_text(encoding="utf-8")
+    assert "找不到这个页面" in page
+
+
+def test_course_pages_are_named_in_chinese_in_the_browser_tab(built_site, browser):
+    page = browser.open(built_site / "courses/xinjiuye-qunti.html")
+    title = page.title()
+    assert title.startswith(page.locator("article h1").first.inner_text().strip()) and not re.search("[A-Za-z]", title)
+    page.close()

@@ -51,5 +51,13 @@ def course_pages(corpus: Corpus, specs: Iterable[CourseSpec | Course], query: Qu
     pages = {"courses/index.md": markdown_env().get_template("courses_index.md.j2").render(
         kit=Page(corpus, "courses/index.md"), courses=rows)}
     for c in courses:
-        pages[course_path(c.id)] = render_markdown(corpus, c, "student", page=course_path(c.id))
+        pages[course_path(c.id)] = front_matter(title=c.title) + render_markdown(corpus, c, "student", page=course_path(c.id))
     return pages
+
+
+def front_matter(**meta: str) -> str:
+    """A page's metadata block: the course's own title for the browser tab (the page opens with its
+    downloads, so MkDocs would otherwise name the tab after the file, in pinyin)."""
+    import yaml
+
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
