@@ -31,9 +31,10 @@ from .validate import Validation, validate
 TEMPLATE = Path(__file__).parent / "templates" / "record.yml"
 
 
-def run_validation(cases_dir: Path, sources_dir: Path | None = None, strict: bool = False) -> Validation:
-    """Load and validate everything under ``cases_dir``."""
-    return validate(load_cases(Path(cases_dir)), sources_dir, strict)
+def run_validation(cases_dir: Path, sources_dir: Path | None = None, strict: bool = False,
+                   drafts: bool = False) -> Validation:
+    """Load and validate everything under ``cases_dir`` (with the drafts in ``_drafts/`` if ``drafts``)."""
+    return validate(load_cases(Path(cases_dir), drafts), sources_dir, strict)
 
 
 def load_corpus(cases_dir: Path, sources_dir: Path | None = None, strict: bool = True) -> tuple[Corpus, Validation]:

@@ -59,6 +59,8 @@ def main() -> None:
     常用命令：
       casebook validate --strict --sources ../shared/sources   校验全部记录
       casebook new --place binhu --title 某某工作法             新建记录骨架
+      casebook source add 文章.docx --sources ../shared/sources  读入新文章；source check 看它有什么、哪些已有记录
+      casebook new --from-source 来源id --item 3                 从文章的第 3 项起草记录（放在 cases/_drafts/）
       casebook stats                                           统计
       casebook build                                           校验并构建网站 site/ 和检索索引
       casebook index && casebook search 外卖骑手怎么参与社区治理  命令行检索
@@ -82,7 +84,7 @@ def validate(cases_dir: str | None, strict: bool, as_json: bool, sources_dir: st
     from .build import run_validation
 
     cases = _cases_dir(cases_dir)
-    validation = run_validation(cases, Path(sources_dir) if sources_dir else None, strict)
+    validation = run_validation(cases, Path(sources_dir) if sources_dir else None, strict, drafts=True)
     report = validation.report
     if as_json:
         click.echo(json.dumps({
@@ -113,14 +115,29 @@ def _print_checked(problems: list, what: str, strict: bool) -> bool:
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--place", required=True, help="地点 slug，如 binhu（见 cases/_registry/places/）。")
-@click.option("--title", required=True, help="做法名称（中文）。")
+@click.option("--place", default=None, help="地点 slug，如 binhu（见 cases/_registry/places/）。")
+@click.option("--title", default=None, help="做法名称（中文）。")
 @click.option("--id", "rid", default=None, help="记录 id（ASCII）；省略时自动生成。")
 @click.option("--cases", "cases_dir", default="cases", show_default=True, type=click.Path(file_okay=False))
-def new(place: str, title: str, rid: str | None, cases_dir: str) -> None:
-    """按模板新建一条记录骨架，写到 cases/<地点>/<id>.yml。"""
+@click.option("--from-source", "from_source", default=None, help="来源 id：从这篇文章起草（草稿写到 cases/_drafts/）。")
+@click.option("--item", type=int, default=None, help="和 --from-source 一起用：casebook source check 列出的序号。")
+@click.option("--sources", "sources_dir", default=None, type=click.Path(file_okay=False),
+              help="和 --from-source 一起用：来源目录（默认项目旁的 ../shared/sources）。")
+def new(place: str | None, title: str | None, rid: str | None, cases_dir: str, from_source: str | None,
+        item: int | None, sources_dir: str | None) -> None:
+    """按模板新建一条记录骨架，写到 cases/<地点>/<id>.yml；或用 --from-source 从文章起草。
+
+    --from-source 来源id --item 序号：草稿写到 cases/_drafts/<id>.yml，附上地点、来源、标题候选，
+    文章中这一项前后每句话一个陈述位置，证据原文已填好，陈述留给编辑写（“【待写】”）。
+    """
     from .build import new_record
 
+    if from_source:
+        from .cli_source import new_from_source
+
+        return new_from_source(from_source, item, sources_dir, place, rid, cases_dir)
+    if not place or not title:
+        raise click.UsageError("需要 --place 和 --title（或用 --from-source 从文章起草）")
     try:
         path = new_record(_cases_dir(cases_dir), place, title, rid)
     except ValueError as err:
@@ -343,10 +360,13 @@ def _register_subcommands() -> None:
     from .cli_concepts import concepts
     from .cli_course import course
     from .cli_review import review
+    from .cli_source import evidence, source
 
     main.add_command(course)
     main.add_command(concepts)
     main.add_command(review)
+    main.add_command(source)
+    main.add_command(evidence)
 
 
 _register_subcommands()

@@ -102,7 +102,9 @@ def decode_text(raw: bytes, name: str) -> str:
 
     best = from_bytes(raw).best()
     guess = best.encoding if best is not None else None
-    if guess in _GB or _plausible_gb(raw):
+    # charset-normalizer's word is final when it names an encoding; GB18030 decodes most
+    # high-byte text without error, so the fallback is only for text it cannot place.
+    if guess in _GB or (guess is None and _plausible_gb(raw)):
         return raw.decode("gb18030")
     shown = f"（看起来像 {guess}，不是中文编码）" if guess else ""
     raise IntakeError(name, f"无法识别这份文本文件的编码{shown}",
@@ -184,13 +186,15 @@ def _from_pdf(raw: bytes, name: str) -> tuple[list[tuple[str, str]], str]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    from .pdf_text import page_text, pdf_paragraphs
+
     if not raw.lstrip().startswith(b"%PDF"):
         raise IntakeError(name, "这不是 PDF 文件", "确认文件的格式，或用相应的扩展名（.txt、.docx、.html）")
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted and not reader.decrypt(""):
             raise IntakeError(name, "这份 PDF 设了密码，读不出文字", "请向提供者要一份没有密码的 PDF")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [page_text(page) for page in reader.pages]
         title = str((reader.metadata or {}).get("/Title") or "").strip()
     except (PdfReadError, ValueError, KeyError, TypeError) as err:
         raise IntakeError(name, f"PDF 文件已损坏，读不出文字（{type(err).__name__}）",
@@ -201,26 +205,6 @@ def _from_pdf(raw: bytes, name: str) -> tuple[list[tuple[str, str]], str]:
     paras = [("p", p) for page in pages for p in pdf_paragraphs(page)]
     first = next((t for _, t in paras if t.strip()), "")
     return paras, title if re.search(r"[\u4e00-\u9fff]", title) else first.strip()
-
-
-def pdf_paragraphs(page: str) -> list[str]:
-    """A PDF page's lines joined into paragraphs: a line that ends a sentence and falls short of the width ends one."""
-    lines = [ln.strip() for ln in page.splitlines()]
-    width = max((len(ln) for ln in lines), default=0)
-    out, cur = [], ""
-    for ln in lines:
-        if not ln:
-            if cur:
-                out.append(cur)
-            cur = ""
-            continue
-        cur += ln
-        if re.search(r"[。！？”」：:]$", ln) and len(ln) < 0.9 * width:
-            out.append(cur)
-            cur = ""
-    if cur:
-        out.append(cur)
-    return out
 
 
 # ------------------------------------------------------------ normalising
@@ -310,7 +294,7 @@ def add_source(file: Path, sources_dir: Path, cases_dir: Path, sid: str | None =
     if not re.match(m.ID_PATTERN, sid):
         raise IntakeError(str(file), f"来源 id“{sid}”不合规", "id 只能用小写 ASCII 字母、数字和连字符，如 --id xishan-2023")
     if sid in reg.sources:
-        raise IntakeError(str(registry_file), f"来源 id“{sid}”已被使用（{reg.sources[sid].title}）",
+        raise IntakeError(str(file), f"来源 id“{sid}”已被使用（{registry_file} 中的“{reg.sources[sid].title}”）",
                           "用 --id 另取一个 id；如果是同一篇文章，它已经登记过了，不必再加")
     names = {p.name: p.slug for p in reg.places.values()}
     slugs = []

@@ -309,6 +309,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
 
 
 REGISTRY_DIR = "_registry"
+DRAFTS_DIR = "_drafts"  # drafts of records (casebook new --from-source): never read by the site build
 
 
 def display_path(path: Path) -> str:
@@ -344,12 +345,15 @@ class Loaded:
     concepts: Document | None = None  # optional: the governance concepts
     wording: Document | None = None  # optional: word lists of the wording checks
     pending: Document | None = None  # optional: content findings allowed until fixed
+    drafts: list[Document] = field(default_factory=list)  # cases/_drafts/*.yml, when asked for
 
 
-def load_cases(cases_dir: Path) -> Loaded:
-    """Read every record and registry file under ``cases_dir``."""
+def load_cases(cases_dir: Path, drafts: bool = False) -> Loaded:
+    """Read every record and registry file under ``cases_dir`` (and the drafts in ``_drafts/`` if ``drafts``)."""
     reg = cases_dir / REGISTRY_DIR
     records = [load_file(p, display_path(p)) for p in record_files(cases_dir)]
+    draft_docs = ([load_file(p, display_path(p)) for p in sorted((cases_dir / DRAFTS_DIR).glob("*.y*ml"))]
+                  if drafts and (cases_dir / DRAFTS_DIR).is_dir() else [])
     place_files = sorted((reg / "places").glob("*.yml")) if (reg / "places").is_dir() else []
     if (reg / "places.yml").is_file():
         place_files.insert(0, reg / "places.yml")
@@ -361,4 +365,4 @@ def load_cases(cases_dir: Path) -> Loaded:
     wording = load_file(reg / "wording.yml", display_path(reg / "wording.yml")) if (reg / "wording.yml").is_file() else None
     pending = load_file(reg / "pending.yml", display_path(reg / "pending.yml")) if (reg / "pending.yml").is_file() else None
     return Loaded(cases_dir=cases_dir, records=records, places=places, tags=tags, sources=sources, lexicon=lexicon,
-                  concepts=concepts, wording=wording, pending=pending)
+                  concepts=concepts, wording=wording, pending=pending, drafts=draft_docs)

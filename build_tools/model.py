@@ -219,6 +219,7 @@ class Record(_Strict):
     teaching: Teaching = Field(default_factory=Teaching)
     attribution_note: str | None = None
     status: Status = "stub"
+    draft: bool = Field(default=False, description="草稿（casebook new --from-source 生成，放在 cases/_drafts/）：写完前不上网站")
 
 
 class Place(_Strict):

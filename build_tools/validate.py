@@ -6,11 +6,12 @@ runner :func:`validate` collects them all and never stops at the first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as m
 from .checks import check_across, check_complete, check_evidence, check_record_refs, read_sources
+from .draft_rules import check_draft
 from .figure_checks import NAME_SUFFIXES, check_figures
 from .lexicon import check_terms_used, record_text
 from .load import Document, Loaded
@@ -30,6 +31,7 @@ class Validation:
     records: list[tuple[m.Record, Document]]
     documents: list[Document]
     cases_dir: Path | None = None
+    drafts: list[tuple[m.Record, Document]] = field(default_factory=list)  # cases/_drafts/, never on the site
 
 
 def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = False) -> Validation:
@@ -45,13 +47,19 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
         report.extend(probs)
         if rec is not None:
             records.append((rec, doc))
-    report.extend(check_across(records, loaded.records, reg))
+    drafts: list[tuple[m.Record, Document]] = []
+    for doc in loaded.drafts:
+        rec, probs = _record_alone(doc, reg)
+        report.extend(probs)
+        if rec is not None:
+            drafts.append((rec, doc))
+    report.extend(check_across(records, loaded.records + loaded.drafts, reg))
     if reg.lexicon is not None and records:
         report.extend(check_terms_used(loaded.lexicon, reg.lexicon, (record_text(r) for r, _ in records)))
     texts, probs = read_sources(reg, sources_dir)
     report.extend(probs)
     if texts is not None:
-        for rec, doc in records:
+        for rec, doc in records + drafts:
             report.extend(check_evidence(doc, rec, texts, {k: v.date for k, v in reg.sources.items()}))
             report.extend(_wording(doc, rec, reg, texts))
     report.problems = list(dict.fromkeys(report.problems))  # one problem found by two checks
@@ -59,7 +67,7 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
     report.problems = apply_pending(report.problems, reg, texts is not None and reg.wording is not None,
                                     {r.id for r, _ in records})
     return Validation(report=report, registry=reg, records=records, documents=loaded.records,
-                      cases_dir=loaded.cases_dir)
+                      cases_dir=loaded.cases_dir, drafts=drafts)
 
 
 def _drop_same_spot(report: Report) -> None:
@@ -87,6 +95,7 @@ def _record_alone(doc: Document, reg: Registry) -> tuple[m.Record | None, list[P
         out.extend(check_complete(doc, rec))
         suffixes = tuple(reg.wording.name_suffixes) if reg.wording and reg.wording.name_suffixes else NAME_SUFFIXES
         out.extend(check_figures(doc, rec, suffixes))
+        out.extend(check_draft(doc, rec))
     return rec, out
 
 
