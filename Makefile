@@ -14,7 +14,7 @@ SOURCES_FLAG := $(if $(wildcard $(SOURCES)),--sources $(SOURCES),)
 APT_PACKAGES := chromium fonts-wqy-microhei libreoffice-writer-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all site test validate dist serve sysdeps bench bench-search profile clean lock
+.PHONY: all site test validate dist serve sysdeps bench bench-search bench-intake profile clean lock
 
 all: site
 
@@ -77,6 +77,10 @@ profile: $(STAMP)
 
 bench-search: $(STAMP) sysdeps
 	$(BIN)/python benchmarks/search_quality.py
+
+# What `casebook source check` finds in the five articles (three tuned on, two not), against hand-written lists.
+bench-intake: $(STAMP)
+	$(BIN)/python benchmarks/intake_quality.py
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dirty --no-strict
