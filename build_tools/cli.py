@@ -343,14 +343,16 @@ def search(query: tuple[str, ...], tag: str | None, place: str | None, limit: in
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="xlsx", show_default=True,
               help="json：全部记录和数字；csv：records.csv 与 figures.csv（带 BOM，Excel、WPS 可直接打开）；xlsx：一个工作簿两张表。")
 @click.option("--out", default="export", show_default=True, type=click.Path(file_okay=False), help="输出目录。")
-def export(cases_dir: str | None, fmt: str, out: str) -> None:
-    """导出记录和数字，供其他工具使用（列名固定，见编辑指南“导出”）。"""
+@click.option("--ids", is_flag=True,
+              help="表头用固定的英文列名、地点和标签用编号，供程序读取（列名见编辑指南“导出”）；不加时表头是中文，编号在最后几列。")
+def export(cases_dir: str | None, fmt: str, out: str, ids: bool) -> None:
+    """导出记录和数字：表头是中文，地点、标签写名称，Excel 表头冻结、可筛选。"""
     from .export import export as write
 
     corpus = _checked_corpus(cases_dir, "未导出")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in write(corpus, fmt).items():
+    for name, data in write(corpus, fmt, ids).items():
         (out_dir / name).write_bytes(data)
         click.echo(f"✔ 已写出 {out_dir / name}（{len(data) // 1024} KB）")
 

@@ -310,6 +310,7 @@ def test_every_command_that_reads_records_refuses_what_the_site_refuses(make_cas
 
 
 def test_export_records_and_figures_in_three_formats(valid_corpus, tmp_path):
+    """People get Chinese headers, names and ids last; --ids gives the fixed machine columns."""
     import csv
     import io
 
@@ -320,14 +321,45 @@ def test_export_records_and_figures_in_three_formats(valid_corpus, tmp_path):
     for fmt in ("csv", "xlsx", "json"):
         r = invoke("export", valid_corpus, "--format", fmt, "--out", tmp_path / fmt)
         assert r.exit_code == 0, r.output
-    rows = list(csv.reader(io.StringIO((tmp_path / "csv" / "figures.csv").read_text(encoding="utf-8-sig"))))
-    assert rows[0] == FIGURE_COLUMNS and len(rows) == 1 + 4  # the two records' four figures
-    assert list(csv.reader(io.StringIO((tmp_path / "csv" / "records.csv").read_text(encoding="utf-8-sig"))))[0] \
+        r = invoke("export", valid_corpus, "--format", fmt, "--ids", "--out", tmp_path / f"{fmt}-ids")
+        assert r.exit_code == 0, r.output
+    raw = (tmp_path / "csv" / "figures.csv").read_bytes()
+    assert raw.startswith("\ufeff案例,地点,".encode("utf-8"))  # the BOM Excel and WPS need
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 4  # the two records' four figures
+    ranged = next(r for r in rows if r["区间上限"])
+    assert (ranged["数值（区间的下限）"], ranged["区间上限"], ranged["单位"]) == ("10", "30", "户")
+    assert ranged["地点"] == "滨湖区" and ranged["标签"] == "小区党支部、网格化管理"
+    assert list(rows[0])[-5:] == ["案例编号", "地点编号", "标签编号", "类型编号", "来源编号"]
+    assert {r["是否成效"] for r in rows} == {"是", "否"}
+    assert all(not re.search(r"[a-z_]{3}", h) for h in rows[0])  # no code-like header
+    records = list(csv.DictReader(io.StringIO((tmp_path / "csv" / "records.csv").read_text(encoding="utf-8-sig"))))
+    first = next(r for r in records if r["案例编号"] == "binhu-xiaoqu-dangzhibu")
+    assert (first["地点"], first["地点编号"], first["单位编号"]) == ("无锡市滨湖区水秀社区", "binhu", "binhu-shuixiu")
+    assert first["标签编号"] == "xiaoqu-dangzhibu、wangge-zhili"
+    machine = list(csv.reader(io.StringIO((tmp_path / "csv-ids" / "figures.csv").read_text(encoding="utf-8-sig"))))
+    assert machine[0] == FIGURE_COLUMNS and machine[0][:8] == ["record_id", "record_title", "place", "place_full",
+                                                               "tags", "label", "value", "value_max"]
+    assert list(csv.reader(io.StringIO((tmp_path / "csv-ids" / "records.csv").read_text(encoding="utf-8-sig"))))[0] \
         == RECORD_COLUMNS
+
     wb = openpyxl.load_workbook(tmp_path / "xlsx" / "casebook.xlsx")
     assert wb["案例"].max_row == 3 and wb["数字"].max_row == 5
-    ranged = [row for row in wb["数字"].iter_rows(min_row=2, values_only=True) if row[7] is not None]
-    assert ranged and ranged[0][6:8] == (10, 30)  # 10—30户: a range keeps both ends, as numbers
+    for ws in wb:
+        assert ws.freeze_panes == "A2" and ws["A1"].font.b  # the header row stays in view
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+    ws = wb["数字"]
+    header = [c.value for c in ws[1]]
+    low, high = header.index("数值（区间的下限）"), header.index("区间上限")
+    ranged = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[high] is not None]
+    assert ranged and ranged[0][low:high + 1] == (10, 30)  # 10—30户: a range keeps both ends, as numbers
+    assert 27000 in [row[low] for row in ws.iter_rows(min_row=2, values_only=True)]
+    widths = {h: ws.column_dimensions[ws.cell(1, i).column_letter].width for i, h in enumerate(header, 1)}
+    assert widths["证据原文"] >= 26  # 每个中心户联系10—30户农户: ten Chinese characters and a dash two units each
+    assert widths["单位"] < widths["地点"] < widths["证据原文"] <= 50
+    machine = openpyxl.load_workbook(tmp_path / "xlsx-ids" / "casebook.xlsx")
+    assert [c.value for c in machine["数字"][1]] == FIGURE_COLUMNS
+    assert [c.value for c in machine["案例"][1]] == RECORD_COLUMNS
     data = json.loads((tmp_path / "json" / "casebook.json").read_text(encoding="utf-8"))
     assert len(data["records"]) == 2 and len(data["figures"]) == 4
 
