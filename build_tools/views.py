@@ -225,18 +225,18 @@ def comparison(corpus: Corpus, recs: list[m.Record]) -> list[CompareRow]:
 
 
 def compare_data(v: RecordView) -> dict:
-    """What the compare page shows of a record, section by section (plain data for a script file).
+    """What the compare page and 我的课程 show of a record, section by section (plain data for a script file).
 
     Sections go by key only: the page's script takes labels and order from the
-    presentation contract published into the page."""
+    presentation contract published into the page, and shows on each output
+    only the sections the contract shows there (the sources: in 我的课程's
+    printout and Word file, as in the course packs, not on the compare page)."""
     sections = []
     for sec in v.sections:
-        if not spec(sec.key).shown_in("compare"):
-            continue
         items = [f"{it.label}：{it.text}" if it.label else it.text for it in sec.items]
         items += [" → ".join(sec.chain)] if sec.chain else []
         items += [f"{f.label}：{f.text}" for f in sec.figures]
         if items:
             sections.append({"key": sec.key, "items": items})
     return {"id": v.id, "title": v.title, "place": v.place, "level": v.level, "year": v.year,
-            "summary": v.summary, "sections": sections}
+            "summary": v.summary, "sourceNote": v.source_note, "sections": sections}

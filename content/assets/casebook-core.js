@@ -3,7 +3,8 @@
  *
  * The few helpers every page script needs, kept once: escaping, building
  * elements, loading a <script> (the only way to read data from file://),
- * the browser's storage, the page's URL state and the course-file writer.
+ * the browser's storage, the page's URL state, the course-file writer and
+ * each record's compare data.
  * Loaded first (overrides/main.html, `libs` block), before the search
  * engine and casebook.js, which read it as window.CasebookCore.
  */
@@ -111,6 +112,88 @@
     return lines.join("\n") + "\n";
   }
 
+  /* The reader for course files, the other half of toYaml. No YAML library ships with the
+     site (and none may be added), so this reads the small block subset that toYaml writes
+     and the hand-written files in courses/ use: mappings and "- " lists by indentation,
+     comments, plain, "double" and 'single' quoted scalars, numbers, true/false/null and
+     one-line [a, b] lists. Anything else (| and > text, anchors, tags, {…}) is refused with
+     its line number rather than guessed at: the result is {value}, or {line, message}. */
+  function fromYaml(text) {
+    var lines = [], pos = 0;
+    String(text).replace(/^\uFEFF/, "").split(/\r?\n/).forEach(function (raw, i) {
+      var s = raw.replace(/(^|\s)#.*$/, function (m, pre, at) {  /* a comment, unless inside quotes */
+        var before = raw.slice(0, at), q = (before.match(/"/g) || []).length - (before.match(/\\"/g) || []).length;
+        return q % 2 || (before.split("'").length - 1) % 2 ? m : pre;
+      });
+      if (s.trim()) lines.push({ n: i + 1, ind: s.search(/\S/), s: s.trim() });
+    });
+    var fail = function (line, message) { throw { line: line.n, message: message }; };
+    var isItem = function (s) { return s === "-" || s.slice(0, 2) === "- "; };
+    var KEY = /^([A-Za-z_][\w-]*)\s*:(?:\s+(.*))?$/;
+    var scalar = function (s, line) {
+      if (/^"/.test(s)) { try { return JSON.parse(s); } catch (e) { fail(line, "双引号里的文字没有正确结束"); } }
+      if (/^'/.test(s)) { if (!/^'(?:[^']|'')*'$/.test(s)) fail(line, "单引号里的文字没有正确结束"); return s.slice(1, -1).replace(/''/g, "'"); }
+      if (/^\[.*\]$/.test(s)) {
+        var inner = s.slice(1, -1).trim();
+        return inner ? inner.split(",").map(function (x) { return scalar(x.trim(), line); }) : [];
+      }
+      if (s === "{}") return {};
+      if (/^[|>&*!{\[]/.test(s)) fail(line, "网页读不懂这种写法（" + s.charAt(0) + "）；请改成一行文字，或用 casebook course check 检查");
+      if (/^-?\d+$/.test(s)) return parseInt(s, 10);
+      if (/^(true|false)$/.test(s)) return s === "true";
+      if (/^(null|~)$/.test(s)) return null;
+      return s;
+    };
+    var node = function (ind) {
+      var first = lines[pos];
+      if (first.ind !== ind) fail(first, "缩进不对");
+      var out = isItem(first.s) ? [] : {};
+      while (pos < lines.length && lines[pos].ind === ind) {
+        var line = lines[pos];
+        if (Array.isArray(out) !== isItem(line.s)) fail(line, "列表项和字段混在同一层");
+        if (Array.isArray(out)) {
+          var rest = line.s.slice(1).trim();
+          if (!rest) { pos++; out.push(child(ind, line)); continue; }
+          if (KEY.test(rest)) { lines[pos] = { n: line.n, ind: ind + line.s.length - rest.length, s: rest }; out.push(node(lines[pos].ind)); continue; }
+          pos++; out.push(scalar(rest, line)); continue;
+        }
+        var m = KEY.exec(line.s);
+        if (!m) fail(line, "应当是“字段: 值”");
+        if (Object.prototype.hasOwnProperty.call(out, m[1])) fail(line, "字段 " + m[1] + " 写了两次");
+        pos++;
+        out[m[1]] = m[2] === undefined ? child(ind, line, true) : scalar(m[2], line);
+      }
+      if (pos < lines.length && lines[pos].ind > ind) fail(lines[pos], "缩进不对");
+      return out;
+    };
+    /* What follows "key:" or "-" on a line of its own: a deeper block, a list at the key's own indent, or nothing. */
+    var child = function (ind, line, key) {
+      var next = lines[pos];
+      if (next && next.ind > ind) return node(next.ind);
+      if (key && next && next.ind === ind && isItem(next.s)) return node(ind);
+      return null;
+    };
+    try { return { value: lines.length ? node(lines[0].ind) : null }; } catch (e) { if (e && e.line) return { line: e.line, message: e.message }; throw e; }
+  }
+
+  /* Each record's data for the compare page and 我的课程: compare/<id>.js calls
+     window.__casebook_case(id, data). loadCases(ids) resolves to every record loaded so
+     far, by id; a removed case is simply missing. */
+  var caseData = {};
+  window.__casebook_case = function (id, data) { caseData[id] = data; };
+  function loadCases(ids) {
+    return Promise.all(ids.map(function (id) {
+      if (caseData[id] || !/^[a-z0-9-]+$/.test(id)) return null;
+      return loadScript(siteRoot() + "compare/" + id + ".js").catch(function () { /* shown as missing */ });
+    })).then(function () { return caseData; });
+  }
+
+  /* Section keys, labels, order and where each is shown: the presentation contract
+     (build_tools/sections.py), published into the page that uses it as data-cb-sections. */
+  function sections(box) {
+    try { return JSON.parse(box.getAttribute("data-cb-sections")) || { sections: [], parts: {} }; } catch (e) { return { sections: [], parts: {} }; }
+  }
+
   window.CasebookCore = { escapeHtml: escapeHtml, el: el, loadScript: loadScript, siteRoot: siteRoot,
-                          store: store, urlState: urlState, toYaml: toYaml };
+                          store: store, urlState: urlState, toYaml: toYaml, fromYaml: fromYaml, loadCases: loadCases, sections: sections };
 })();

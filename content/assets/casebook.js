@@ -169,7 +169,7 @@
           b.type = "button"; b.className = "md-button cb-add-small"; b.setAttribute("data-cb-add", caseId(a));
           li.appendChild(document.createTextNode(" "));
           li.appendChild(b);
-          bindAdd(b);
+          if (window.CasebookCourse) window.CasebookCourse.bindAdd(b);  /* casebook-mycourse.js */
         });
       }, function () { status.textContent = "检索索引未能载入：请确认网站文件夹完整（search 文件夹）。"; });
     };
@@ -268,17 +268,7 @@
     update();
   }
 
-  /* Section keys, labels, order and where each is shown: the presentation contract
-     (build_tools/sections.py), published into the page that uses it as data-cb-sections. */
-  function sectionContract(box) {
-    try { return JSON.parse(box.getAttribute("data-cb-sections")) || { sections: [], parts: {} }; } catch (e) { return { sections: [], parts: {} }; }
-  }
-  function sectionOf(c, key) { return c.sections.filter(function (s) { return s.key === key; })[0]; }
-
   /* The compare page: the chosen cases side by side, section by section, from small script files. */
-  var compareData = {};
-  window.__casebook_case = function (id, data) { compareData[id] = data; };
-
   function renderCompare(box) {
     if (box.dataset.cbBound) return;
     box.dataset.cbBound = "1";
@@ -288,8 +278,8 @@
     var status = box.querySelector(".cb-compare-status");
     if (ids.length < 2) return;
     status.textContent = "载入中…";
-    withCases(ids, function () {
-      var cases = ids.map(function (id) { return compareData[id]; }).filter(Boolean);
+    Core.loadCases(ids).then(function (data) {
+      var cases = ids.map(function (id) { return data[id]; }).filter(Boolean);
       if (cases.length < 2) { status.textContent = "找不到所选的案例。"; return; }
       status.textContent = "并排对比 " + cases.length + " 条案例。";
       var grid = document.createElement("div");
@@ -314,12 +304,12 @@
           p.appendChild(a); cell.appendChild(p);
         };
       }));
-      var contract = sectionContract(box);
+      var contract = Core.sections(box);
       row(contract.parts.summary, cases.map(function (c) { return text(c.summary); }));
       contract.sections.forEach(function (spec) {
-        if (spec.shown.indexOf("compare") < 0 || !cases.some(function (c) { return sectionOf(c, spec.key); })) return;
+        if (spec.shown.indexOf("compare") < 0 || !cases.some(function (c) { return c.sections.some(function (s) { return s.key === spec.key; }); })) return;
         row(spec.label, cases.map(function (c) {
-          var sec = sectionOf(c, spec.key);
+          var sec = c.sections.filter(function (s) { return s.key === spec.key; })[0];
           return function (cell) {
             if (!sec) { var p = document.createElement("p"); p.className = "cb-cmp-none"; p.textContent = "（无）"; cell.appendChild(p); return; }
             var ul = document.createElement("ul");
@@ -332,201 +322,7 @@
     });
   }
 
-  /* 我的课程: cases collected in this browser (localStorage, works from file://), grouped into units,
-     ordered, timed, printed as student or trainer handouts, and saved as a course spec for
-     `casebook course build`. Every limit the page keeps is the spec's (build_tools/courses/spec.py,
-     page_limits), published into the page as data-cb-limits, so a course saved here builds. */
-  var COURSE_KEY = "casebook.mycourse";
-  function loadCourse() {
-    var c = Core.store.get(COURSE_KEY, null);
-    if (!c || !Array.isArray(c.units)) return { units: [] };
-    /* Courses kept before a unit could hold several cases have units {id, minutes}. */
-    c.units = c.units.map(function (u) { return Array.isArray(u.cases) ? u : { cases: [u.id], minutes: u.minutes }; })
-      .filter(function (u) { return u.cases.length && u.cases.every(function (id) { return typeof id === "string"; }); });
-    return c;
-  }
-  function saveCourse(c) { Core.store.set(COURSE_KEY, c); }
-  function inCourse(c, id) { return c.units.some(function (u) { return u.cases.indexOf(id) >= 0; }); }
-
-  function bindAdd(button) {
-    if (button.dataset.cbBound) return;
-    button.dataset.cbBound = "1";
-    var id = button.getAttribute("data-cb-add");
-    var show = function () {
-      var has = inCourse(loadCourse(), id);
-      button.textContent = has ? "已加入我的课程" : "加入我的课程";
-      button.disabled = has;
-    };
-    button.addEventListener("click", function () {
-      var c = loadCourse();
-      if (!inCourse(c, id)) c.units.push({ cases: [id], minutes: null });  /* null: the page's default */
-      saveCourse(c);
-      show();
-    });
-    show();
-  }
-
-  function withCases(ids, then) {
-    Promise.all(ids.map(function (id) {
-      if (compareData[id]) return null;
-      return Core.loadScript(siteRoot() + "compare/" + id + ".js").catch(function () { /* a removed case: shown as such */ });
-    })).then(then);
-  }
-  function courseIds(course) { return course.units.reduce(function (ids, u) { return ids.concat(u.cases); }, []); }
-
-  /* The spec's limits for a unit: at least MINUTES_MIN and MINUTES_PER_RECORD per case, at most MINUTES_MAX. */
-  function minutesRange(limits, u) {
-    return { min: Math.max(limits.minutesMin, limits.minutesPerCase * u.cases.length), max: limits.minutesMax };
-  }
-  function fitMinutes(limits, u, value) {
-    var r = minutesRange(limits, u), v = parseInt(value, 10);
-    return Math.min(r.max, Math.max(r.min, isNaN(v) ? limits.minutesDefault : v));
-  }
-  function unitTitle(limits, u) {
-    var first = compareData[u.cases[0]];
-    return ((u.title || "").trim() || (first ? first.title : u.cases[0])).slice(0, limits.titleMax);
-  }
-
-  /* The course as the spec's plain data; the one writer (Core.toYaml) turns it into the file. */
-  function courseSpec(box, course, limits) {
-    var text = function (name, fallback, max) {
-      var v = box.querySelector("input[name=" + name + "]").value.trim();
-      return (max ? v.slice(0, max).trim() : v) || fallback;
-    };
-    var sessions = course.units.map(function (u) {
-      return { title: unitTitle(limits, u), minutes: u.minutes, cases: u.cases.filter(function (id) { return compareData[id]; }) };
-    }).filter(function (s) { return s.cases.length; });
-    return {
-      title: text("title", "我的课程", limits.titleMax),
-      audience: text("audience", "社区党组织书记、居委会主任"),
-      duration: sessions.reduce(function (n, s) { return n + s.minutes; }, 0),
-      objectives: ["比较各地做法的牵头主体、实施层级和前提条件，判断哪些适合本地"],
-      sessions: sessions
-    };
-  }
-
-  function printable(box, course, edition, limits) {
-    var out = box.querySelector(".cb-mycourse-print"), spec = courseSpec(box, course, limits);
-    out.replaceChildren(el("h1", spec.title + (edition === "trainer" ? "（教师版）" : "（学员版）"), "cb-print-title"));
-    spec.sessions.forEach(function (u, i) {
-      var unit = el("section", null, "cb-print-unit");
-      unit.appendChild(el("h2", "第 " + (i + 1) + " 单元　" + u.title + "（" + u.minutes + " 分钟）"));
-      u.cases.forEach(function (id) {
-        var c = compareData[id];
-        if (u.cases.length > 1) unit.appendChild(el("p", c.title, "cb-print-case"));
-        unit.appendChild(el("p", c.place + " · " + c.level + " · 年份：" + c.year, "cb-print-meta"));
-        unit.appendChild(el("p", c.summary));
-        sectionContract(box).sections.forEach(function (part) {
-          var s = sectionOf(c, part.key);
-          if (!s || part.shown.indexOf(edition) < 0) return;  /* edition: "student" or "trainer" */
-          unit.appendChild(el("h3", part.label));
-          var list = el(part.ordered ? "ol" : "ul");
-          s.items.forEach(function (it) { list.appendChild(el("li", it)); });
-          unit.appendChild(list);
-        });
-      });
-      out.appendChild(unit);
-    });
-    out.hidden = false;
-    document.documentElement.classList.add("cb-printing");
-    window.print();
-  }
-
-  function bindMyCourse(box) {
-    if (box.dataset.cbBound) return;
-    box.dataset.cbBound = "1";
-    var list = box.querySelector(".cb-mycourse-list"), status = box.querySelector(".cb-mycourse-status");
-    var save = box.querySelector("[data-cb-yaml]"), limits = JSON.parse(box.getAttribute("data-cb-limits"));
-    box.querySelector("input[name=title]").maxLength = limits.titleMax;
-    /* The course with every unit's minutes inside the spec's range (a merge or an old value may leave it). */
-    var load = function () {
-      var c = loadCourse();
-      c.units.forEach(function (u) { u.minutes = fitMinutes(limits, u, u.minutes); });
-      return c;
-    };
-    var change = function (edit) { var c = load(); edit(c); saveCourse(c); render(); };
-    var button = function (text, cls, disabled, edit) {
-      var b = el("button", text, "md-button " + cls, { type: "button" });
-      b.disabled = disabled;
-      b.addEventListener("click", function () { change(edit); });
-      return b;
-    };
-    var render = function () {
-      var course = load();
-      withCases(courseIds(course), function () {
-        list.replaceChildren.apply(list, course.units.map(function (u, i) {
-          var li = el("li", null, "cb-mycourse-unit"), range = minutesRange(limits, u), prev = course.units[i - 1];
-          var title = el("input", null, "cb-mycourse-title", { type: "text", "aria-label": "单元名称" });
-          title.maxLength = limits.titleMax; title.value = u.title || ""; title.placeholder = unitTitle(limits, u);
-          title.addEventListener("change", function () { change(function (c) { c.units[i].title = title.value.trim(); }); });
-          li.appendChild(title);
-          var cases = el("ul", null, "cb-mycourse-cases");
-          u.cases.forEach(function (id) {
-            var c = compareData[id], item = el("li"), a = el("a", c ? c.title : id + "（找不到这条案例，保存时略去）");
-            a.href = siteRoot() + "cases/" + id + ".html";
-            item.appendChild(a);
-            if (c) item.appendChild(el("span", " " + c.place, "cb-sr-place"));
-            cases.appendChild(item);
-          });
-          li.appendChild(cases);
-          var minutes = el("input", null, null, { type: "number", "aria-label": "分钟" });
-          minutes.min = range.min; minutes.max = range.max; minutes.step = limits.minutesStep; minutes.value = u.minutes;
-          minutes.addEventListener("change", function () {
-            change(function (c) { c.units[i].minutes = fitMinutes(limits, c.units[i], minutes.value); });
-          });
-          var label = el("label", null, "cb-mycourse-minutes"); label.appendChild(minutes); label.appendChild(document.createTextNode(" 分钟"));
-          li.appendChild(label);
-          [["上移", -1], ["下移", 1]].forEach(function (m) {
-            li.appendChild(button(m[0], "cb-mycourse-move", !course.units[i + m[1]], function (c) {
-              var t = c.units[i]; c.units[i] = c.units[i + m[1]]; c.units[i + m[1]] = t;
-            }));
-          });
-          /* One unit can discuss several cases, as many as the spec allows. */
-          li.appendChild(button("并入上一单元", "cb-mycourse-merge", !prev || prev.cases.length + u.cases.length > limits.casesMax,
-            function (c) {
-              var p = c.units[i - 1], minutes = p.minutes + c.units[i].minutes;
-              p.cases = p.cases.concat(c.units[i].cases);
-              p.minutes = fitMinutes(limits, p, minutes);
-              c.units.splice(i, 1);
-            }));
-          if (u.cases.length > 1) li.appendChild(button("拆开", "cb-mycourse-split", false, function (c) {
-            c.units.splice.apply(c.units, [i, 1].concat(c.units[i].cases.map(function (id) { return { cases: [id], minutes: null }; })));
-          }));
-          li.appendChild(button("移出", "cb-mycourse-remove", false, function (c) { c.units.splice(i, 1); }));
-          return li;
-        }));
-        var n = course.units.length, total = course.units.reduce(function (t, u) { return t + u.minutes; }, 0);
-        var tooMany = n > limits.sessionsMax;
-        status.textContent = !n ? "还没有选择案例。" : n + " 个单元，共 " + total + " 分钟。" + (tooMany
-          ? "一门课程最多 " + limits.sessionsMax + " 个单元：请移出几条案例，或把几条案例并入上一单元，再下载课程文件。" : "");
-        save.disabled = !n || tooMany;
-        box.dataset.cbDrawn = (+box.dataset.cbDrawn || 0) + 1;  /* for anyone waiting on a redraw (tests) */
-      });
-    };
-    box.querySelectorAll("[data-cb-print]").forEach(function (b) {
-      b.addEventListener("click", function () {
-        var course = load();
-        withCases(courseIds(course), function () { printable(box, course, b.getAttribute("data-cb-print"), limits); });
-      });
-    });
-    save.addEventListener("click", function () {
-      var course = load();
-      withCases(courseIds(course), function () {
-        var text = Core.toYaml(courseSpec(box, course, limits),
-                               ["由网站“我的课程”生成：casebook course build 本文件 --edition both --format html,docx"]);
-        var a = el("a", null, null, { download: "my-course.yml" });
-        a.href = URL.createObjectURL(new Blob([text], { type: "text/yaml" }));
-        document.body.appendChild(a); a.click(); a.remove();
-      });
-    });
-    box.querySelector("[data-cb-clear]").addEventListener("click", function () { saveCourse({ units: [] }); render(); });
-    window.addEventListener("afterprint", function () { document.documentElement.classList.remove("cb-printing"); });
-    render();
-  }
-
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-cb-add]"), bindAdd);
-    Array.prototype.forEach.call(document.querySelectorAll("[data-cb-mycourse]"), bindMyCourse);
     Array.prototype.forEach.call(document.querySelectorAll("[data-cb-pick]"), attachPicker);
     Array.prototype.forEach.call(document.querySelectorAll("[data-cb-compare]"), renderCompare);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-cb-cases]"), bindCases);
