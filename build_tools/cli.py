@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .cli_help import VERSION_TEXT, ChineseGroup
 from .problems import ERROR, INFO, WARNING
 
 PARTIAL_NOTE = "没有同时包含全部词语的案例，以下按匹配程度列出。"
@@ -50,8 +51,8 @@ def _checked_corpus(cases_dir: str | None, not_done: str):
     return corpus
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="casebook")
+@click.group(cls=ChineseGroup, context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="casebook", message="%(prog)s %(version)s", help=VERSION_TEXT)
 def main() -> None:
     """基层治理案例库命令行工具：校验记录、构建站点与检索索引、生成课程包。
 
@@ -115,7 +116,7 @@ def _print_checked(problems: list, what: str, strict: bool) -> bool:
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--place", default=None, help="地点 slug，如 binhu（见 cases/_registry/places/）。")
+@click.option("--place", default=None, help="地点编号，如 binhu（见 cases/_registry/places/）。")
 @click.option("--title", default=None, help="做法名称（中文）。")
 @click.option("--id", "rid", default=None, help="记录 id（ASCII）；省略时自动生成。")
 @click.option("--cases", "cases_dir", default="cases", show_default=True, type=click.Path(file_okay=False))
@@ -290,8 +291,8 @@ def _indexed(r, index_dir: str) -> str:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("query", nargs=-1, required=True)
-@click.option("--tag", default=None, help="只看带此标签的记录（标签 slug，如 hongse-wuye）。")
-@click.option("--place", default=None, help="只看此地点及下辖地点的记录（地点 slug，如 wuxi）。")
+@click.option("--tag", default=None, help="只看带此标签的记录（标签编号，如 hongse-wuye）。")
+@click.option("--place", default=None, help="只看此地点及下辖地点的记录（地点编号，如 wuxi）。")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200))
 @click.option("--json", "as_json", is_flag=True,
               help="输出 JSON：结果列表，每条有 id、title、place、score、snippet、tags 和 match（direct 直接相关，related 仅可能相关）。")

@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 
 from . import model as m
+from .cli_help import ChineseCommand
 from .concepts import HOW_LABELS, Assigned, assign_all, check_concepts, diff
 from .load import load_file, load_text
 from .problems import ERROR
@@ -81,7 +82,7 @@ def _describe(a: Assigned, names: dict[str, str]) -> str:
     return HOW_LABELS[a.how]
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=ChineseCommand, context_settings=CONTEXT)
 @click.argument("cases_dir", required=False, type=click.Path(file_okay=False))
 @click.option("--record", "rid", default=None, help="只看这条记录（记录 id）：它有哪些概念，各从何而来。")
 @click.option("--against", default=None, metavar="REV|FILE",

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from .cli_help import ChineseGroup
 from .problems import ERROR, INFO, WARNING, Problem
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -69,7 +70,7 @@ def _spec_paths(specs: tuple[str, ...], default_dir: str = "courses") -> list[Pa
     return out
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=ChineseGroup, context_settings=CONTEXT)
 def course() -> None:
     """课程包：从案例中编排教学课程，生成学员版和教师版（HTML、Word、Markdown）。
 
@@ -84,8 +85,8 @@ def course() -> None:
 
 @course.command(context_settings=CONTEXT)
 @click.option("--title", required=True, help="课程名称（中文）。")
-@click.option("--tag", "tags", multiple=True, help="标签 slug，可写多次：带任一标签的记录（多个标签时每个标签一个单元）。")
-@click.option("--place", "places", multiple=True, help="地点 slug，可写多次：地点或单位在其辖区内的记录。")
+@click.option("--tag", "tags", multiple=True, help="标签编号，可写多次：带任一标签的记录（多个标签时每个标签一个单元）。")
+@click.option("--place", "places", multiple=True, help="地点编号，可写多次：地点或单位在其辖区内的记录。")
 @click.option("--query", default=None, help="检索词（中文，不用空格）：按相关度选记录。")
 @click.option("--out", default=None, type=click.Path(dir_okay=False),
               help="输出文件；默认 courses/<由标题生成的 id>.yml。")
@@ -154,7 +155,7 @@ def _formats(value: str) -> list[str]:
               help="输出目录。")
 @click.option("--cases", "cases_dir", default="cases", show_default=True, type=click.Path(file_okay=False))
 def build(specs: tuple[str, ...], edition: str, formats: str, out_dir: str, cases_dir: str) -> None:
-    """按课程文件 SPEC 生成课程包。校验不通过时列出问题，不生成任何文件。"""
+    """按课程文件 SPECS 生成课程包。校验不通过时列出问题，不生成任何文件。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .courses import build_pack, check_course, load_course, ticks_per_build

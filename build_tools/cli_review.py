@@ -13,10 +13,12 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from .cli_help import ChineseCommand
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=ChineseCommand, context_settings=CONTEXT)
 @click.argument("records", nargs=-1, required=True)
 @click.option("--sources", "sources_dir", required=True, type=click.Path(file_okay=False),
               help="来源文章目录，如 ../shared/sources。")

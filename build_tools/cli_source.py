@@ -17,6 +17,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .cli_help import ChineseGroup
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -38,7 +40,7 @@ def _cases(path: str) -> Path:
     return p
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=ChineseGroup, context_settings=CONTEXT)
 def source() -> None:
     """来源文章：读入新文章（source add），查看文章里有什么、哪些已有记录（source check）。"""
 
@@ -49,7 +51,7 @@ def source() -> None:
               help="来源目录（项目之外），如 ../shared/sources：文章的文字写到这里。")
 @click.option("--id", "sid", default=None, help="来源 id（小写字母、数字、连字符）；省略时由标题生成。")
 @click.option("--title", default=None, help="文章标题；省略时取文件里的标题或第一行。")
-@click.option("--places", default="", help="文章所写的地点 slug 或地名，用逗号分隔，如 binhu,wuxi。")
+@click.option("--places", default="", help="文章所写的地点编号或地名，用逗号分隔，如 binhu,wuxi。")
 @click.option("--date", default=None, help="文章注明的日期，如 2023-05-18；没有注明就不写。")
 @click.option("--cases", "cases_dir", default="cases", show_default=True, type=click.Path(file_okay=False))
 def add(file: str, sources_dir: str, sid: str | None, title: str | None, places: str, date: str | None,
@@ -137,7 +139,7 @@ def check(source_id: str, sources_dir: str, cases_dir: str, as_json: bool) -> No
                   markup=False)
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=ChineseGroup, context_settings=CONTEXT)
 def evidence() -> None:
     """证据：为记录的每句陈述找原文中最能支持它的短句（evidence suggest）。"""
 

@@ -282,6 +282,76 @@ def test_version_and_help():
     assert r.exit_code == 0 and "--strict" in r.output
 
 
+# Latin words a Chinese reader may meet in the CLI's own text, and why they stay.
+LATIN_ALLOWED = {
+    # names of programs, formats and standards, written as their makers write them
+    "casebook", "Excel", "WPS", "Word", "HTML", "JSON", "Schema", "CSV", "BOM", "UTF", "GBK", "GB", "ASCII",
+    "Markdown", "MkDocs", "Material", "Zensical", "Whoosh", "git", "HEAD", "CI", "docx", "pdf", "txt", "md",
+    "zip", "html", "yml",
+    # field names of the --json output and of a record, which programs and editors read as written
+    "id", "title", "place", "score", "snippet", "tags", "match", "direct", "related", "source", "items", "kind",
+    "text", "line",
+}
+
+
+def cli_tree(cmd, path=()):
+    """Every command path of ``casebook`` with its click command, the group itself first."""
+    yield list(path), cmd
+    for name, sub in getattr(cmd, "commands", {}).items():
+        yield from cli_tree(sub, (*path, name))
+
+
+def latin_words(text: str, allowed: set[str]) -> set[str]:
+    """Latin words in ``text`` that are not code: paths, file names, ids and option names are skipped."""
+    found = set()
+    text = re.sub(r"'[^'\s]*'|\[默认：[^\]]*\]", " ", text)  # what the user typed, click quotes; default values
+    for token in re.findall(r"[!-~]+", text):
+        token = token.strip(".,;:!?()[]{}'\"|")
+        if not token or token.startswith("-") or re.search(r"[/._<>=-]", token):
+            continue  # an option, a path, a file name, an id or a range like 1<=x<=200
+        found |= {w for w in re.findall(r"[A-Za-z]+", token) if len(w) > 1 and w not in allowed}
+    return found
+
+
+def test_cli_help_and_usage_errors_are_chinese(tmp_path):
+    """casebook --help, each subcommand's help and click's own error messages: no English left for the reader."""
+    import click
+
+    from build_tools.build import load_corpus
+    from conftest import ROOT
+
+    registry = load_corpus(ROOT / "cases")[0].registry
+    allowed = LATIN_ALLOWED | set(registry.places) | set(registry.tags)  # example place and tag ids
+    pages = {}
+    for path, cmd in cli_tree(main):
+        allowed |= set(path)
+        for param in cmd.params:
+            allowed |= set(re.findall(r"[A-Za-z]+", param.metavar or ""))  # the names the help text refers to
+            if isinstance(param, click.Argument):
+                allowed.add(param.human_readable_name)
+            if isinstance(param.type, click.Choice):
+                allowed |= set(param.type.choices)
+        r = CliRunner().invoke(main, [*path, "--help"], prog_name="casebook")
+        assert r.exit_code == 0, r.output
+        pages[" ".join(path)] = r.output
+    assert len(pages) >= 20
+    r = CliRunner().invoke(main, ["course", "new"], prog_name="casebook")
+    assert r.exit_code == 2 and r.output.splitlines() == [
+        "用法：casebook course new [选项]", "可运行 casebook course new -h 查看帮助。", "错误：缺少选项 '--title'。"]
+    pages["missing option"] = r.output
+    for args in (["export", "--format", "pdf"], ["search", "--limit", "0", "网格"], ["bild"], ["export", "--fo"],
+                 ["new", "--place"], ["course", "build"], ["course", "build", tmp_path / "nope.yml"]):
+        r = CliRunner().invoke(main, [str(a) for a in args], prog_name="casebook")
+        assert r.exit_code == 2 and "错误：" in r.output, (args, r.output)
+        pages[" ".join(map(str, args))] = r.output
+    english = {name: latin_words(text, allowed) for name, text in pages.items()}
+    assert {name: words for name, words in english.items() if words} == {}
+    export = pages["export"]
+    assert "选项：" in export and "[默认：xlsx]" in export and "显示本帮助并退出。" in export
+    assert "--out 目录" in export  # click's DIRECTORY placeholder
+    assert not re.search(r"[，。；：）] ", "".join(pages.values()))  # no half-width space after full-width marks
+
+
 def test_schema_command_writes_current_schema(tmp_path):
     out = tmp_path / "out" / "record.schema.json"
     r = invoke("schema", "--out", out)
