@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .corpus import Corpus
 from .ranking import DOC_FIELDS, FIELD_BOOSTS, PLAN, RankIndex
-from . import concept_terms, segment
+from . import concept_terms, segment, synonyms
 
 # Field weights, BM25's k1 and b and the weight scale are the shared plan's (build_tools/ranking.py).
 K1, B = PLAN["k1"], PLAN["b"]
@@ -102,6 +102,7 @@ class Weighted:
     docs: list[list]  # ranking.DOC_FIELDS, then place slugs and tag slugs (for the pseudo-terms)
     weights: dict[str, dict[int, float]]
     n_records: int
+    synonyms: list[list[str]] = field(default_factory=list)  # thesaurus groups among the index's words
 
 
 @dataclass
@@ -175,7 +176,8 @@ def weigh(corpus: Corpus, pages: list[Page] | None = None, segmenter: segment.Se
         target = weights.setdefault(t, {})
         for i, wt in post.items():
             target[first + i] = wt
-    return Weighted(docs, weights, n_records)
+    words = [t for t in set(weights) | set(lexicon) if not t.startswith(concept_terms.PREFIX)]
+    return Weighted(docs, weights, n_records, synonyms.groups(words, seg.base_freq, PLAN))
 
 
 GENERIC_SHARE = PLAN["genericShare"]
@@ -197,12 +199,14 @@ def rank_index(corpus: Corpus, weighted: Weighted) -> RankIndex:
     common = {t for t, p in w.weights.items() if not t.startswith(concept_terms.PREFIX)
               and sum(1 for i in p if i < w.n_records) > GENERIC_SHARE * w.n_records}
     lexicon = lexicon_map(corpus.registry.lexicon)
+    generic = set(segment.GENERIC) | common
+    groups = [g for g in ([x for x in group if x not in generic] for group in weighted.synonyms) if len(g) >= 2]
     return RankIndex(
         vocab=sorted(t for t in set(w.weights) | set(lexicon) if not t.startswith(concept_terms.PREFIX)),
         postings=postings, concepts=concept_terms.concept_meta(corpus),
         docs=[d[:len(DOC_FIELDS)] for d in w.docs], n_records=w.n_records,
         place_words=place_words(corpus), tag_words=tag_words(corpus),
-        generic=set(segment.GENERIC) | common, lexicon=lexicon,
+        generic=generic, lexicon=lexicon, synonyms=groups,
         places={s: p.name for s, p in corpus.registry.places.items()},
         tags={s: t.name for s, t in corpus.registry.tags.items()})
 
@@ -212,7 +216,7 @@ def rank_meta(ix: RankIndex) -> dict:
     return {"plan": PLAN, "docFields": DOC_FIELDS, "nDocs": len(ix.docs), "nRecords": ix.n_records,
             "vocab": ix.vocab, "placeWords": ix.place_words, "tagWords": ix.tag_words,
             "generic": sorted(ix.generic), "lexicon": ix.lexicon, "places": ix.places, "tags": ix.tags,
-            "concepts": ix.concepts}
+            "concepts": ix.concepts, "synonyms": ix.synonyms}
 
 
 SHARD_BYTES = 24_000  # aim per term shard: a query loads a few of these

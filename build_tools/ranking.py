@@ -31,7 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from . import concept_terms
+from . import concept_terms, synonyms
 
 # The one ranking contract: every constant, field weight, expansion rule and
 # threshold of the plan. It is published with both indexes (meta["plan"] in the
@@ -54,6 +54,10 @@ PLAN = {
     "genericWeight": 0.3,   # words that say little
     "genericShare": 0.2,    # a word in more than this share of the records says little
     "lexiconWeight": 0.8,   # official terms reached from an everyday word
+    # step 4a: general synonyms (build_tools/synonyms.py, the Cilin thesaurus)
+    "synonymWeight": 0.8,   # index words that mean the same as a word of the query (餐厅 → 食堂)
+    "synonymMaxGroup": 5,   # only the thesaurus's tight groups (finest level, "=") of at most this many words
+    "synonymMinFreq": 500,  # only words jieba's own dictionary counts at least this often
     # step 4b: governance concepts (build_tools/concept_terms.py)
     "conceptWeight": 0.5,   # a concept the query names (its pseudo-term ~id)
     "broaderWeight": 0.3,   # a broader concept of one the query names
@@ -108,9 +112,11 @@ class RankIndex:
     places: dict[str, str] = field(default_factory=dict)  # slug -> name
     tags: dict[str, str] = field(default_factory=dict)
     concepts: dict = field(default_factory=dict)  # concept_terms.concept_meta: words, broader, df
+    synonyms: list[list[str]] = field(default_factory=list)  # groups of index words that mean the same
 
     def __post_init__(self):
         self._vocab = set(self.vocab)
+        self.synonym_of = synonyms.synonym_map(self.synonyms)
 
     def has(self, w: str) -> bool:
         return w in self._vocab
@@ -238,6 +244,8 @@ def parse(ix: RankIndex, query: str) -> Plan:
             words, gaps = segment_han(ix, part)
             for w in words:
                 add(w, full_weight)
+                for s in ix.synonym_of.get(w, []):  # never required, never expanded further
+                    add(s, PLAN["synonymWeight"], True)
             for g in gaps:
                 more = ix.expand(g, limit) if len(g) >= PLAN["minGap"] else []
                 if not more:  # a lone character left over is a word the index lacks, or filler

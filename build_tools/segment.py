@@ -115,6 +115,10 @@ class Segmenter:
         self._search: dict[str, list[str]] = {}  # text → search tokens, derived from the cut
         self._dirty = False
 
+    def base_freq(self, word: str) -> int:
+        """How often jieba's own dictionary counts ``word`` (0: not a word there), whatever the domain words say."""
+        return self._originals.get(word, self._tokenizer.FREQ.get(word, 0))
+
     @classmethod
     def for_words(cls, words: Iterable[str], like: "Segmenter | None" = None) -> "Segmenter":
         """A segmenter of ``words``: ``like`` itself when it has the same words, else one made from its dictionary."""

@@ -237,7 +237,7 @@ def read_ranking(path: Path) -> RankIndex:
     return RankIndex(vocab=meta["vocab"], postings=postings, docs=data["docs"], n_records=meta["nRecords"],
                      place_words=meta["placeWords"], tag_words=meta["tagWords"], generic=set(meta["generic"]),
                      lexicon=meta["lexicon"], places=meta["places"], tags=meta["tags"],
-                     concepts=meta.get("concepts", {}))
+                     concepts=meta.get("concepts", {}), synonyms=meta.get("synonyms", []))
 
 
 @dataclass

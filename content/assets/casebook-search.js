@@ -60,6 +60,14 @@
     (meta.generic || []).forEach(function (w) { self.generic[w] = true; });
     this.lexicon = meta.lexicon || {};
     this.concepts = meta.concepts || { words: {}, broader: {}, df: {} };
+    /* word → the index words that mean the same (Cilin groups, build_tools/synonyms.py synonym_map) */
+    this.synonymOf = Object.create(null);
+    (meta.synonyms || []).forEach(function (group) {
+      group.forEach(function (w) {
+        var more = self.synonymOf[w] || (self.synonymOf[w] = []);
+        group.forEach(function (x) { if (x !== w && more.indexOf(x) < 0) more.push(x); });
+      });
+    });
     /* The plan's constants and the document layout come with the index
        (build_tools/ranking.py), so the two runtimes cannot drift apart. */
     this.plan = meta.plan;
@@ -208,7 +216,11 @@
       if (/^[\u4e00-\u9fff]+$/.test(part)) {
         if (Object.prototype.hasOwnProperty.call(self.placeWords, part)) { add(part, full); return; }
         var seg = self.segmentHan(part);
-        seg.words.forEach(function (w) { add(w, full); });
+        seg.words.forEach(function (w) {
+          add(w, full);
+          /* never required, never expanded further */
+          (self.synonymOf[w] || []).forEach(function (x) { add(x, P.synonymWeight, true); });
+        });
         seg.gaps.forEach(function (g) {
           var more = g.length >= P.minGap ? self.expand(g, P.expandLimit) : [];
           if (!more.length) blind.push(g);  /* a lone character left over is a word the index lacks, or filler */
