@@ -12,25 +12,13 @@ import json
 from pathlib import Path
 from typing import Callable
 
-from .project import cache_dir as project_cache_dir
+from .project import build_epoch, cache_dir as project_cache_dir
 
 PLUGIN = "casebook"
 
 
 class BuildError(Exception):
     """The site could not be built; the message is for the user."""
-
-
-def _source_date_epoch(root: Path) -> str:
-    """A fixed build date (the last commit's), so two builds are byte-identical."""
-    import subprocess
-
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
-                             text=True, timeout=10).stdout.strip()
-        return out or "0"
-    except (OSError, subprocess.SubprocessError):
-        return "0"
 
 
 BUILDERS = ("mkdocs", "zensical")
@@ -57,8 +45,7 @@ def write_site(root: Path, site_dir: Path, make: Callable, config_file: str = "m
 
     root = Path(root).resolve()
     site_dir = Path(site_dir).resolve()
-    if "SOURCE_DATE_EPOCH" not in os.environ:
-        os.environ["SOURCE_DATE_EPOCH"] = _source_date_epoch(root)
+    os.environ["SOURCE_DATE_EPOCH"] = build_epoch()  # the footer's date; MkDocs and Material read it too
     if builder == "zensical":
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))

@@ -38,13 +38,24 @@ def atomic_save(path: Path, write: Callable[[Path], None]) -> None:
             tmp.unlink()
 
 
-def build_date() -> str:
-    """The date of this build, from SOURCE_DATE_EPOCH (the last commit) when set, for the footer."""
+def build_epoch() -> str:
+    """The moment a build stands for: SOURCE_DATE_EPOCH when set, else the start of today (local time).
+
+    Not the last commit's date: the footer says when the site was built. The
+    start of the day rather than the second, so two builds on one day are
+    byte-identical (MkDocs stamps its sitemap with it too).
+    """
     import datetime as dt
     import os
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return os.environ.get("SOURCE_DATE_EPOCH") or str(int(dt.datetime.combine(dt.date.today(), dt.time()).timestamp()))
+
+
+def build_date() -> str:
+    """The footer's 构建于 date: the local date of :func:`build_epoch`."""
+    import datetime as dt
+
+    when = dt.datetime.fromtimestamp(int(build_epoch()))
     return f"{when.year}年{when.month}月{when.day}日"
 
 

@@ -106,3 +106,33 @@ def test_a_failed_build_says_where_and_leaves_site_and_index_as_they_were(small_
     assert "✘ 共 2 条记录" in r.output and "✘ 构建失败，原有网站和检索索引未改动" in r.output
     assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
     assert _untouched(small_project / "site") == site and _untouched(small_project / "search_index") == index
+
+
+def test_footer_gives_the_day_of_the_build_not_of_the_last_commit(tmp_path, monkeypatch):
+    """构建于 is today's date unless SOURCE_DATE_EPOCH says otherwise; the build pins it to the day's start."""
+    import datetime as dt
+    import os
+    import subprocess
+
+    from build_tools.builders import BuildError, write_site
+    from build_tools.project import footer
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    old = {"GIT_AUTHOR_DATE": "2020-01-02T12:00:00", "GIT_COMMITTER_DATE": "2020-01-02T12:00:00",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-q", "--allow-empty", "-m", "old"], check=True,
+                   env={**os.environ, **old})  # a project whose last commit is years old
+
+    def refused():
+        raise BuildError("停在这里")
+
+    with pytest.raises(BuildError):
+        write_site(tmp_path, tmp_path / "site", refused, builder="zensical")
+    today = dt.date.today()
+    start = dt.datetime.combine(today, dt.time())
+    assert os.environ["SOURCE_DATE_EPOCH"] == str(int(start.timestamp()))  # one value all day: builds stay identical
+    assert footer("基层治理案例库") == f"基层治理案例库 · 构建于 {today.year}年{today.month}月{today.day}日"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2024, 3, 5, 12).timestamp())))
+    assert footer(None) == "基层治理案例库 · 构建于 2024年3月5日"  # a packager's date wins
