@@ -334,7 +334,10 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
     scores: dict[int, float] = {}
     hits: dict[int, int] = {}
     owns: dict[int, int] = {}  # the query's own words a document has, generic ones included
-    own_words = set(plan.full)
+    # A very frequent word never answers a query on its own: when the query has a word that says
+    # something, only such words count towards an answer.
+    telling = [w for w in plan.full if w not in ix.generic]
+    own_words = set(telling or plan.full)
     enough = max(1, math.ceil(PLAN["directCover"] * len(own_words)))
     for t, qw in terms.items():
         for d, w10 in ix.postings.get(t, []):

@@ -360,5 +360,9 @@ def query_records(corpus: Corpus, query: str, limit: int = PLAN["limit"], ix: Ra
     """Record ids ranked for ``query`` by the shared plan, from the corpus in memory (writes nothing)."""
     ix = ix or rank_index(corpus, weigh(corpus))
     ranked = rank(ix, parse(ix, query), limit=limit + len(ix.docs))
-    ids = [ix.docs[d][0].removeprefix("cases/") for d, _ in ranked.items if d < ix.n_records]
+    found = [(ix.docs[d][0].removeprefix("cases/"), direct) for (d, _), direct in zip(ranked.items, ranked.direct)
+             if d < ix.n_records]
+    # Course units and the 常见难题 page list the records that answer the query; 可能相关 ones only
+    # when nothing answers it.
+    ids = [rid for rid, direct in found if direct] or [rid for rid, _ in found]
     return ids[:limit]

@@ -339,9 +339,13 @@
       f.place.forEach(function (p) { restrict("@" + p); });
       f.tag.forEach(function (t) { restrict("#" + t); });
       var scores = {}, hits = {}, required = 0, boost = {}, owns = {}, keyed = {};
+      /* A very frequent word never answers a query on its own: when the query has a word
+         that says something, only such words count towards an answer. */
+      var telling = parsed.full.filter(function (w) { return !self.generic[w]; });
+      if (!telling.length) telling = parsed.full;
       var ownWords = {};
-      parsed.full.forEach(function (w) { ownWords[w] = true; });
-      var enough = Math.max(1, Math.ceil(P.directCover * parsed.full.length));
+      telling.forEach(function (w) { ownWords[w] = true; });
+      var enough = Math.max(1, Math.ceil(P.directCover * telling.length));
       if (parsed.key) (post["~" + parsed.key] || []).forEach(function (p) { keyed[p[0]] = true; });
       names.forEach(function (t) { if (terms[t] >= P.fullWeight) required++; });
       f.tagBoost.forEach(function (t) { (post["#" + t] || []).forEach(function (p) { boost[p[0]] = (boost[p[0]] || 0) + 1; }); });
