@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 from . import model as m
 from .concepts import check_record_concepts
+from .figure_checks import cn_value
 from .load import Document, format_path
 from .problems import Problem, problem
 from .registry import Registry
@@ -118,24 +119,6 @@ def _cited_paths(d: dict) -> Iterator[tuple]:
 
 _NUM = re.compile(r"(\d+(?:[.,]\d+)*)\s*(万|亿)?")
 _CN = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-
-
-def _cn_number(s: str) -> int | None:
-    total, section, digit = 0, 0, None
-    for ch in s:
-        if ch in _CN_DIGIT:
-            digit = _CN_DIGIT[ch]
-        else:
-            unit = _CN_UNIT[ch]
-            if unit == 10000:
-                total += (section + (digit or 0)) * unit
-                section, digit = 0, None
-            else:
-                section += (1 if digit is None else digit) * unit
-                digit = None
-    return total + section + (digit or 0)
 
 
 def numbers_in(text: str) -> list[float]:
@@ -154,13 +137,13 @@ def numbers_in(text: str) -> list[float]:
         elif mt.group(2) == "亿":
             out.append(n * 1e8)
     for mt in _CN.finditer(text):
-        try:
-            out.append(float(_cn_number(mt.group(0))))
-        except (KeyError, TypeError):
-            pass
+        whole = cn_value(mt.group(0))
+        if whole is not None:
+            out.append(whole)
         for ch in mt.group(0):  # 三岗十八级: 3 and 18, and each digit alone
-            if ch in _CN_DIGIT:
-                out.append(float(_CN_DIGIT[ch]))
+            digit = cn_value(ch)
+            if digit is not None and ch not in "十百千万":
+                out.append(digit)
     return out
 
 
