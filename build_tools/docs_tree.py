@@ -14,9 +14,12 @@ import yaml
 
 from .project import footer
 
-# The header search box of a builder other than MkDocs + Material speaks its
-# own protocol: it is switched off there, and the 检索 page (our engine) serves.
 PLUGIN = "casebook"
+# Zensical's own search (a dialog over a full-text index that it builds, and that
+# the browser cannot load from file://) is switched off; our box takes its place
+# in the header: a partial from overrides/zensical/, its script and its styles.
+ZENSICAL_OVERRIDES = "zensical"
+SEARCH_BOX = {"extra_css": "assets/casebook-searchbox.css", "extra_javascript": "assets/casebook-searchbox.js"}
 
 
 def plugin_options(root: Path, config_file: str = "mkdocs.yml") -> dict:
@@ -39,9 +42,12 @@ def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, s
     """
     root, out = Path(root), Path(out)
     want: dict[Path, bytes] = {}
-    for base, dest in ((root / "content", out / "docs"), (root / "overrides", out / "overrides")):
+    own = root / "overrides" / ZENSICAL_OVERRIDES
+    # Zensical's own overrides last, so they stand in for shared ones of the same name.
+    for base, dest in ((root / "content", out / "docs"), (root / "overrides", out / "overrides"),
+                       (own, out / "overrides")):
         for p in sorted(base.rglob("*")) if base.is_dir() else []:
-            if p.is_file():
+            if p.is_file() and (base == own or own not in p.parents):
                 want[dest / p.relative_to(base)] = p.read_bytes()
     for rel, text in {**pages, **search_files}.items():
         want[out / "docs" / rel] = text.encode("utf-8")
@@ -70,6 +76,11 @@ def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, s
             item = {"search": {"enabled": False}}
         plugins.append(item)
     config["plugins"] = plugins
+    # Material's look, not Zensical's "modern" one: the site reads the same whichever builder made it,
+    # and the colours and sizes of casebook-a11y.css are measured against it.
+    config["theme"] = {**config.get("theme", {}), "variant": "classic"}
+    for key, asset in SEARCH_BOX.items():
+        config[key] = [*config.get(key, []), asset]
     config["copyright"] = footer(config.get("copyright"))
     path = out / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -461,6 +461,14 @@
   }
   new MutationObserver(showNotice).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 
+  /* Remember the latest answer of the header box; showNotice puts it beside the result count. */
+  function answered(query, result, root) {
+    notice = { text: noticeFor(result), total: result.total || 0, shown: result.items.length,
+               nothing: !!result.nothing, root: root,
+               href: root + "search.html?q=" + encodeURIComponent(query.trim()) };
+    showNotice();
+  }
+
   /* Links to 常见难题 and the tags, for a question the library has nothing on. */
   function elsewhere(root) {
     return ELSEWHERE.map(function (x) {
@@ -540,9 +548,7 @@
         return self.engine.search(query, self.engine.plan.limit);
       }).then(function (result) {
         if (self.latest !== query) return;  /* drop stale answers */
-        notice = { text: noticeFor(result), total: result.total || 0, shown: result.items.length,
-                   nothing: !!result.nothing, root: self.root,
-                   href: self.root + "search.html?q=" + encodeURIComponent(query.trim()) };
+        answered(query, result, self.root);
         self.emit({ type: MSG.RESULT, data: toMaterial(result, self.engine) });
       }, function (err) { console.error(err); });
     }
@@ -572,6 +578,6 @@
   }
 
   window.CasebookSearch = { Engine: Engine, escapeHtml: escapeHtml, open: openEngine, highlighter: highlighter,
-                            snippet: snippet, noticeFor: noticeFor, elsewhere: elsewhere,
+                            snippet: snippet, noticeFor: noticeFor, elsewhere: elsewhere, answered: answered,
                             relatedLabel: RELATED_LABEL };
 })();
