@@ -58,11 +58,32 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The shipped records built once into a temporary site, shared by every test file."""
+def site_of(tmp_path_factory) -> Callable[[str], Path]:
+    """``site_of(builder)``: the shipped records built by ``mkdocs`` or ``zensical``, once a session."""
     from build_tools.build import build_site
 
-    return build_site(ROOT, tmp_path_factory.mktemp("built") / "site")
+    built: dict[str, Path] = {}
+
+    def get(builder: str) -> Path:
+        if builder not in built:
+            built[builder] = build_site(ROOT, tmp_path_factory.mktemp(f"built-{builder}") / "site", builder=builder)
+        return built[builder]
+
+    return get
+
+
+@pytest.fixture(scope="session", params=("mkdocs", "zensical"))
+def builder(request) -> str:
+    """Each site builder in turn: MkDocs + Material, then Zensical."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def built_site(builder, site_of) -> Path:
+    """The shipped records built into a temporary site by each builder (see ``builder``), shared by
+    every test file: every test that opens the site runs on both."""
+    return site_of(builder)
+
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"

@@ -188,8 +188,8 @@ def _digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def test_two_builds_are_byte_identical(site, tmp_path):
-    again = build_site(ROOT, tmp_path / "site")
+def test_two_builds_are_byte_identical(site, builder, tmp_path):
+    again = build_site(ROOT, tmp_path / "site", builder=builder)
     assert _digest(again) == _digest(site)
 
 
@@ -376,7 +376,8 @@ def test_common_problems_page_offline_at_phone_and_desktop(site, browser, width,
     # reachable from the home page's own text and from the top navigation, each on its own
     tabs, body = home[home.index('<nav class="md-tabs"'):home.index("</nav>", home.index('<nav class="md-tabs"'))], \
         home[home.index("<article"):home.index("</article>")]
-    assert 'href="problems.html"' in body and 'href="problems.html"' in tabs
+    link = re.compile(r'href="(\./)?problems\.html"')  # Zensical writes the tabs' links as ./page.html
+    assert link.search(body) and link.search(tabs)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"problems-{width}.png"), full_page=False)
     assert errors == [] and browser.external == []

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.build import build_site
 from sitekit import ROOT, internal_links
 
 
 @pytest.fixture(scope="module")
-def zsite(tmp_path_factory):
-    return build_site(ROOT, tmp_path_factory.mktemp("zensical") / "site", builder="zensical")
+def zsite(site_of):
+    return site_of("zensical")
 
 
 @pytest.mark.parametrize("rel", ["index.html", "problems.html", "cases/binhu-kaimen-yijianshi.html",
@@ -65,3 +64,36 @@ def test_docs_tree_is_synchronised_so_zensical_keeps_its_cache(tmp_path):
     assert not b.exists() and (out / "docs" / "cases" / "c.md").read_text(encoding="utf-8") == "# 丙\n"
     assert (out / "docs" / "search" / "x.js").read_text(encoding="utf-8") == "var y;\n"
     assert (out / "docs" / "guide" / "cadres.md").is_file()  # the hand-written pages are there too
+
+
+def test_zensical_header_box_is_a_combobox_answered_by_our_engine(zsite, browser):
+    """Arrow keys choose a result (the focus stays in the box), Enter opens the chosen one, Escape
+    closes the list and keeps the query; Zensical's own search (its dialog, its index) is not there."""
+    from sitekit import search
+
+    page = browser.open(zsite / "cases/hongse-wuye-1-3-n.html")
+    assert page.locator(".md-search, [data-md-component=search]").count() == 0
+    assert not (zsite / "search.json").exists() or '"items":[]' in (zsite / "search.json").read_text(encoding="utf-8")
+    titles = search(page, "红色物业")
+    box = page.locator("input.md-search__input")
+    links = page.locator(".md-search-result__link")
+    assert len(titles) >= 3 and box.get_attribute("aria-expanded") == "true"
+    assert page.locator("[role=listbox] [role=option]").count() == links.count() == len(titles)
+    assert "个符合条件的结果" in page.locator(".md-search-result__meta[role=status]").inner_text()
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    chosen = links.nth(1)
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    assert box.get_attribute("aria-activedescendant") == chosen.get_attribute("id")
+    assert chosen.get_attribute("aria-selected") == "true" and links.first.get_attribute("aria-selected") == "false"
+    box.press("Escape")
+    assert page.locator(".md-search-result").is_hidden() and box.get_attribute("aria-expanded") == "false"
+    assert box.input_value() == "红色物业" and not page.evaluate("document.getElementById('__search').checked")
+    box.press("ArrowDown")  # the list comes back with its first result chosen, then the second
+    box.press("ArrowDown")
+    href = links.nth(1).get_attribute("href")
+    box.press("Enter")
+    page.wait_for_url(href.split("#")[0])
+    assert page.locator("article mark").count() >= 1  # the query's words, marked where it opened
+    assert page.errors == [] and browser.external == []
+    page.close()
