@@ -63,6 +63,7 @@ def main() -> None:
       casebook source add 文章.docx --sources ../shared/sources  读入新文章；source check 看它有什么、哪些已有记录
       casebook new --from-source 来源id --item 3                 从文章的第 3 项起草记录（放在 cases/_drafts/）
       casebook stats                                           统计
+      casebook review 记录id --sources ../shared/sources       逐句对照证据，供第二位读者核对
       casebook build                                           校验并构建网站 site/ 和检索索引
       casebook index && casebook search 外卖骑手怎么参与社区治理  命令行检索
       casebook course build courses/xinjiuye-qunti.yml         生成课程包
