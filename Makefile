@@ -11,10 +11,10 @@ LOCK   := requirements.lock
 UV_VERSION := 0.13.9
 SOURCES ?= ../shared/sources
 SOURCES_FLAG := $(if $(wildcard $(SOURCES)),--sources $(SOURCES),)
-APT_PACKAGES := chromium fonts-wqy-microhei libreoffice-writer-nogui poppler-utils
+APT_PACKAGES := chromium fonts-wqy-microhei graphviz libreoffice-writer-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all site test validate dist serve sysdeps bench bench-search bench-intake profile clean lock
+.PHONY: all site test validate dist serve sysdeps graphviz bench bench-search bench-intake profile clean lock
 
 all: site
 
@@ -49,8 +49,13 @@ validate: $(STAMP)
 # One process, each stage once: the records are loaded and validated (strictly,
 # against the sources when they are there), the courses checked, then the site
 # and the command-line index (search_index/) built from that one corpus.
-site: $(STAMP)
+site: $(STAMP) graphviz
 	$(BIN)/casebook build
+
+# Graphviz's dot draws each record's 组织架构 at build time (offline); installed only when missing.
+graphviz:
+	@command -v dot >/dev/null || { echo "安装系统软件包：graphviz"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq graphviz >/dev/null; }
 
 # System packages for the tests; installed only when missing.
 sysdeps:
@@ -72,7 +77,7 @@ bench: $(STAMP) sysdeps
 
 # Per-stage cProfile of a synthetic project (N=1000 or N=10000), for benchmarks/README.md.
 N ?= 1000
-profile: $(STAMP)
+profile: $(STAMP) graphviz
 	$(BIN)/python benchmarks/profile_stages.py --n $(N)
 
 bench-search: $(STAMP) sysdeps
@@ -82,7 +87,7 @@ bench-search: $(STAMP) sysdeps
 bench-intake: $(STAMP)
 	$(BIN)/python benchmarks/intake_quality.py
 
-serve: $(STAMP)
+serve: $(STAMP) graphviz
 	$(BIN)/mkdocs serve --dirty --no-strict
 
 clean:

@@ -199,13 +199,16 @@ class Pipeline:
     def outputs(self, corpus: Corpus, report: Report, related: dict, ix: RankIndex, courses: list) -> SiteResult:
         """Views, pages, compare scripts, course pages, the browser index and the downloads."""
         from .courses import course_downloads, course_pages
+        from .diagrams import Diagrams
         from .export import figure_downloads
         from .views import record_view
         from .whoosh_index import query_records
 
         views = {rid: record_view(corpus, rec) for rid, rec in corpus.records.items()}  # once: pages and compare
+        draw = Diagrams.for_cases(corpus.cases_dir)
+        diagrams = {rid: draw.svg(rec.structure) for rid, rec in corpus.records.items() if rec.structure}
         pages = render_pages(corpus, related,
-                             lambda text, n: query_records(corpus, text, n, ix), views)
+                             lambda text, n: query_records(corpus, text, n, ix), views, diagrams)
         compare = compare_files(views)
         del views
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty

@@ -89,8 +89,8 @@ class Page:
 
 
 def render_record(corpus: Corpus, rec: m.Record, computed: list[tuple[str, float]] | None = None,
-                  env=None, view=None) -> str:
-    """The Markdown page of one record, from its view and the record template."""
+                  env=None, view=None, diagram: str | None = None) -> str:
+    """The Markdown page of one record, from its view and the record template (``diagram``: its chain as SVG)."""
     env = env or markdown_env()
     view = view or record_view(corpus, rec)
     link = Page(corpus, record_path(rec.id)).link
@@ -98,7 +98,7 @@ def render_record(corpus: Corpus, rec: m.Record, computed: list[tuple[str, float
     return env.get_template("record.md.j2").render(
         v=view, computed=others, link=link, place_name=corpus.place_name, place_path=place_path,
         tag_path=tag_path, record_path=record_path, status_label=m.STATUS_LABELS[rec.status],
-        parts=parts(), figure_header=FIGURE_HEADER)
+        parts=parts(), figure_header=FIGURE_HEADER, diagram=Markup(diagram) if diagram else None)
 
 
 # ------------------------------------------------------------------ places
@@ -198,16 +198,44 @@ START_LINKS = [("常见难题", PROBLEMS_PAGE), ("全部案例", "cases/index.md
                ("使用指南", "guide/cadres.md")]
 
 
+def shade(n: int) -> int:
+    """How dark a count's cell is on the home overview: 0 (none) to 4 (five cases or more)."""
+    return 0 if n <= 0 else 1 if n == 1 else 2 if n == 2 else 3 if n <= 4 else 4
+
+
+def overview(corpus: Corpus) -> dict:
+    """The home page's place × practice counts, by tag group.
+
+    A count is what 全部案例 lists for that place and tag: the records whose
+    place or unit is the place or lies within it (so 无锡市 counts 江阴市's
+    cases too), the cell's link opening that very list.
+    """
+    reg = corpus.registry
+    places = _top_places(corpus)
+    within = {r.id: {s for x in (r.place, r.unit) if x for s in [x, *reg.ancestors(x)]} for r in corpus.records.values()}
+    cases = rel("index.md", "cases/index.md").replace(".md", ".html")
+    groups = []
+    for g in reg.groups.values():
+        rows = []
+        for t in (t for t in reg.tags.values() if t.group == g.slug):
+            tagged = [rid for rid in within if t.slug in corpus.records[rid].tags]
+            counts = [sum(1 for rid in tagged if s in within[rid]) for s in places]
+            rows.append({"tag": t.slug, "name": t.name, "href": rel("index.md", tag_path(t.slug)).replace(".md", ".html"),
+                         "cells": [{"n": n, "shade": shade(n), "place": corpus.place_name(s),
+                                    "href": f"{cases}?place={s}&tag={t.slug}"} for n, s in zip(counts, places)]})
+        if rows:
+            groups.append({"name": g.name, "rows": rows})
+    heads = [{"slug": s, "name": corpus.place_name(s),
+              "within": [corpus.place_name(q) for q in places if s in reg.ancestors(q)]} for s in places]
+    return {"places": heads, "groups": groups}
+
+
 def render_home(corpus: Corpus, env=None) -> str:
     recs = list(corpus.records.values())
-    places = _top_places(corpus)
-    matrix = [{"tag": t.slug, "cells": [(sum(1 for r in recs if r.place == s and t.slug in r.tags), s) for s in places]}
-              for t in corpus.registry.tags.values()]
     return (env or markdown_env()).get_template("home.md.j2").render(
         kit=Page(corpus, "index.md"), n_records=len(recs), n_tags=len(corpus.registry.tags),
-        n_metrics=sum(len(r.metrics) for r in recs), start=START_LINKS, matrix=matrix,
-        tag_name=corpus.tag_name, sep=Markup(" · "),
-        places=[{"slug": s, "name": corpus.place_name(s)} for s in places])
+        n_metrics=sum(len(r.metrics) for r in recs), start=START_LINKS, overview=overview(corpus),
+        sep=Markup(" · "))
 
 
 def render_figures(corpus: Corpus, env=None) -> str:
@@ -253,11 +281,12 @@ def render_problems(corpus: Corpus, search, env=None) -> str:
 
 
 def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, float]]] | None = None,
-                 search=None, views: dict | None = None) -> dict[str, str]:
+                 search=None, views: dict | None = None, diagrams: dict[str, str] | None = None) -> dict[str, str]:
     """All generated pages: ``{docs-relative path: Markdown}``, in a stable order.
 
     ``search(text, n)`` returns the ids of the records the shared ranking puts
-    first for ``text``; it fills the 常见难题 page.
+    first for ``text``; it fills the 常见难题 page. ``diagrams`` holds each
+    record's 组织架构 drawing (SVG, from :mod:`build_tools.diagrams`).
     """
     computed_related = computed_related or {}
     env = markdown_env()
@@ -275,7 +304,8 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
                                                                  limits_json=course_limits_json()),
     }
     for rid, rec in corpus.records.items():
-        pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid), env, (views or {}).get(rid))
+        pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid), env, (views or {}).get(rid),
+                                                (diagrams or {}).get(rid))
     for slug in corpus.registry.places:
         pages[place_path(slug)] = render_place(corpus, slug, env)
     for slug in corpus.registry.tags:

@@ -71,6 +71,14 @@ TABLE_WIDTHS = {
 
 
 @dataclass
+class Diagram:
+    """A record's 组织架构 drawn as boxes and arrows; the chain's text follows it as a paragraph."""
+
+    tag = "diagram"  # what a template tests
+    chain: list[str]
+
+
+@dataclass
 class Break:
     tag = "break"  # what a template tests
     pass
@@ -84,7 +92,7 @@ class Tick:
     label: str
 
 
-Block = Union[H, P, OL, UL, Table, Break, Tick]
+Block = Union[H, P, OL, UL, Table, Diagram, Break, Tick]
 Edition = Literal["student", "trainer"]
 
 
@@ -119,7 +127,7 @@ def record_blocks(corpus: Corpus, rec: m.Record, number: str, edition: Edition =
         if sec.lead:
             out.append(P(sec.lead, "note"))
         if sec.chain:
-            out.append(P(" → ".join(sec.chain)))
+            out += [Diagram(list(sec.chain)), P(" → ".join(sec.chain))]
         if sec.items:
             items = [marked(it) for it in sec.items]
             out.append(OL(items) if sec.ordered else UL(items))

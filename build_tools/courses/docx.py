@@ -8,8 +8,9 @@ from typing import Callable
 
 
 from ..corpus import Corpus
+from ..diagrams import PNG_DPI, Diagrams
 from ..project import atomic_save
-from .blocks import Break, Edition, H, OL, P, Table, UL, pack_blocks, strip_ticks
+from .blocks import Break, Diagram, Edition, H, OL, P, Table, UL, pack_blocks, strip_ticks
 from .reference import check_reference, open_reference, reference_for
 from .spec import EDITION_LABELS, Course
 
@@ -127,6 +128,18 @@ def _x(text: object) -> str:
     return _XML_BAD.sub("", str(text))
 
 
+def _picture(doc, png: bytes, text_width: int, alt: str) -> None:
+    """A drawing at the size dot drew it (at most the text width), with the chain as its alternative text."""
+    import io
+    import struct
+
+    from docx.shared import Emu
+
+    pixels = struct.unpack(">I", png[16:20])[0]  # the PNG header's width
+    shape = doc.add_picture(io.BytesIO(png), width=Emu(min(int(pixels / PNG_DPI * 914400), int(text_width))))
+    shape._inline.docPr.set("descr", _x(alt))  # python-docx has no setter for the alternative text
+
+
 def render_docx(corpus: Corpus, course: Course, edition: Edition = "student", out: Path | None = None,
                 tick: Callable[[str], None] | None = None, reference: Path | None = None):
     """A Word document with real heading styles, numbered lists, tables and page breaks.
@@ -159,6 +172,7 @@ def render_docx(corpus: Corpus, course: Course, edition: Edition = "student", ou
     sec = doc.sections[0]
     text_width = sec.page_width - sec.left_margin - sec.right_margin  # the reference's page setup
     _page_number_footer(doc, _x(f"{course.title} · {EDITION_LABELS[edition]}"), styles[FOOTER_STYLE])
+    draw = Diagrams.for_cases(corpus.cases_dir)
     for b in strip_ticks(pack_blocks(corpus, course, edition), tick):
         if isinstance(b, H):
             doc.add_paragraph(_x(b.text), style=styles[HEADING_STYLES[min(max(b.level, 0), 3)]])
@@ -195,6 +209,8 @@ def render_docx(corpus: Corpus, course: Course, edition: Edition = "student", ou
                 for cell, width in zip(row.cells, b.widths):
                     cell.width = Emu(int(text_width * width))
             doc.add_paragraph(style=styles["Normal"])  # two tables in a row would otherwise merge into one
+        elif isinstance(b, Diagram):
+            _picture(doc, draw.png(b.chain), text_width, " → ".join(b.chain))
         elif isinstance(b, Break):
             doc.add_page_break()
     if out is not None:

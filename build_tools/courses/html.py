@@ -6,6 +6,7 @@ from typing import Callable
 
 
 from ..corpus import Corpus
+from ..diagrams import Diagrams
 from ..templating import TEMPLATES, html_env
 from .blocks import Edition, pack_blocks, strip_ticks
 from .spec import EDITION_LABELS, Course
@@ -20,6 +21,7 @@ def render_html(corpus: Corpus, course: Course, edition: Edition = "student",
 
     env = html_env()
     css = (TEMPLATES / "course" / "pack.css").read_text(encoding="utf-8")
+    draw = Diagrams.for_cases(corpus.cases_dir)
     return env.get_template("pack.html.j2").render(
-        title=f"{course.title}（{EDITION_LABELS[edition]}）", css=Markup(css),
+        title=f"{course.title}（{EDITION_LABELS[edition]}）", css=Markup(css), draw=lambda chain: Markup(draw.svg(chain)),
         blocks=list(strip_ticks(pack_blocks(corpus, course, edition), tick)))
