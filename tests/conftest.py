@@ -85,6 +85,21 @@ def built_site(builder, site_of) -> Path:
     return site_of(builder)
 
 
+@pytest.fixture(scope="module")
+def engine_page(built_site):
+    """The site's own search engine awake in Chromium from file:// (one per test file and builder).
+
+    Yields ``(browser, page, site)``; the page is the home page with the engine loaded."""
+    from browsereval import open_engine
+    from sitekit import OfflineBrowser, require_chromium
+
+    require_chromium()
+    b = OfflineBrowser()
+    page = open_engine(b.context, built_site)
+    yield b, page, built_site
+    b.close()
+
+
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"
 

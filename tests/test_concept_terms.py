@@ -13,7 +13,7 @@ from build_tools.cli import main
 from build_tools.index import rank_index, weigh
 from build_tools.ranking import PLAN, search as rank_search
 from searcheval import load_queries
-from sitekit import ROOT, OfflineBrowser, require_chromium, search
+from sitekit import ROOT, search
 
 NOTHING = "库里暂时没有直接讲这个问题的案例"
 ABSENT = "量子计算机"  # no article is about it; 机 alone used to bring 20 results
@@ -128,21 +128,10 @@ def test_cli_says_so_in_chinese_and_json_marks_each_result(index_dir):
 HELDOUT = ROOT / "tests" / "heldout_queries.yml"
 
 
-@pytest.fixture(scope="module")
-def engine(built_site):
-    require_chromium()
-    from browsereval import open_engine
-
-    b = OfflineBrowser()
-    page = open_engine(b.context, built_site)
-    yield b, page, built_site
-    b.close()
-
-
-def test_both_engines_give_the_same_answer_and_verdict(index_dir, engine):
+def test_both_engines_give_the_same_answer_and_verdict(index_dir, engine_page):
     from browsereval import engine_answer
 
-    _, page, _ = engine
+    _, page, _ = engine_page
     s = whoosh_index.Searcher(index_dir)
     try:
         differ = []
@@ -159,8 +148,8 @@ def test_both_engines_give_the_same_answer_and_verdict(index_dir, engine):
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_header_box_says_nothing_here_from_file(engine, width):
-    b, _, site = engine
+def test_header_box_says_nothing_here_from_file(engine_page, width):
+    b, _, site = engine_page
     ctx = b.sized(width, touch=width < 600)
     page = ctx.new_page()
     page.goto((site / "index.html").as_uri())
@@ -185,8 +174,8 @@ def test_header_box_says_nothing_here_from_file(engine, width):
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_search_page_says_nothing_here_from_file(engine, width):
-    b, _, site = engine
+def test_search_page_says_nothing_here_from_file(engine_page, width):
+    b, _, site = engine_page
     ctx = b.sized(width)
     page = ctx.new_page()
     page.goto((site / "search.html").as_uri() + "?q=" + ABSENT)

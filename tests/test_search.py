@@ -15,7 +15,7 @@ from build_tools import index, segment, whoosh_index
 from build_tools.build import load_corpus
 from build_tools.cli import main
 from searcheval import evaluate, load_queries
-from sitekit import ROOT, OfflineBrowser, require_chromium, search
+from sitekit import ROOT, search
 
 QUERIES = load_queries(ROOT / "tests" / "search_queries.yml")
 # Floors just below what `make bench-search` measures on tests/problem_queries.yml (both engines).
@@ -141,18 +141,6 @@ def test_command_line_quality_floor(searcher):
     assert len(QUERIES) >= 40
     assert q.hit5 >= 0.96, q.misses
     assert q.hit1 >= 0.90, q.misses
-
-
-@pytest.fixture(scope="module")
-def engine_page(built_site):
-    require_chromium()
-    from browsereval import open_engine
-
-    site = built_site
-    b = OfflineBrowser()
-    page = open_engine(b.context, site)
-    yield b, page, site
-    b.close()
 
 
 def test_browser_quality_floor(engine_page):

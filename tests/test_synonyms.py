@@ -9,7 +9,7 @@ import pytest
 from build_tools import index, synonyms, whoosh_index
 from build_tools.build import load_corpus
 from build_tools.ranking import PLAN
-from sitekit import ROOT, OfflineBrowser, require_chromium, search
+from sitekit import ROOT, search
 
 QUERY, SYNONYM = "报酬", "待遇"  # one Cilin group; the records say 待遇 far more often
 
@@ -86,21 +86,10 @@ def test_cli_finds_what_records_say_in_other_words(index_dir, only_synonym):
     assert {h.id for h in hits} & only_synonym, [h.id for h in hits]
 
 
-@pytest.fixture(scope="module")
-def engine(built_site):
-    require_chromium()
-    from browsereval import open_engine
-
-    b = OfflineBrowser()
-    page = open_engine(b.context, built_site)
-    yield b, page, built_site
-    b.close()
-
-
-def test_the_site_finds_them_too_and_agrees_with_the_cli(engine, index_dir, shipped, only_synonym):
+def test_the_site_finds_them_too_and_agrees_with_the_cli(engine_page, index_dir, shipped, only_synonym):
     from browsereval import engine_answer
 
-    b, page, site = engine
+    b, page, site = engine_page
     s = whoosh_index.Searcher(index_dir)
     try:
         hits = s.search(QUERY, limit=5)
