@@ -14,6 +14,7 @@ import json
 import unicodedata
 
 from . import model as m
+from . import sections
 from .corpus import Corpus
 from pathlib import Path
 
@@ -33,9 +34,11 @@ FIGURE_SHEET = [("record_title", "案例"), ("place_name", "地点"), ("place_fu
                 ("role_label", "性质"), ("is_result", "是否成效"), ("evidence", "证据原文"),
                 ("source_title", "来源文章"), ("section", "小节"), ("record_id", "案例编号"),
                 ("place", "地点编号"), ("tag_ids", "标签编号"), ("kind", "类型编号"), ("source_id", "来源编号")]
+# Columns that hold a record section take its label from the one presentation contract.
 RECORD_SHEET = [("title", "案例"), ("place_full", "地点"), ("level", "层级"), ("tags", "标签"),
-                ("summary", "摘要"), ("problems", "适用情形"), ("practices", "做法"), ("outcomes", "成效"),
-                ("figures", "数字"), ("as_of", "年份"), ("sources", "来源"), ("id", "案例编号"),
+                ("summary", sections.part("summary")), ("problems", sections.label("problems")),
+                ("practices", sections.label("practices")), ("outcomes", sections.label("outcomes")),
+                ("figures", "数字"), ("as_of", "年份"), ("sources", sections.label("sources")), ("id", "案例编号"),
                 ("place", "地点编号"), ("unit", "单位编号"), ("tag_ids", "标签编号")]
 WIDEST = 50  # characters: a longer text wraps inside its cell
 
