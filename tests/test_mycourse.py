@@ -332,7 +332,7 @@ def test_printout_and_word_file_carry_each_cases_sources_and_source_note(site, b
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_header_search_results_offer_compare_and_add_to_course(site, browser, corpus, width):
+def test_header_search_results_offer_compare_and_add_to_course(site, builder, browser, corpus, width):
     from sitekit import search
 
     ctx = browser.sized(width)
@@ -348,18 +348,42 @@ def test_header_search_results_offer_compare_and_add_to_course(site, browser, co
     assert first_add.get_attribute("aria-label").startswith("加入我的课程：")
     first_add.click()
     stored = page.evaluate(f"() => JSON.parse(localStorage.getItem('{KEY}')).units.map(u => u.cases[0])")
-    href = items.nth(0).locator("a.md-search-result__link").get_attribute("href")
+    first_link = items.nth(0).locator("a.md-search-result__link")
+    href = first_link.get_attribute("href")
     first_id = re.search(r"cases/([a-z0-9-]+)\.html", href).group(1)
     assert stored == [first_id] and first_add.inner_text() == "已加入我的课程"
-    # by keyboard: ↓ to the first result, → to its 对比, Enter presses it
-    page.locator("input.md-search__input").focus()
-    for _ in range(3):  # past the link to all results on the 检索 page
-        page.keyboard.press("ArrowDown")
-        if page.evaluate("() => document.activeElement.classList.contains('md-search-result__link')"):
-            break
-    assert page.evaluate("() => document.activeElement.getAttribute('href')") == href
-    page.keyboard.press("ArrowRight")
-    assert page.evaluate("() => document.activeElement.className").find("cb-sr-compare") >= 0
+    assert page.evaluate("() => document.activeElement.className").find("cb-sr-compare") >= 0  # not dropped on <body>
+    hint = page.locator("#" + first_link.get_attribute("aria-describedby"))
+    assert "对比" in hint.text_content() and "加入我的课程" in hint.text_content()
+    box = page.locator("input.md-search__input")
+    box.focus()
+    focused = "() => document.activeElement.className"
+    if builder == "zensical":
+        # Our combobox: ↓ chooses the first result while the focus stays in the box, → goes on to its
+        # 对比, ← comes back to the box with the result still chosen, Escape too, Enter presses 对比.
+        box.press("ArrowDown")
+        assert page.evaluate(focused).find("md-search__input") >= 0
+        assert box.get_attribute("aria-activedescendant") == first_link.get_attribute("id")
+        assert first_link.get_attribute("aria-selected") == "true"
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate(focused).find("cb-sr-compare") >= 0
+        page.keyboard.press("ArrowLeft")
+        assert page.evaluate(focused).find("md-search__input") >= 0
+        assert box.get_attribute("aria-activedescendant") == first_link.get_attribute("id")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Escape")
+        assert page.evaluate(focused).find("md-search__input") >= 0 and items.nth(0).is_visible()
+        page.keyboard.press("ArrowRight")
+    else:
+        # Material: ↓ moves the focus onto the first result (past the link to all results on the
+        # 检索 page), → to its 对比.
+        for _ in range(3):
+            page.keyboard.press("ArrowDown")
+            if page.evaluate("() => document.activeElement.classList.contains('md-search-result__link')"):
+                break
+        assert page.evaluate("() => document.activeElement.getAttribute('href')") == href
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate(focused).find("cb-sr-compare") >= 0
     page.keyboard.press("Enter")
     assert items.nth(0).locator(".cb-sr-compare").get_attribute("aria-pressed") == "true"
     second = re.search(r"cases/([a-z0-9-]+)\.html", items.nth(1).locator("a.md-search-result__link").get_attribute("href")).group(1)

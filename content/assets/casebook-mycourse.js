@@ -318,14 +318,20 @@
     render();
   }
 
-  /* Header search results (drawn by Material): 对比 and 加入我的课程 on each case. Material's keys
-     stay as they are (arrows from result to result, Tab closes the box); → and ← move between a
-     result and its buttons, where Enter and the space bar press them. Picking a second case for
-     对比 opens the compare page with the two. */
+  /* Header search results: 对比 and 加入我的课程 on each case. Picking a second case for 对比 opens
+     the compare page with the two; Enter and the space bar press a button.
+     Material draws the results and moves the focus onto them: its keys stay as they are (arrows
+     from result to result, Tab closes the box), and → and ← (below) move between the focused
+     result and its buttons. Zensical's box (casebook-searchbox.js) is a combobox whose focus stays
+     in the input: it moves the focus from the chosen result to its buttons with → and back with ←
+     or Escape, before the keys reach the list. Each result is described by the hint below. */
+  var hints = 0;
   function bindHeaderResults(list) {
     if (list.dataset.cbBound) return;
     list.dataset.cbBound = "1";
     var picked = [];
+    var hint = el("span", "按右方向键可选入对比或加入我的课程", null, { id: "cb-sr-keys-" + ++hints, hidden: "" });
+    list.parentNode.insertBefore(hint, list.nextSibling);
     var decorate = function () {
       Array.prototype.forEach.call(list.querySelectorAll(".md-search-result__item"), function (li) {
         var a = li.querySelector("a.md-search-result__link"), m = a && /(?:^|\/)cases\/([a-z0-9-]+)\.html/.exec(a.getAttribute("href"));
@@ -346,8 +352,13 @@
         });
         mark();
         var add = el("button", null, "md-button cb-sr-add", { type: "button", "data-cb-add": id, "data-cb-name": name });
+        /* Once added, the button is disabled and would drop the focus: 对比 takes it over. */
+        add.addEventListener("click", function () {
+          if (document.activeElement === add) setTimeout(function () { if (add.disabled) pick.focus(); });
+        });
         bar.append(pick, " ", add);
         li.insertBefore(bar, a.nextSibling);
+        a.setAttribute("aria-describedby", hint.id);
         bindAdd(add);
       });
     };

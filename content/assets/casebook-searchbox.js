@@ -10,6 +10,10 @@
  * an ARIA combobox whose list of results is a listbox. Arrow keys choose a
  * result, Enter opens it (or the best one), Escape closes the list and keeps
  * the query; the count and the engine's notices are read out politely.
+ * Buttons a result carries (对比 and 加入我的课程, casebook-mycourse.js) are
+ * reached with → from the chosen result: the focus moves to them, ← and → go
+ * from one to the next, ← from the first and Escape bring it back to the box
+ * with the result still chosen, ↑ and ↓ choose the result above or below.
  *
  * Words of the query reach the page opened (?h=…) and are marked there, as
  * Material does with its search.highlight feature.
@@ -180,14 +184,56 @@
     return true;
   };
 
+  /* The buttons result `i` carries (none: an empty list). */
+  SearchBox.prototype.controls = function (i) {
+    var link = this.list.querySelectorAll(".md-search-result__link")[i], item = link && link.closest("li");
+    return item ? Array.prototype.slice.call(item.querySelectorAll("button:not([disabled])")) : [];
+  };
+
+  /* Choose the result `step` after the chosen one (before it when negative), going round;
+     false when the list is empty. */
+  SearchBox.prototype.move = function (step) {
+    var n = this.list.children.length;
+    if (this.panel.hidden) this.open();
+    if (!n) return false;
+    this.select(this.active < 0 ? (step > 0 ? 0 : n - 1) : (this.active + step + n) % n);
+    return true;
+  };
+
+  /* Keys pressed on a result's button: → and ← move along its buttons, back to the box from the
+     first; Escape goes back to the box, ↑ and ↓ choose another result from there. Enter, the space
+     bar and Tab are the button's own. The result whose button has the focus is the chosen one. */
+  SearchBox.prototype.controlKey = function (ev) {
+    var links = Array.prototype.slice.call(this.list.querySelectorAll(".md-search-result__link"));
+    var item = ev.target.closest("li"), at = links.indexOf(item && item.querySelector(".md-search-result__link"));
+    if (at < 0) return;
+    if (at !== this.active) this.select(at);
+    var stops = this.controls(at), i = stops.indexOf(ev.target);
+    if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
+      var next = i < 0 ? null : ev.key === "ArrowRight" ? stops[i + 1] : i === 0 ? this.input : stops[i - 1];
+      if (next) next.focus();
+    } else if (ev.key === "Escape") this.input.focus();
+    else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      this.input.focus();
+      this.move(ev.key === "ArrowDown" ? 1 : -1);
+    } else return;
+    ev.preventDefault();
+    ev.stopPropagation();
+  };
+
   SearchBox.prototype.key = function (ev) {
     if (ev.isComposing || ev.keyCode === 229 || ev.altKey || ev.ctrlKey || ev.metaKey) return;
-    var n = this.list.children.length;
-    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
-      if (this.panel.hidden) this.open();
-      if (!n) return;
-      var step = ev.key === "ArrowDown" ? 1 : -1;
-      this.select(this.active < 0 ? (step > 0 ? 0 : n - 1) : (this.active + step + n) % n);
+    if (ev.target !== this.input) {
+      if (this.list.contains(ev.target) && ev.target.matches("button")) this.controlKey(ev);
+      return;
+    }
+    if (ev.key === "ArrowRight" && this.active >= 0 && !this.panel.hidden) {
+      /* From the chosen result to its first button (with none, → moves the caret as usual). */
+      var stops = this.controls(this.active);
+      if (!stops.length) return;
+      stops[0].focus();
+    } else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      if (!this.move(ev.key === "ArrowDown" ? 1 : -1)) return;
     } else if (ev.key === "Enter") {
       if (!this.choose(this.active < 0 ? 0 : this.active)) return;  /* the form submits */
     } else if (ev.key === "Escape") {
