@@ -76,6 +76,9 @@ def _hold_a_case(page) -> None:
 
 
 def _serious(axe, page) -> list[str]:
+    # Colours are read once every transition has ended: Material fades the tabs out as the page
+    # scrolls (to an opened footnote, say), and half-faded text is not what a reader is left with.
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
     found = []
     for v in axe.run(page, options=RULES).response["violations"]:
         if v["impact"] in ("critical", "serious") and v["id"] not in ALLOWED:

@@ -274,11 +274,14 @@ LATIN_ALLOWED = {
     "index.html", "Word", "Excel", "WPS", "wps", "CSV", "xlsx", "docx", "doc", "dotx", "zip", "PDF", "HTML", "YAML",
     "UTF-", "GBK",
     # programs and keys by their own names
-    "LibreOffice", "Windows", "VS Code", "Ctrl", "Material", "Zensical", "MkDocs", "Whoosh", "Chromium",
+    "LibreOffice", "Windows", "VS Code", "Ctrl", "Material", "Zensical", "MkDocs", "Whoosh", "Chromium", "jieba",
+    "Tab", "Shift", "Enter", "Esc",  # keys as printed on the keyboard (readers' guide: using the site by keyboard)
+    "courses",  # the project folder of course files, named where 我的课程 reads one back
     # words of the source articles themselves (AB岗, 手机 APP)
     "AB", "APP",
     # the editors' guide: field names and values editors type, and the search measures it reports
     "id", "slug", "stub", "partial", "complete", "figures", "records", "hit", "MRR", "BM",
+    "True", "False",  # the values of 是否成效 in a machine export (casebook export --ids)
 }
 LATIN_RUN = r"[A-Za-z]{2,}(?:[ .'-]*[A-Za-z]+)*[.-]?"
 

@@ -18,7 +18,7 @@ from build_tools import courses as C
 from build_tools.build import load_corpus
 from build_tools.cli import main
 from build_tools.courses.spec import page_limits
-from sitekit import ROOT, OfflineBrowser, require_chromium
+from sitekit import ROOT, OfflineBrowser
 
 LIMITS = page_limits()
 KEY = "casebook.mycourse"
@@ -28,14 +28,6 @@ KEY = "casebook.mycourse"
 def corpus():
     c, _ = load_corpus(ROOT / "cases")
     return c
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    b = OfflineBrowser()
-    yield b
-    b.close()
 
 
 def _open_with(b: OfflineBrowser, site: Path, ids: list[str]):

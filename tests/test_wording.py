@@ -124,9 +124,9 @@ def test_rules_show_under_practices_and_only_results_under_outcomes(make_cases, 
     page = render_record(corpus, corpus.records[rec["id"]])
     practices = page.split("## 主要做法")[1].split("\n## ")[0]
     outcomes = page.split("## 成效")[1].split("\n## ")[0]
-    assert "**工作标准（规定或目标，不是成效）**：需求响应时限 5 分钟" in practices
+    assert "**工作标准（规定或目标，不是成效）**：需求响应时限：5 分钟" in practices
     assert "需求响应时限" not in outcomes and "小区党支部数量" in outcomes
-    assert "村民人数 近 3,500 人" in page.split("## 背景")[1].split("\n## ")[0]
+    assert "村民人数：近 3,500 人" in page.split("## 背景")[1].split("\n## ")[0]
     rows = {r["label"]: r for r in figure_rows(corpus)}
     assert (rows["需求响应时限"]["is_result"], rows["需求响应时限"]["role_label"]) == (False, "工作标准")
     assert (rows["小区党支部数量"]["is_result"], rows["村民人数"]["value_text"]) == (True, "近 3,500 人")
