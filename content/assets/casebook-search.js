@@ -1,29 +1,18 @@
 /*
- * 基层治理案例库 · 站内检索
+ * 基层治理案例库 · 站内检索：检索引擎
  *
- * Material for MkDocs runs its search in a Web Worker, which browsers refuse
- * to start from file://, and its Chinese query segmenter never looks up the
- * last word of a query typed without spaces. This script stands in for that
- * worker: it speaks the same messages (SETUP 0 → READY 1, QUERY 2 → RESULT 3)
- * so Material's search box and result list stay, but it runs in the page,
- * loads our own compact index with a <script> tag (which works from file://)
- * and segments queries against the index vocabulary by dynamic programming.
- *
- * Must load before Material's bundle (it is included from the `libs` block).
+ * The browser's half of the one ranking plan (build_tools/ranking.py runs the
+ * same steps for the command line): loads the compact index's shards with
+ * <script> tags (which work from file://), segments queries against the index
+ * vocabulary by dynamic programming, names concepts, ranks and says whether the
+ * library answers the query. Every constant comes from meta.plan.
+ * casebook-search-worker.js puts it behind Material's search box.
  */
 (function () {
   "use strict";
 
-  var NativeWorker = window.Worker;
-  var Core = window.CasebookCore, escapeHtml = Core.escapeHtml, loadScript = Core.loadScript;
+  var loadScript = window.CasebookCore.loadScript;
   var PAIR = 2;  /* postings are flat [gap, weight] pairs: the index's format, not a ranking choice */
-  /* Material's worker messages: SETUP → READY, QUERY → RESULT. */
-  var MSG = { SETUP: 0, READY: 1, QUERY: 2, RESULT: 3 };
-
-  function siteRootFrom(workerUrl) {
-    var abs = new URL(workerUrl, document.baseURI).href;
-    return abs.replace(/assets\/javascripts\/workers\/.*$/, "");
-  }
 
   /* ------------------------------------------------------------ engine */
 
@@ -392,192 +381,6 @@
     });
   };
 
-  /* ------------------------------------------------------- rendering */
 
-  function highlighter(terms) {
-    var list = terms.filter(function (t) { return t.length > 0 && t.charAt(0) !== "~"; })
-      .sort(function (a, b) { return b.length - a.length; })
-      .map(function (t) { return escapeHtml(t).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
-    if (!list.length) return escapeHtml;
-    var re = new RegExp("(" + list.join("|") + ")", "gi");
-    return function (text) { return escapeHtml(text).replace(re, "<mark>$1</mark>"); };
-  }
-
-  /* A piece of `text` around its first matched word; its size is the plan's (as in the command line). */
-  function snippet(text, terms, plan) {
-    var pos = -1, size = plan.snippetChars;
-    for (var i = 0; i < terms.length && pos < 0; i++) pos = text.indexOf(terms[i]);
-    var start = Math.max(0, pos - plan.snippetLead);
-    var s = text.slice(start, start + size);
-    return (start > 0 ? "…" : "") + s + (start + size < text.length ? "…" : "");
-  }
-
-  var PARTIAL_NOTE = "没有同时包含全部词语的案例，以下按匹配程度列出。";
-  var UNKNOWN_NOTE = "检索词都不在案例库里：试试少输几个字、换个常用说法，或看“常见难题”页。";
-
-  var NOTHING_NOTE = "库里暂时没有直接讲这个问题的案例。";
-  var RELATED_NOTE = "下面几条可能相关。";
-  var RELATED_LABEL = "可能相关";
-  /* Where to look when the library has nothing on a question (site-relative). */
-  var ELSEWHERE = [["problems.html", "看常见难题"], ["tags/index.html", "按标签浏览"]];
-
-  /* What to say beside Material's result count: nothing here, partial matches, or a hint. */
-  function noticeFor(result) {
-    if (result.nothing) return NOTHING_NOTE + (result.items.length ? RELATED_NOTE : "");
-    if (!result.items.length) return result.known ? "" : UNKNOWN_NOTE;
-    return result.partial ? PARTIAL_NOTE : "";
-  }
-
-  /* Material rewrites the count line on every answer; put our notice back after it:
-     how many cases the query finds in all (the 检索 page says the same number) and
-     a link to the 检索 page, which lists them all, with place and tag choices. */
-  var notice = null;  /* {text, total, shown, href} of the latest answer */
-  function noticeText(n) {
-    var more = n.total > n.shown ? "共 " + n.total + " 条，这里列出前 " + n.shown + " 条。" : "";
-    return more + (n.text || "");
-  }
-  function showNotice() {
-    var meta = document.querySelector(".md-search-result__meta");
-    if (!meta) return;
-    var box = meta.querySelector(".cb-search-notice");
-    var input = document.querySelector(".md-search__input");
-    if (!notice || !input || !input.value.trim()) { if (box) box.remove(); return; }
-    var text = noticeText(notice);
-    if (box && box.getAttribute("data-for") === notice.href + "|" + text) return;
-    if (!box) { box = document.createElement("span"); box.className = "cb-search-notice"; meta.appendChild(box); }
-    box.setAttribute("data-for", notice.href + "|" + text);
-    box.textContent = text ? text + " " : "";
-    if (notice.nothing) {
-      box.classList.add("cb-search-nothing");
-      elsewhere(notice.root).forEach(function (a) { box.appendChild(a); box.appendChild(document.createTextNode(" ")); });
-    } else box.classList.remove("cb-search-nothing");
-    if (notice.total && !notice.nothing) {
-      var a = document.createElement("a");
-      a.className = "cb-search-all";
-      a.href = notice.href;
-      a.textContent = "在检索页查看全部 " + notice.total + " 条";
-      box.appendChild(a);
-    }
-  }
-  new MutationObserver(showNotice).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
-
-  /* Remember the latest answer of the header box; showNotice puts it beside the result count. */
-  function answered(query, result, root) {
-    notice = { text: noticeFor(result), total: result.total || 0, shown: result.items.length,
-               nothing: !!result.nothing, root: root,
-               href: root + "search.html?q=" + encodeURIComponent(query.trim()) };
-    showNotice();
-  }
-
-  /* Links to 常见难题 and the tags, for a question the library has nothing on. */
-  function elsewhere(root) {
-    return ELSEWHERE.map(function (x) {
-      var a = document.createElement("a");
-      a.href = root + x[0];
-      a.className = "cb-search-elsewhere";
-      a.textContent = x[1];
-      return a;
-    });
-  }
-
-  function toMaterial(result, engine) {
-    var F = engine.F;
-    var mark = highlighter(result.terms);
-    var related = result.nothing ? '<span class="cb-sr-related">' + RELATED_LABEL + "</span> " : "";
-    return {
-      items: result.items.map(function (hit) {
-        var d = hit.doc;
-        var place = d[F.place] ? '<span class="cb-sr-place">' + escapeHtml(d[F.place]) + "</span> " : "";
-        return [{
-          location: d[F.loc] + ".html",
-          title: related + mark(d[F.title]),
-          text: place + mark(snippet(d[F.summary], result.terms, engine.plan)),
-          tags: d[F.tags].map(escapeHtml),
-          score: hit.score,
-          terms: result.terms.reduce(function (o, t) { o[t] = true; return o; }, {})
-        }];
-      })
-    };
-  }
-
-  /* ------------------------------------------------ worker stand-in */
-
-  function SearchWorker(url) {
-    this.root = siteRootFrom(url);
-    this.listeners = [];
-    this.onmessage = null;
-    this.engine = null;
-  }
-
-  SearchWorker.prototype.addEventListener = function (type, fn) {
-    if (type === "message") this.listeners.push(fn);
-  };
-  SearchWorker.prototype.removeEventListener = function (type, fn) {
-    this.listeners = this.listeners.filter(function (x) { return x !== fn; });
-  };
-  SearchWorker.prototype.terminate = function () { this.listeners = []; };
-  SearchWorker.prototype.emit = function (data) {
-    var self = this;
-    setTimeout(function () {
-      var ev = new MessageEvent("message", { data: data });
-      if (self.onmessage) self.onmessage(ev);
-      self.listeners.slice().forEach(function (fn) { fn(ev); });
-    }, 0);
-  };
-  SearchWorker.prototype.ready = function () {
-    var self = this;
-    if (!this.loading) {
-      this.loading = (window.__casebook_index ? Promise.resolve() : loadScript(this.root + "search/casebook-index.js"))
-        .then(function () {
-          self.engine = new Engine(window.__casebook_index, self.root);
-          window.__casebook_engine = self.engine;
-        });
-    }
-    return this.loading;
-  };
-  SearchWorker.prototype.postMessage = function (message) {
-    var self = this;
-    if (message.type === MSG.SETUP) {
-      this.ready().then(function () { self.emit({ type: MSG.READY }); },
-        function (err) { console.error(err); });
-    } else if (message.type === MSG.QUERY) {
-      var query = String(message.data || "");
-      this.latest = query;
-      this.ready().then(function () {
-        if (!query.trim()) return { items: [], terms: [], known: true, total: 0 };
-        return self.engine.search(query, self.engine.plan.limit);
-      }).then(function (result) {
-        if (self.latest !== query) return;  /* drop stale answers */
-        answered(query, result, self.root);
-        self.emit({ type: MSG.RESULT, data: toMaterial(result, self.engine) });
-      }, function (err) { console.error(err); });
-    }
-  };
-
-  /* Material reads the query on keyup; text pasted or dropped in, or typed
-     through some input methods, fires only `input`. */
-  document.addEventListener("input", function (ev) {
-    var el = ev.target;
-    if (el && el.classList && el.classList.contains("md-search__input"))
-      el.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
-  }, true);
-
-  window.Worker = function (url, options) {
-    if (/workers\/search\.[^/]*\.js/.test(String(url))) return new SearchWorker(String(url));
-    if (!NativeWorker) throw new Error("Worker unsupported");
-    return new NativeWorker(url, options);
-  };
-  /* The engine without Material's search box (the 检索 page uses it). */
-  var opened = null;
-  function openEngine(root) {
-    if (!opened) {
-      var worker = new SearchWorker(root + "assets/javascripts/workers/search.js");
-      opened = worker.ready().then(function () { return worker.engine; });
-    }
-    return opened;
-  }
-
-  window.CasebookSearch = { Engine: Engine, escapeHtml: escapeHtml, open: openEngine, highlighter: highlighter,
-                            snippet: snippet, noticeFor: noticeFor, elsewhere: elsewhere, answered: answered,
-                            relatedLabel: RELATED_LABEL };
+  window.CasebookEngine = Engine;
 })();
