@@ -1,11 +1,13 @@
 """What an article contains (methods, figures, people) and which records' evidence holds each: ``casebook source check``.
 
 The finder reads the article the way these newspaper texts name things:
-methods by their quoted names (“1+3+N”物业服务协调共治体系), names ending in
-机制/模式/平台/制度/工程 …, lists of named practices (红黑榜、积分制等做法)
-and numbered measures (一是…); figures as a number with its unit and the
-clause that says what it counts; people as a name next to a post
-(村党总支书记束长明说). An item is covered when the evidence or figures of a
+methods by their quoted names (“1+3+N”物业服务协调共治体系), quoted names a
+verb makes or a clause builds on (打造5分钟便民服务“红心圈”, 以“…”为抓手),
+names ending in 机制/模式/平台/制度/工程 …, practices put into effect
+(推行红色代办服务), lists of named practices (红黑榜、积分制等做法) and
+numbered measures (一是…); figures as a number with its unit and the clause
+that says what it counts; people as a name next to a post (村党总支书记束长明说),
+in a picture caption next to what they do (区委书记某某赴…). An item is covered when the evidence or figures of a
 record citing the article hold it, found by position in the article, so a
 repeated paragraph is covered wherever a record quotes it.
 """
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from . import model as m
 from .checks import normalise
-from .intake import PAGE_MARK
+from .intake import CAPTION_MARK, PAGE_MARK
 
 KINDS = ("method", "figure", "person")
 KIND_LABELS = {"method": "做法", "figure": "数字", "person": "人物"}
@@ -33,11 +35,22 @@ _AFTER = re.compile(rf"^([^，,；;。：:“”、（(）)\s]{{0,8}})({_SUFFIX}
 _AFTER_LIST = re.compile(rf"^(?:、[^，,；;。“”、]{{1,10}})+等[^，,；;。]{{0,8}}?(?:{_SUFFIX})")
 # 建立“编制周转池”, 推行“澄张虞”毗邻党建: a quoted name right after a verb that sets up a practice.
 _VERB_BEFORE = re.compile(r"(?:建立|推行|实施|启动|开展|创新|创设|推广)$")
+# 打造5分钟便民服务“红心圈”, 创建示范“温馨家园”, 整合成“一张网”: a verb that makes a named thing, a few words
+# between (no preposition: 创新以“…”为内涵 is a gloss, not a name).
+_MAKES_BEFORE = re.compile(r"(?:打造|建设|创建|建立|推行|实施|推广|整合成|整合为)[^，,；;。：:“”、（(）)以为对向从把将在]{0,8}$")
+# 以“红色新干线”提档升级为抓手, 加大“全科社工”培养力度: the quoted name is what the work is built on or stepped up.
+_FRAME = (re.compile(r"以[^，,；;。：:]{0,4}$"), re.compile(r"^[^，,；;。：:“”]{0,8}?为(?:抓手|切口|载体|依托|牵引)"))
+_STEP_UP = (re.compile(r"加大[^，,；;。：:]{0,4}$"), re.compile(r"^[^，,；;。：:“”]{0,6}?力度"))
 _ENDS = re.compile(rf"(?:{_SUFFIX}|制|室|会|榜|团|站|坊|热线|大党委|大工委|[+＋][A-Za-z]+)$")
 _NUMERAL_NAME = re.compile(r"^(?:[0-9]|[二三四五六七八九十两双]..)|[+＋·]|[一二三四五六七八九十两双][^一二三四五六七八九十]+[一二三四五六七八九十两双]")
 _SPEECH = re.compile(r"我们|我的|[。！？!?]")
 _VERB = "建立健全|建立|健全|完善|推行|实施|创新|打造|构建|探索|深化|出台|推进|落实|实行|设立|创设推行|形成|优化|启动|开展"
 _UNQUOTED = re.compile(rf"(?:(?:{_VERB})+|[^，,；;。]的)((?:[^，,；;。、：:“”（()）\s的]){{2,14}}?(?:机制|制度|模式|工程|工作法|计划|政策|联盟))")
+# 推行红色代办服务, 推进两新党建扩容升级。: a practice put into effect, named by the rest of its clause.
+_PUT_INTO_EFFECT = re.compile(r"(?:推行|推进|实施|推广)([^，,；;。：:“”‘’、（(）)\s的和与及对在把将向0-9]{3,10})(?=[，,；;。])")
+# 健全县、镇(街道)、社区、党员四级联动体系: a system named after a list; its name runs back from its head word.
+_LISTED_HEAD = re.compile(rf"(?:{_VERB})[^，,；;。“”]{{0,30}}?[、与和及）)]([^，,；;。、：:“”（()）\s的与和及等]{{2,10}}?(?:机制|制度|体系))"
+                          r"(?=[，,；;。])")
 _GENERIC = set("管理 保障 工作 运行 考核 联动 服务 长效 治理 体制 工作法 管理服务 保障机制".split())
 _LISTED = re.compile(r"(?:运用|推广|推行|采取|实行|建立|探索)+((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6})等(?:做法|方式|举措|制度|机制)")
 _NUMBERED = re.compile(r"(?:^|[。；;])\s*(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]）|[一二三四五六七八九十]、|\d{1,2}[.、．])"
@@ -57,9 +70,13 @@ _SURNAMES = set(
     "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁"
     "沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝束")
 _POSTS = ("党总支书记|党委书记|党支部书记|支部书记|书记|副主任|主任|副部长|部长|局长|处长|科长|主席|站长|所长|院长|校长|队长|组长|"
-          "负责人|工作人员|工作者|网格员|社工|村民|居民|党员|志愿者|老师|民警|委员|专干|楼长|会长|理事长|经理|董事长|创始人|好人”")
+          "负责人|工作人员|工作者|网格员|网格长|楼栋长|调解员|传承人|医生|律师|快递员|外卖员|骑手|"
+          "社工|村民|居民|党员|志愿者|老师|民警|委员|专干|楼长|会长|理事长|经理|董事长|创始人|好人”")
 _PERSON = re.compile(rf"(?:{_POSTS})(?=[{''.join(sorted(_SURNAMES))}])")
-_AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领")
+_AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领指认谈")
+# A picture caption says what the person does (区委书记某某赴…, 某某和居民…, 某某看望…), not what they said.
+_CAPTION_AFTER = _AFTER_NAME | set("赴到来与和同向为给走看慰查调检指参出主讲入上陪")
+_CAPTION_LIKE = re.compile(r"^[^。！？!?]{4,60}[。]?$")
 # Everyday words that start with a surname and may follow a post word (党员管理, 居民安全): never names.
 _NOT_NAMES = set("管理 安全 文明 方便 全面 常态 明确 应急 高度 时间 关心 包括 严格 齐心 成为 和谐 向上 党建 党性 党组织 "
                  "服务 代表 参与 教育 监督 宣传 骨干 力量 队伍 群众".split())
@@ -137,28 +154,41 @@ def find_items(text: str) -> list[Item]:
     for i, line in enumerate(flat.lines):
         if not line.strip() or line.startswith(PAGE_MARK):
             continue
-        for name, key, col in methods_in(line):
+        for name, key, col in methods_in(line + quote_continued(flat.lines, i)):
             add("method", name, key, i, col, flat.occurrences(key))
         for shown, key, at in figures_in(line):
             # Wherever the clause stands (a repeated paragraph), the figure stands at the same place in it.
             before, within = len(normalise(shown[:at])), len(normalise(key))
             add("figure", shown, key, i, 0, [(a + before, a + before + within) for a, _ in flat.occurrences(shown)])
-        for name, role, col in people_in(line):
+        for name, role, col in people_in(line, is_caption(line)):
             add("person", f"{name}（{role}）" if role else name, name, i, col, flat.occurrences(name))
     items.sort(key=lambda it: (it.line, KINDS.index(it.kind)))
     return items
+
+
+def quote_continued(lines: list[str], i: int) -> str:
+    """The rest of a quoted name that a paragraph break cut (创新“小哥入网 | 格”“食安…), else ""."""
+    if lines[i].count("“") <= lines[i].count("”"):
+        return ""
+    following = next((ln for ln in lines[i + 1:i + 3] if ln.strip()), "")
+    head = re.match(r"[^“”，,；;。]{1,12}”", following.strip())
+    return head.group(0) if head else ""
 
 
 def methods_in(line: str) -> list[tuple[str, str, int]]:
     """(name as written, key, column) of the methods a line names."""
     out: list[tuple[str, str, int]] = []
     quoted = [q for q in _QUOTED.finditer(line) if not _SPEECH.search(q.group(1))]
+    # A headline (no full stop) names things by metaphor: 打造社区治理“样板间”.
+    heading = "。" not in line
     good: set[int] = set()
     for k, q in enumerate(quoted):
         core, after = q.group(1), line[q.end():q.end() + 30]
         at_head = q.start() == 0 and re.match(r"^[^，,；;。]{1,5}。", after)
         if (_AFTER.match(after) or _AFTER_LIST.match(after) or _ENDS.search(core) or _NUMERAL_NAME.search(core)
-                or at_head or _VERB_BEFORE.search(line[max(0, q.start() - 4):q.start()])):
+                or at_head or _VERB_BEFORE.search(line[max(0, q.start() - 4):q.start()])
+                or (not heading and _MAKES_BEFORE.search(line[:q.start()]))
+                or any(b.search(line[:q.start()]) and a.match(line[q.end():]) for b, a in (_FRAME, _STEP_UP))):
             good.add(k)
     # A run of quoted names (“客堂间”“院落板凳会”…等议事平台) is one list: one good name makes them all names.
     runs, run = [], [0] if quoted else []
@@ -185,6 +215,19 @@ def methods_in(line: str) -> list[tuple[str, str, int]]:
         if "“" in name or "”" in name or name[:-2] in _GENERIC or len(re.sub(r"(机制|制度|模式|工程|工作法|计划|政策|联盟)$", "", name)) < 2:
             continue
         out.append((name, name, mt.start(1)))
+    out += [(mt.group(1), mt.group(1), mt.start(1)) for mt in _PUT_INTO_EFFECT.finditer(line)]
+    for mt in _LISTED_HEAD.finditer(line):
+        # 县、镇、社区、党员四级联动体系: the count of the list (四级) begins the name, not the list's last word.
+        count = re.search(r"[一二三四五六七八九十两多][级方类层元]", mt.group(1)[:5])
+        name = mt.group(1)[count.start():] if count else mt.group(1)
+        out.append((name, name, mt.end(1) - len(name)))
+    # “区街共管”、联查联审等制度: the unquoted names of a list that holds a quoted one.
+    for mt in re.finditer(rf"”((?:、[^，,；;。“”、等]{{2,8}})+)等[^，,；;。]{{0,8}}?(?:{_SUFFIX})", line):
+        col = mt.start(1)
+        for part in mt.group(1).split("、")[1:]:
+            col += 1
+            out.append((part, part, col))
+            col += len(part)
     for mt in _LISTED.finditer(line):
         col = mt.start(1)
         for part in mt.group(1).split("、"):
@@ -192,7 +235,9 @@ def methods_in(line: str) -> list[tuple[str, str, int]]:
             col += len(part) + 1
     for mt in _NUMBERED.finditer(line):
         out.append((mt.group(1).strip(), mt.group(1).strip(), mt.start(1)))
-    return out
+    # 社区干部基本报酬及正常增长机制 is one name: its tail found again on its own is not another.
+    keys = {key for _, key, _ in out}
+    return [o for o in out if not any(k != o[1] and k.endswith(o[1]) for k in keys)]
 
 
 def _inside_quotes(line: str, pos: int) -> bool:
@@ -217,8 +262,14 @@ def figures_in(line: str) -> list[tuple[str, str, int]]:
     return out
 
 
-def people_in(line: str) -> list[tuple[str, str, int]]:
-    """(name, role, column) of the people a line names next to their post."""
+def is_caption(line: str) -> bool:
+    """A marked picture caption, or what reads like one in a copied page: a short paragraph of one sentence."""
+    return line.startswith(CAPTION_MARK) or (not line.startswith("#") and bool(_CAPTION_LIKE.match(line.strip())))
+
+
+def people_in(line: str, caption: bool = False) -> list[tuple[str, str, int]]:
+    """(name, role, column) of the people a line names next to their post (in a caption, next to what they do)."""
+    after = _CAPTION_AFTER if caption else _AFTER_NAME
     out = []
     for mt in _PERSON.finditer(line):
         start = mt.end()
@@ -226,13 +277,13 @@ def people_in(line: str) -> list[tuple[str, str, int]]:
             name = line[start:start + size]
             follow = line[start + size:start + size + 1]
             listed = follow == "、" and line[start + size + 1:start + size + 2] != "“"
-            if (len(name) == size and re.fullmatch(r"[\u4e00-\u9fff]+", name) and follow in _AFTER_NAME
+            if (len(name) == size and re.fullmatch(r"[\u4e00-\u9fff]+", name) and follow in after
                     and not listed and name not in _NOT_NAMES and name[:2] not in _NOT_NAMES):
                 break
         else:
             continue
         left = max((x.end() for x in re.finditer(r"[，,；;。：:！？”“]", line[:mt.start()])), default=0)
-        role = line[left:start].strip()
+        role = re.sub(rf"^(?:{CAPTION_MARK})?(?:图为|图：|图:)?", "", line[left:start].strip())
         if role.endswith("好人”"):
             opening = line.rfind("“", 0, start)
             role = line[opening:start] if opening >= 0 else role

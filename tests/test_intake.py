@@ -284,3 +284,57 @@ def test_check_of_an_unknown_source_says_which_exist(project):
     r = invoke("new", "--from-source", "wuxi", "--item", 999, "--sources", sources, "--cases", root / "cases")
     assert r.exit_code == 1 and "没有第 999 项" in r.output
     assert not (root / "cases" / "_drafts").exists()
+
+
+# How the item finder reads methods and people that are not quoted-and-suffixed or said aloud (issue 25, recall):
+# each case is a small article, the item it must list, and a near miss in the same shape it must not.
+FINDER = {
+    "verb-makes-quoted": ("社区全力打造5分钟便民服务“红心圈”，居民下楼就能办事。", "红心圈",
+                          "融联共建打造社区治理“样板间”\n\n社区推行以“天天开门”为内涵的服务。", ("样板间", "天天开门")),
+    "frame-quoted": ("街道以“红色新干线”提档升级为抓手，加大“全科社工”培养力度。", "红色新干线|全科社工",
+                     "社区以解决“关键小事”为切入点，加大“一线”投入。", ("关键小事", "一线")),
+    "put-into-effect": ("社区积极推行红色代办服务，推进两新党建扩容升级。", "红色代办服务|两新党建扩容升级",
+                        "社区推进小区和小巷改造，开展便民服务。", ("小巷", "便民服务")),
+    "listed-head": ("健全县、镇、社区、网格四级联动体系，形成合力。", "四级联动体系",
+                    "县、镇、社区、网格四级联动体系运转顺畅，形成合力。", ("四级联动体系",)),
+    "list-beside-quoted": ("严格落实“区街共管”、联查联审等制度。", "区街共管|联查联审",
+                           "严格落实“区街共管”、联查联审等要求。", ("联查联审",)),
+    "quote-cut-by-paragraph": ("全市创新“小哥入网\n\n格”等做法，吸纳骑手参与治理。", "小哥入网格",
+                               "全市创新“小哥入网\n\n格等做法，吸纳骑手参与治理。", ("小哥入网",)),
+    "caption-person": ("〔图片说明〕区委组织部部长王建国赴友谊村调研。他察看了村里的党群服务中心。\n\n图为网格员张小红和独居老人聊天。", "王建国|张小红",
+                       "区委组织部部长王建国赴友谊村调研。座谈会上，村干部谈了村里的难事。",  # prose, not a caption
+                       ("王建国",)),
+}
+
+
+@pytest.mark.parametrize("case", FINDER, ids=list(FINDER))
+def test_the_finder_lists_what_the_articles_name_without_quotes_or_speech(case):
+    from build_tools.source_items import find_items
+
+    text, wanted, near, absent = FINDER[case]
+    keys = [it.key for it in find_items(text)]
+    for want in wanted.split("|"):
+        assert want in keys, (want, keys)
+    listed = " ".join(it.text for it in find_items(near))
+    assert not [a for a in absent if a in listed], listed
+
+
+def test_a_tail_of_a_name_and_a_captions_picture_words_are_not_items():
+    from build_tools.source_items import find_items
+
+    items = find_items("完善社区干部基本报酬及正常增长机制。\n\n〔图片说明〕图为社区党委书记林晓梅与居民商量停车问题。")
+    assert [it.key for it in items if it.kind == "method"] == ["社区干部基本报酬及正常增长机制"]
+    assert [it.text for it in items if it.kind == "person"] == ["林晓梅（社区党委书记）"]
+
+
+def test_a_person_in_a_caption_is_listed_by_source_check(project, tmp_path):
+    root, sources = project
+    cases = root / "cases"
+    article = tmp_path / "青枫.txt"
+    title, paras = paragraphs("青枫")
+    article.write_text("\n\n".join([title, paras[0], "图为区委组织部部长王建国赴青枫社区调研楼道议事角。", paras[1]]),
+                       encoding="utf-8")
+    r = invoke("source", "add", article, "--sources", sources, "--cases", cases, "--id", "qingfeng", "--places", "binhu")
+    assert r.exit_code == 0 and "图片说明 1 处" in r.output, r.output
+    people = [it for it in items_of(cases, "qingfeng", sources) if it["kind"] == "person"]
+    assert [(p["text"], p["line"]) for p in people] == [("王建国（区委组织部部长）", 5)], people
