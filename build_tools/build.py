@@ -32,12 +32,16 @@ TEMPLATE = Path(__file__).parent / "templates" / "record.yml"
 
 
 def run_validation(cases_dir: Path, sources_dir: Path | None = None, strict: bool = False,
-                   drafts: bool = False) -> Validation:
-    """Load and validate everything under ``cases_dir`` (with the drafts in ``_drafts/`` if ``drafts``)."""
-    return validate(load_cases(Path(cases_dir), drafts), sources_dir, strict)
+                   drafts: bool = False, segmenter: Segmenter | None = None) -> Validation:
+    """Load and validate everything under ``cases_dir`` (with the drafts in ``_drafts/`` if ``drafts``).
+
+    ``segmenter`` lends jieba's dictionary to the wording checks instead of loading it again.
+    """
+    return validate(load_cases(Path(cases_dir), drafts), sources_dir, strict, segmenter)
 
 
-def load_corpus(cases_dir: Path, sources_dir: Path | None = None, strict: bool = True) -> tuple[Corpus, Validation]:
+def load_corpus(cases_dir: Path, sources_dir: Path | None = None, strict: bool = True,
+                segmenter: Segmenter | None = None) -> tuple[Corpus, Validation]:
     """Validate and build the corpus as the site build does; the caller decides what to do with problems.
 
     Every command that reads records (build, index, search, course) comes
@@ -46,7 +50,7 @@ def load_corpus(cases_dir: Path, sources_dir: Path | None = None, strict: bool =
     """
     if sources_dir is None:
         sources_dir = project_sources(Path(cases_dir).resolve().parent)
-    validation = run_validation(cases_dir, sources_dir, strict)
+    validation = run_validation(cases_dir, sources_dir, strict, segmenter=segmenter)
     return build_corpus(validation), validation
 
 
@@ -160,7 +164,8 @@ class Pipeline:
         return self.cache_dir / "segments.pickle"
 
     def run(self) -> SiteResult:
-        corpus, validation = load_corpus(self.cases_dir, self.sources_dir, self.strict)
+        corpus, validation = load_corpus(self.cases_dir, self.sources_dir, self.strict, self.segmenter)
+        self.segmenter = self.segmenter or validation.segmenter  # jieba loaded once per process
         report = validation.report
         if not report.valid:
             return SiteResult(report, None, {}, {})
@@ -262,7 +267,8 @@ class Build:
         from .whoosh_index import build_whoosh
 
         p = self.pipeline
-        validation = run_validation(p.cases_dir, p.sources_dir, p.strict)
+        validation = run_validation(p.cases_dir, p.sources_dir, p.strict, segmenter=p.segmenter)
+        p.segmenter = p.segmenter or validation.segmenter  # jieba loaded once per process
         show("validate", validation)
         report = validation.report
         if not report.valid:

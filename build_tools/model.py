@@ -301,6 +301,23 @@ class WordingFile(_Strict):
     thin: ThinRule = Field(default_factory=ThinRule)
     repeat_threshold: float = Field(default=0.5, gt=0, le=1,
                                     description="编者分析与经验启示两句的字符二元组重合度达到此值即算重复")
+    effect_words: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="对人的效果（认同感、更愿意、解决了……）：分析、启示、教学要点里写成事实要有报道为据")
+    hedges: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="把效果写成可能的说法（可能、编者认为、如果……）：句中有其一即不提醒")
+    lacks: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="紧挨在效果词前、说明缺少这个效果的词（难以、不、缺乏……）：写的是难题，不是成效")
+    not_lacks: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="含有“不”却不表示缺少的词（不仅、不断……）")
+    general_markers: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="泛论的标记（往往、一般、通常……）：句子讲的是一般道理，不是本案例的人")
+    repeat_ignore: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="比较经验启示与编者分析时不算实词的说法（报道、编者认为、可能……）")
+    repeat_skip: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="含这些说法的启示句讲的是别处怎样做或报道写了什么，不按重复比较")
+    repeat_min_words: int = Field(default=4, ge=1, description="启示句中至少有这么多实词已在同一条分析里出现，才可能算重复")
+    repeat_word_share: float = Field(default=0.5, gt=0, le=1,
+                                     description="启示句的实词中已在同一条分析里出现的比例达到此值即算换了说法的重复")
 
 
 class PendingFinding(_Strict):

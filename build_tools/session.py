@@ -101,7 +101,7 @@ class Session:
             if rid is None or not path.is_file():
                 return None  # not a record the last run built (registry, course, new file) or deleted
             rec, report = check_record(load_file(path, display), old.registry, self.pipeline.sources_dir,
-                                       self.pipeline.strict)
+                                       self.pipeline.strict, self.pipeline.segmenter)
             if rec is None or not report.valid or rec.id != rid:
                 return None  # the full run reports it, with every check
             recs[rid] = rec

@@ -18,8 +18,9 @@ from .load import Document, Loaded
 from .pending import apply_pending
 from .problems import Problem, Report, problem
 from .registry import Registry, validate_registries
+from .segment import GENERIC, Segmenter
 from .shape import check_model
-from .wording import check_wording
+from .wording import Cut, check_wording
 
 
 @dataclass
@@ -32,10 +33,15 @@ class Validation:
     documents: list[Document]
     cases_dir: Path | None = None
     drafts: list[tuple[m.Record, Document]] = field(default_factory=list)  # cases/_drafts/, never on the site
+    segmenter: Segmenter | None = None  # the one the wording checks used (a build may borrow its dictionary)
 
 
-def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = False) -> Validation:
-    """Run every check on everything loaded; collect all problems."""
+def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = False,
+             segmenter: Segmenter | None = None) -> Validation:
+    """Run every check on everything loaded; collect all problems.
+
+    ``segmenter`` lends jieba's dictionary to the wording checks (made here when needed).
+    """
     report = Report(strict=strict)
     reg, probs = validate_registries(loaded)
     report.extend(probs)
@@ -58,16 +64,18 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
         report.extend(check_terms_used(loaded.lexicon, reg.lexicon, (record_text(r) for r, _ in records)))
     texts, probs = read_sources(reg, sources_dir)
     report.extend(probs)
+    seg = None
     if texts is not None:
+        seg = Segmenter(like=segmenter) if reg.wording is not None else None
         for rec, doc in records + drafts:
             report.extend(check_evidence(doc, rec, texts, {k: v.date for k, v in reg.sources.items()}))
-            report.extend(_wording(doc, rec, reg, texts))
+            report.extend(_wording(doc, rec, reg, texts, seg))
     report.problems = list(dict.fromkeys(report.problems))  # one problem found by two checks
     _drop_same_spot(report)
     report.problems = apply_pending(report.problems, reg, texts is not None and reg.wording is not None,
                                     {r.id for r, _ in records})
     return Validation(report=report, registry=reg, records=records, documents=loaded.records,
-                      cases_dir=loaded.cases_dir, drafts=drafts)
+                      cases_dir=loaded.cases_dir, drafts=drafts, segmenter=seg)
 
 
 def _drop_same_spot(report: Report) -> None:
@@ -99,15 +107,21 @@ def _record_alone(doc: Document, reg: Registry) -> tuple[m.Record | None, list[P
     return rec, out
 
 
-def _wording(doc: Document, rec: m.Record, reg: Registry, texts: dict[str, str]) -> list[Problem]:
+def _wording(doc: Document, rec: m.Record, reg: Registry, texts: dict[str, str],
+             seg: Segmenter | None) -> list[Problem]:
     """The wording checks, when the registry has its word lists (wording.yml)."""
     if reg.wording is None:
         return []
-    return list(check_wording(doc, rec, list(texts.values()), reg.wording))
+    return list(check_wording(doc, rec, list(texts.values()), reg.wording, _cut(seg) if seg else None))
+
+
+def _cut(seg: Segmenter) -> Cut:
+    """Words for comparing a lesson with the analysis: the segmenter's, without the corpus's common words."""
+    return lambda text: [w for w in seg.tokens(text, search_mode=False) if w not in GENERIC]
 
 
 def check_record(doc: Document, registry: Registry, sources_dir: Path | None = None,
-                 strict: bool = False) -> tuple[m.Record | None, Report]:
+                 strict: bool = False, segmenter: Segmenter | None = None) -> tuple[m.Record | None, Report]:
     """The checks that look at one record file alone, against the registries and articles.
 
     What :func:`validate` does for each record, without the checks across
@@ -123,7 +137,8 @@ def check_record(doc: Document, registry: Registry, sources_dir: Path | None = N
     report.extend(p for p in probs if p.code != "sources-skipped")
     if texts is not None:
         report.extend(check_evidence(doc, rec, texts, {k: v.date for k, v in registry.sources.items()}))
-        report.extend(_wording(doc, rec, registry, texts))
+        seg = Segmenter(like=segmenter) if registry.wording is not None else None
+        report.extend(_wording(doc, rec, registry, texts, seg))
     report.problems = list(dict.fromkeys(report.problems))
     _drop_same_spot(report)
     report.problems = apply_pending(report.problems, registry, texts is not None and registry.wording is not None,

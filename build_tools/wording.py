@@ -9,22 +9,30 @@ findings sentence by sentence. Each check yields problems with a stable code:
 * ``quoted-label-not-in-source``: a term in quotation marks that no article contains;
 * ``note-working-words``: 来源说明 written as a working note (扫描稿, 本记录 …);
 * ``thin-mismatch``: the ``thin`` mark disagrees with the rule;
-* ``lesson-repeats-analysis``: a lesson says again what the analysis said.
+* ``lesson-repeats-analysis``: a lesson says again what the analysis said, word for
+  word or in other words (most of its content words already in one analysis item);
+* ``effect-not-reported``: analysis, a lesson or a key point states an effect on
+  people (认同感, 更愿意, 解决了 …) that neither the evidence nor its stretch of the
+  article reports, and does not write it as a possibility.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import model as m
 from .figure_checks import normalise
 from .load import Document, format_path
 from .problems import Problem, problem
 
+Cut = Callable[[str], list[str]]  # text → its words (the project's segmenter)
+
 QUOTED = re.compile(r"“([^“”]{1,60})”|「([^「」]{1,60})」|『([^『』]{1,60})』")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+_CLAUSE_END = re.compile(r"[，,：:；;。！？!?]")
+_ARTICLE_END = "。！？!?"
 
 
 @dataclass(frozen=True)
@@ -40,9 +48,7 @@ class Statement:
 
 def statements(rec: m.Record) -> list[Statement]:
     """Every reader-facing text of a record, in page order, with the evidence to read it against."""
-    everything = tuple(dict.fromkeys(
-        [q for name in ("background", "practices", "outcomes", "people") for it in getattr(rec, name)
-         for q in it.evidence] + [mt.evidence for mt in rec.metrics]))
+    everything = tuple(dict.fromkeys(everything_evidence(rec)))
     out = [Statement(("title",), rec.title, everything, False, "fact"),
            Statement(("summary",), rec.summary, everything, False, "fact")]
     for name in ("background", "practices", "outcomes"):
@@ -126,19 +132,102 @@ def similarity(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x and y else 0.0
 
 
-def repeats(rec: m.Record, threshold: float) -> list[tuple[int, int, float, str, str]]:
-    """(lesson index, analysis index, score, lesson sentence, analysis sentence) for near-duplicate sentences."""
+def said_before(lesson: str, analysis: str, words: m.WordingFile, cut: Cut) -> list[str]:
+    """The content words of a lesson sentence that already stand in an analysis text (characters, not cuts)."""
+    ignore = set(words.repeat_ignore)
+    return [w for w in content_words(lesson, ignore, cut) if w in analysis]
+
+
+def content_words(text: str, ignore: set[str], cut: Cut) -> list[str]:
+    """The words of ``text`` that carry content: two characters or more, not listed in ``ignore``."""
+    return [w for w in dict.fromkeys(cut(text)) if len(w) >= 2 and w not in ignore]
+
+
+def repeats(rec: m.Record, words: m.WordingFile, cut: Cut | None = None) -> list[tuple[int, int, str, str]]:
+    """(lesson index, analysis index, why, lesson sentence) for each lesson that repeats the analysis.
+
+    Word for word: a sentence pair whose character bigrams overlap by ``repeat_threshold``.
+    In other words (with ``cut``): at least ``repeat_min_words`` content words of the lesson
+    sentence, and ``repeat_word_share`` of them, stand in one analysis item; a sentence that
+    says how to do it elsewhere or what the report wrote (``repeat_skip``) is not compared so.
+    """
     out = []
     for i, lesson in enumerate(rec.lessons):
-        best = max(((similarity(ls, an), j, ls, an) for j, a in enumerate(rec.analysis)
+        best = max(((similarity(ls, an), j, ls) for j, a in enumerate(rec.analysis)
                     for an in sentences(a) for ls in sentences(lesson)), default=None)
-        if best and best[0] >= threshold:
-            out.append((i, best[1], best[0], best[2], best[3]))
+        if best and best[0] >= words.repeat_threshold:
+            out.append((i, best[1], f"字面重合度 {best[0]:.2f}", best[2]))
+            continue
+        if cut is None:
+            continue
+        ignore = set(words.repeat_ignore)
+        for ls in sentences(lesson):
+            if any(k in ls for k in words.repeat_skip):
+                continue
+            own = content_words(ls, ignore, cut)
+            found = max(((said_before(ls, a, words, cut), j) for j, a in enumerate(rec.analysis)),
+                        key=lambda x: len(x[0]), default=([], 0))
+            if own and len(found[0]) >= words.repeat_min_words and len(found[0]) / len(own) >= words.repeat_word_share:
+                out.append((i, found[1], f"{len(found[0])}/{len(own)} 个实词已在那里出现：{'、'.join(found[0])}", ls))
+                break
     return out
 
 
-def check_wording(doc: Document, rec: m.Record, articles: list[str], words: m.WordingFile) -> Iterator[Problem]:
-    """The wording warnings for one record; ``articles`` are the normalised texts of all sources."""
+def evidence_passage(rec: m.Record, articles: list[str]) -> str:
+    """The stretch of each article that the record's evidence comes from, cut at sentence ends.
+
+    An effect reported there (村民很满意) may be cited by the record's reasoning even
+    when no evidence clause quotes it; the rest of the article belongs to other cases.
+    """
+    quotes = {normalise(q) for name in ("background", "practices", "outcomes", "people")
+              for it in getattr(rec, name) for q in it.evidence} | {normalise(mt.evidence) for mt in rec.metrics}
+    out = []
+    for a in articles:
+        spans = [(i, i + len(q)) for q in quotes if q and (i := a.find(q)) >= 0]
+        if not spans:
+            continue
+        start, end = min(x for x, _ in spans), max(y for _, y in spans)
+        start = max(a.rfind(ch, 0, start) for ch in _ARTICLE_END) + 1
+        ends = [j for j in (a.find(ch, end) for ch in _ARTICLE_END) if j >= 0]
+        out.append(a[start:(min(ends) + 1 if ends else len(a))])
+    return "\n".join(out)
+
+
+def unreported_effects(sentence: str, backed: str, words: m.WordingFile) -> list[str]:
+    """Effect words that ``sentence`` states as this case's fact while ``backed`` (evidence, passage) lacks them.
+
+    Not flagged: a sentence written as a possibility (a hedge), a general rule (a general
+    marker), and an effect named as lacking in its clause (难以让各方都满意: the problem).
+    """
+    if any(h in sentence for h in words.hedges) or any(g in sentence for g in words.general_markers):
+        return []
+    found = []
+    for w in words.effect_words:
+        if w in backed or any(w != o and w in o for o in words.effect_words if o in sentence):
+            continue  # reported, or part of a longer listed word (更容易 holds 容易 only as itself)
+        for mt in re.finditer(re.escape(w), sentence):
+            clause = _CLAUSE_END.split(sentence[:mt.start()])[-1]
+            for ok in words.not_lacks:
+                clause = clause.replace(ok, "□" * len(ok))
+            if not any(lack in clause for lack in words.lacks):
+                found.append(w)
+                break
+    return found
+
+
+def everything_evidence(rec: m.Record) -> list[str]:
+    """Every evidence clause of a record (claims and figures), in page order."""
+    return [q for name in ("background", "practices", "outcomes", "people") for it in getattr(rec, name)
+            for q in it.evidence] + [mt.evidence for mt in rec.metrics]
+
+
+def check_wording(doc: Document, rec: m.Record, articles: list[str], words: m.WordingFile,
+                  cut: Cut | None = None) -> Iterator[Problem]:
+    """The wording warnings for one record; ``articles`` are the normalised texts of all sources.
+
+    ``cut`` (the project's segmenter) lets the repeat check see a lesson that says the
+    analysis again in other words; without it only near-verbatim repeats are found.
+    """
     f = doc.display
     for st in statements(rec):
         where = format_path(st.path)
@@ -172,7 +261,19 @@ def check_wording(doc: Document, rec: m.Record, articles: list[str], words: m.Wo
                       computed="true" if thin else "false", practices=rule.min_practices,
                       chars=rule.min_evidence_chars,
                       suggestion="把 thin 改为 true，或补足有证据的做法")
-    for i, j, score, ls, an in repeats(rec, words.repeat_threshold):
+    for i, j, why, ls in repeats(rec, words, cut):
         yield problem("lesson-repeats-analysis", f, doc.pos(("lessons", i)), f"lessons[{i}]", other=f"analysis[{j}]",
-                      score=f"{score:.2f}", text=ls[:30],
+                      why=why, text=ls[:30],
                       suggestion="经验启示要说分析之外的东西（可迁移的做法、前提条件）：改写或删去这一句")
+    backed = "\n".join(dict.fromkeys(everything_evidence(rec))) + "\n" + evidence_passage(rec, articles)
+    reasoning = [(("analysis", i), t) for i, t in enumerate(rec.analysis)]
+    reasoning += [(("lessons", i), t) for i, t in enumerate(rec.lessons)]
+    reasoning += [(("teaching", "key_points", i), t) for i, t in enumerate(rec.teaching.key_points)]
+    for path, text in reasoning:
+        for sent in sentences(text):
+            found = unreported_effects(sent, backed, words)
+            if found:
+                yield problem("effect-not-reported", f, doc.pos(path), format_path(path), word="”“".join(found),
+                              text=sent[:40],
+                              suggestion="写成可能：“编者认为，这可能让……”，或写明“报道没有写效果”；"
+                                         "报道写到了这个效果，就把写效果的原文短句加进记录的证据")

@@ -252,3 +252,66 @@ def test_an_editor_may_mark_thin_what_the_rule_lets_pass(make_cases, article):
                          .replace(f"min_practices: {rule.min_practices}", "min_practices: 1"), encoding="utf-8")
     report = run_validation(root, article, strict=True).report
     assert codes_at(report, ("thin-mismatch",)) == []
+
+
+# The article of the effect tests: residents' satisfaction is reported between two evidence clauses
+# (inside the record's stretch of the article); a sense of belonging only elsewhere, for another place.
+EFFECT_ARTICLE = ("全区组建小区党支部53个，覆盖小区232个，居民对小区党支部的服务很满意，每个中心户联系10—30户农户。"
+                  "另一个街道的居民很有归属感。\n")
+
+
+def effect_record() -> dict:
+    return valid_record(
+        analysis=["小区是居民生活的基本单元。组建小区党支部让居民更有归属感，办事效率也提高了。"],
+        lessons=["编者认为，党支部建到小区，可能让居民更愿意参与小区的事。",  # a possibility
+                 "居民对小区党支部的服务满意，别处可以先从中心户联系农户做起。"],  # reported in the passage
+        teaching={"questions": ["你的社区适合按小区建支部吗？", "支部建起来以后靠什么运转？"],
+                  "key_points": ["党组织只建到社区时，居民难以信任它能管小区的事。",  # a lack: the problem
+                                 "党员就住在小区里，这类事往往更容易有人牵头。"]})  # a general rule
+
+
+def test_an_effect_the_article_does_not_report_is_flagged_at_its_line(make_cases, sources_dir):
+    (sources_dir / "s1.txt").write_text(EFFECT_ARTICLE, encoding="utf-8")
+    root, text = cases_with(make_cases, effect_record())
+    report = run_validation(root, sources_dir).report
+    assert codes_at(report, ("effect-not-reported",)) == [
+        ("effect-not-reported", "analysis[0]", line_of(text, "更有归属感"))]
+    [p] = [p for p in report.problems if p.code == "effect-not-reported"]
+    assert "“归属感”“提高”" in p.message and p.severity == WARNING
+    assert "编者认为，这可能让" in p.suggestion and "报道没有写效果" in p.suggestion
+    # casebook review marks the same sentence
+    run = CliRunner().invoke(main, ["review", "binhu-xiaoqu-dangzhibu", "--sources", str(sources_dir),
+                                    "--cases", str(root)])
+    block = run.output.split("[analysis[0]]")[1].split("\n[")[0]
+    assert "⚠ effect-not-reported" in block and "“归属感”“提高”" in block
+
+
+def test_an_effect_written_as_a_possibility_or_reported_is_quiet(make_cases, sources_dir):
+    (sources_dir / "s1.txt").write_text(EFFECT_ARTICLE, encoding="utf-8")
+    rec = effect_record()
+    rec["analysis"] = ["小区是居民生活的基本单元。编者认为，组建小区党支部可能让居民更有归属感，报道没有写办事效率。"]
+    root, _ = cases_with(make_cases, rec)
+    report = run_validation(root, sources_dir, strict=True).report
+    assert codes_at(report, ("effect-not-reported",)) == []
+    assert not [p.format() for p in report.problems if p.field.startswith(("analysis", "lessons", "teaching"))]
+
+
+PLATFORM_ANALYSIS = ("各条线部门各有业务系统时，社区干部要在多个平台重复填报，数据也分散在各部门之间；"
+                     "由市级统筹把系统并到一个平台，是单个社区做不到的。")
+
+
+def test_a_lesson_that_says_the_analysis_again_in_other_words_is_flagged(make_cases, article):
+    from build_tools.wording import similarity, sentences
+    paraphrase = "打通数据壁垒需要市级统筹，单个社区无法解决。"
+    # the character-bigram overlap alone misses it
+    assert max(similarity(paraphrase, s) for s in sentences(PLATFORM_ANALYSIS)) < 0.4
+    rec = valid_record(analysis=[PLATFORM_ANALYSIS],
+                       lessons=["组织覆盖要和服务结合。", paraphrase,
+                                # a step for elsewhere says what the analysis does not, in the analysis's words
+                                "借鉴时，可以先数清干部要在几个平台重复填报、各归哪个部门，再请市级统筹。"])
+    root, text = cases_with(make_cases, rec)
+    report = run_validation(root, article).report
+    assert codes_at(report, ("lesson-repeats-analysis",)) == [
+        ("lesson-repeats-analysis", "lessons[1]", line_of(text, "打通数据壁垒"))]
+    [p] = [p for p in report.problems if p.code == "lesson-repeats-analysis"]
+    assert "analysis[0]" in p.message and "市级" in p.message and "统筹" in p.message
