@@ -64,18 +64,18 @@ def validate(loaded: Loaded, sources_dir: Path | None = None, strict: bool = Fal
         report.extend(check_terms_used(loaded.lexicon, reg.lexicon, (record_text(r) for r, _ in records)))
     texts, probs = read_sources(reg, sources_dir)
     report.extend(probs)
-    seg = None
+    made: dict[str, Segmenter] = {}
     if texts is not None:
-        seg = Segmenter(like=segmenter) if reg.wording is not None else None
+        cut = _cut(segmenter, made)
         for rec, doc in records + drafts:
             report.extend(check_evidence(doc, rec, texts, {k: v.date for k, v in reg.sources.items()}))
-            report.extend(_wording(doc, rec, reg, texts, seg))
+            report.extend(_wording(doc, rec, reg, texts, cut))
     report.problems = list(dict.fromkeys(report.problems))  # one problem found by two checks
     _drop_same_spot(report)
     report.problems = apply_pending(report.problems, reg, texts is not None and reg.wording is not None,
                                     {r.id for r, _ in records})
     return Validation(report=report, registry=reg, records=records, documents=loaded.records,
-                      cases_dir=loaded.cases_dir, drafts=drafts, segmenter=seg)
+                      cases_dir=loaded.cases_dir, drafts=drafts, segmenter=made.get("segmenter"))
 
 
 def _drop_same_spot(report: Report) -> None:
@@ -108,16 +108,24 @@ def _record_alone(doc: Document, reg: Registry) -> tuple[m.Record | None, list[P
 
 
 def _wording(doc: Document, rec: m.Record, reg: Registry, texts: dict[str, str],
-             seg: Segmenter | None) -> list[Problem]:
+             cut: Cut) -> list[Problem]:
     """The wording checks, when the registry has its word lists (wording.yml)."""
     if reg.wording is None:
         return []
-    return list(check_wording(doc, rec, list(texts.values()), reg.wording, _cut(seg) if seg else None))
+    return list(check_wording(doc, rec, list(texts.values()), reg.wording, cut))
 
 
-def _cut(seg: Segmenter) -> Cut:
-    """Words for comparing a lesson with the analysis: the segmenter's, without the corpus's common words."""
-    return lambda text: [w for w in seg.tokens(text, search_mode=False) if w not in GENERIC]
+def _cut(like: Segmenter | None, made: dict[str, Segmenter]) -> Cut:
+    """Words for comparing a lesson with the analysis: the segmenter's, without the corpus's common words.
+
+    The segmenter (jieba's dictionary, about 0.6 s) is made on the first cut and kept in ``made``:
+    records whose lessons share too little with their analysis to be compared never need it.
+    """
+    def cut(text: str) -> list[str]:
+        if "segmenter" not in made:
+            made["segmenter"] = Segmenter(like=like)
+        return [w for w in made["segmenter"].tokens(text, search_mode=False) if w not in GENERIC]
+    return cut
 
 
 def check_record(doc: Document, registry: Registry, sources_dir: Path | None = None,
@@ -137,8 +145,7 @@ def check_record(doc: Document, registry: Registry, sources_dir: Path | None = N
     report.extend(p for p in probs if p.code != "sources-skipped")
     if texts is not None:
         report.extend(check_evidence(doc, rec, texts, {k: v.date for k, v in registry.sources.items()}))
-        seg = Segmenter(like=segmenter) if registry.wording is not None else None
-        report.extend(_wording(doc, rec, registry, texts, seg))
+        report.extend(_wording(doc, rec, registry, texts, _cut(segmenter, {})))
     report.problems = list(dict.fromkeys(report.problems))
     _drop_same_spot(report)
     report.problems = apply_pending(report.problems, registry, texts is not None and registry.wording is not None,

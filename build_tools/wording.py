@@ -162,7 +162,10 @@ def repeats(rec: m.Record, words: m.WordingFile, cut: Cut | None = None) -> list
             continue
         ignore = set(words.repeat_ignore)
         for ls in sentences(lesson):
-            if any(k in ls for k in words.repeat_skip):
+            # Content words found in an analysis item bring their bigrams with them: a sentence
+            # sharing fewer bigrams with every item cannot reach the bar, and is not cut at all.
+            if any(k in ls for k in words.repeat_skip) or max(
+                    (len(_bigrams(ls) & _bigrams(a)) for a in rec.analysis), default=0) < words.repeat_min_words // 2:
                 continue
             own = content_words(ls, ignore, cut)
             found = max(((said_before(ls, a, words, cut), j) for j, a in enumerate(rec.analysis)),
