@@ -286,3 +286,24 @@ def test_keyboard_only_search_record_add_my_course_print(site, browser):
     assert "四级" in page.locator(".cb-mycourse-print").inner_text()
     assert page.errors == [] and browser.external == []
     ctx.close()
+
+
+def test_enter_in_the_header_box_opens_the_best_result_beside_the_link_to_all(site, browser):
+    """More results than the list shows: the result line links to the 检索 page for all of them, and
+    Enter in the header box still opens the best (first) result, with no script error on the way."""
+    import re
+
+    from sitekit import search
+
+    ctx, page = _context(browser, site, 1366, "default", False)
+    titles = search(page, "社区干部太累")
+    everything = page.locator(".md-search-result__meta .cb-search-notice a.cb-search-all")
+    total, shown = re.search(r"共 (\d+) 条，这里列出前 (\d+) 条", page.locator(".md-search-result__meta").inner_text()).groups()
+    assert everything.is_visible() and everything.inner_text() == f"在检索页查看全部 {total} 条"
+    assert int(total) > int(shown) and titles
+    best = page.locator(".md-search-result__link").first.evaluate("a => a.href.split(/[?#]/)[0]")
+    page.locator("input.md-search__input").press("Enter")
+    page.wait_for_url(lambda url: url.split("?")[0].split("#")[0] == best, timeout=10_000)
+    assert page.locator("article h1").inner_text() == titles[0]
+    assert page.errors == [] and browser.external == []
+    ctx.close()

@@ -84,21 +84,6 @@
     if (open) closeNote(open, true);
   }
 
-  /* Enter in the header's search box opens the first (best) result, as Material means it to. Material picks
-     it by reading data-md-score under every link of the result panel; the notice's 在检索页查看全部 link
-     (casebook-search.js) has none, its handler stops with an error and the box's form submits instead. */
-  function bindSearchEnter(input) {
-    if (input.dataset.cbBound) return;
-    input.dataset.cbBound = "1";
-    input.addEventListener("keydown", function (ev) {
-      if (ev.key !== "Enter" || ev.isComposing) return;  /* Enter that ends a pinyin input method's word */
-      var first = document.querySelector(".md-search-result__list .md-search-result__link");
-      ev.preventDefault();
-      ev.stopPropagation();
-      if (first) first.click();
-    });
-  }
-
   /* Table headers say what they head (Markdown writes plain <th>). */
   function scopeHeaders(table) {
     Array.prototype.forEach.call(table.querySelectorAll("thead th:not([scope])"), function (th) { th.setAttribute("scope", "col"); });
@@ -109,7 +94,6 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-cb-large]"), bindLarge);
     Array.prototype.forEach.call(document.querySelectorAll(".md-content a.footnote-ref"), bindNote);
     Array.prototype.forEach.call(document.querySelectorAll(".md-content table"), scopeHeaders);
-    Array.prototype.forEach.call(document.querySelectorAll(".md-search__input"), bindSearchEnter);
     if (!document.documentElement.dataset.cbA11yKeys) {
       document.documentElement.dataset.cbA11yKeys = "1";
       document.addEventListener("keydown", onKey);

@@ -82,13 +82,8 @@
       box.classList.add("cb-search-nothing");
       elsewhere(notice.root).forEach(function (a) { box.appendChild(a); box.appendChild(document.createTextNode(" ")); });
     } else box.classList.remove("cb-search-nothing");
-    if (notice.total && !notice.nothing) {
-      var a = document.createElement("a");
-      a.className = "cb-search-all";
-      a.href = notice.href;
-      a.textContent = "在检索页查看全部 " + notice.total + " 条";
-      box.appendChild(a);
-    }
+    if (notice.total && !notice.nothing)
+      box.appendChild(noticeLink(notice.href, "在检索页查看全部 " + notice.total + " 条", "cb-search-all"));
   }
   new MutationObserver(showNotice).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 
@@ -102,13 +97,21 @@
 
   /* Links to 常见难题 and the tags, for a question the library has nothing on. */
   function elsewhere(root) {
-    return ELSEWHERE.map(function (x) {
-      var a = document.createElement("a");
-      a.href = root + x[0];
-      a.className = "cb-search-elsewhere";
-      a.textContent = x[1];
-      return a;
-    });
+    return ELSEWHERE.map(function (x) { return noticeLink(root + x[0], x[1], "cb-search-elsewhere"); });
+  }
+
+  /* A link of the notice. It sits in Material's result panel, where Enter in the box reads the
+     data-md-score of the first element inside every link and opens the highest: a link without one
+     stops Material's handler with an error, and the box's form submits instead. The notice's links
+     carry the lowest score there is, so a result always comes first; with no result, the first of them opens. */
+  function noticeLink(href, text, className) {
+    var a = document.createElement("a"), label = document.createElement("span");
+    a.href = href;
+    a.className = className;
+    label.textContent = text;
+    label.setAttribute("data-md-score", "-Infinity");
+    a.appendChild(label);
+    return a;
   }
 
   function toMaterial(result, engine) {
