@@ -7,7 +7,8 @@ Query sets, each reported on its own:
 - tests/heldout_queries.yml — ``dev`` (tuned on) and ``test`` (written first,
   never tuned on) problem queries from the articles, and ``absent_dev`` /
   ``absent_test``: everyday topics no article covers, where the right answer
-  is 「库里暂时没有直接讲这个问题的案例」.
+  is 「库里暂时没有直接讲这个问题的案例」; a second round by another writer,
+  ``dev2`` / ``test2`` / ``absent_dev2`` / ``absent_test2``, split the same way.
 
 Both engines run the one plan (build_tools/ranking.py); the browser engine is
 driven in headless Chromium from file:// with every non-file request blocked.
@@ -38,6 +39,10 @@ SETS = [
     ("文章里的问题·测试部分（heldout test，从未据此调参）", HELDOUT, "test", False),
     ("库里没有的话题·开发部分（absent_dev）", HELDOUT, "absent_dev", True),
     ("库里没有的话题·测试部分（absent_test，从未据此调参）", HELDOUT, "absent_test", False),
+    ("文章里的问题·第二轮开发部分（heldout dev2）", HELDOUT, "dev2", True),
+    ("文章里的问题·第二轮测试部分（heldout test2，从未据此调参）", HELDOUT, "test2", False),
+    ("库里没有的话题·第二轮开发部分（absent_dev2）", HELDOUT, "absent_dev2", True),
+    ("库里没有的话题·第二轮测试部分（absent_test2，从未据此调参）", HELDOUT, "absent_test2", False),
 ]
 
 

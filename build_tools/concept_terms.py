@@ -80,15 +80,28 @@ def match(words: dict[str, str], text: str, max_word: int) -> list[str]:
     return list(dict.fromkeys(sp.concept for sp in spans(words, text, max_word)))
 
 
-def uncovered(words: dict[str, str], text: str, max_word: int) -> str:
-    """``text`` without the registry words in it (what no concept explains)."""
-    keep = [True] * len(text)
+def leftovers(words: dict[str, str], text: str, max_word: int) -> list[str]:
+    """The pieces of ``text`` between the registry words in it (what no concept explains)."""
+    out, at = [], 0
     for sp in spans(words, text, max_word):
-        keep[sp.start:sp.end] = [False] * (sp.end - sp.start)
-    return "".join(ch for ch, k in zip(text, keep) if k)
+        out.append(text[at:sp.start])
+        at = sp.end
+    out.append(text[at:])
+    return [p for p in out if p]
 
 
 def key_concept(named: list[str], df: dict[str, int]) -> str | None:
     """The rarest concept of ``named`` that some record holds (the first on a tie), or None."""
     held = [c for c in named if df.get(c, 0) > 0]
     return min(held, key=lambda c: (df[c], named.index(c))) if held else None
+
+
+def unknown(pieces: list[str], han: str, plan: dict) -> bool:
+    """Whether a query names a topic the library does not know (the same test runs in casebook-search.js).
+
+    It does when enough of its characters (not counting filler such as 的, 怎么, 没)
+    stand in ``pieces`` that nothing in the library explains (``ranking`` finds them).
+    """
+    filler = set(plan["fillerChars"])
+    n = sum(ch not in filler for p in pieces for ch in p)
+    return n >= plan["unknownMinChars"] and n >= plan["unknownShare"] * sum(ch not in filler for ch in han)

@@ -70,7 +70,7 @@ PLAN = {
     "unknownMinChars": 3,   # the query names a topic the library does not know when this many of its characters
     "unknownShare": 0.4,    # (and this share of those that are not filler) stand in pieces no index word or concept explains
     "fillerChars": "的了和与及等在是为对把被让将由从向以之其或并而也都就又要有个中上下很少多太老总没不能会该"
-                   "想给去来着过得地吗呢啊吧怎么办哪些谁什啥这那里外自己到底再还才刚已经每各找做用",
+                   "想给去来着过得地吗呢啊吧怎么办哪些谁什啥这那里外自己到底再还才刚已经每各找做用我们你他她咱",
     "relatedMax": 3,        # "nothing here": at most this many 可能相关 records
     # step 6: scores
     "fieldBoosts": {"title": 6.0, "aliases": 5.0, "problems": 6.0, "tags": 2.5, "place": 2.5, "lexicon": 2.0,
@@ -209,7 +209,6 @@ def parse(ix: RankIndex, query: str) -> Plan:
     full_weight = PLAN["fullWeight"]
     reached: list[str] = []  # official terms everyday words led to (they may name concepts)
     full: list[str] = []
-    blind: list[str] = []  # leftover pieces the index has no word for
 
     def add(w: str, weight: float, expanded: bool = False) -> None:
         if w in ix.place_words and weight >= full_weight:
@@ -247,10 +246,7 @@ def parse(ix: RankIndex, query: str) -> Plan:
                 for s in ix.synonym_of.get(w, []):  # never required, never expanded further
                     add(s, PLAN["synonymWeight"], True)
             for g in gaps:
-                more = ix.expand(g, limit) if len(g) >= PLAN["minGap"] else []
-                if not more:  # a lone character left over is a word the index lacks, or filler
-                    blind.append(g)
-                for w in more:
+                for w in (ix.expand(g, limit) if len(g) >= PLAN["minGap"] else []):
                     add(w, PLAN["gapWeight"])
             if not words and len(part) == 1:
                 for w in ix.expand(part, limit):
@@ -278,21 +274,24 @@ def parse(ix: RankIndex, query: str) -> Plan:
     key = _key(ix, named)
     if key:  # a broader concept standing in as the key weighs as much as a named one
         _raise(terms, concept_terms.term(key), PLAN["conceptWeight"])
-    return Plan(terms, filters, han, named, full, key, _unknown(ix, blind, han))
+    return Plan(terms, filters, han, named, full, key, concept_terms.unknown(_unexplained(ix, parts), han, PLAN))
 
 
-def _unknown(ix: RankIndex, blind: list[str], han: str) -> bool:
-    """Whether the query names a topic the library does not know.
+def _unexplained(ix: RankIndex, parts: list[str]) -> list[str]:
+    """Pieces of the query that no concept word, record word or lexicon word explains.
 
-    It does when enough of its characters (not counting filler such as 的, 怎么, 没)
-    stand in leftover pieces that neither an index word nor a concept's word explains.
+    Concept words go first, so one that straddles two index words (写|作业) explains both;
+    the rest is segmented again: leftovers the index cannot complete are unexplained, and so
+    are words only the guide pages use (秸秆 in an example) unless the lexicon or thesaurus has them.
     """
-    filler = set(PLAN["fillerChars"])
-    words = ix.concepts.get("words", {})
-    rest = "".join(concept_terms.uncovered(words, g, PLAN["maxConceptWord"]) for g in blind)
-    unknown = sum(ch not in filler for ch in rest)
-    content = sum(ch not in filler for ch in han)
-    return unknown >= PLAN["unknownMinChars"] and unknown >= PLAN["unknownShare"] * content
+    out: list[str] = []
+    for part in (p for p in parts if _HAN.match(p) and p not in ix.place_words):
+        for piece in concept_terms.leftovers(ix.concepts.get("words", {}), part, PLAN["maxConceptWord"]):
+            words, gaps = segment_han(ix, piece)
+            out += [g for g in gaps if len(g) < PLAN["minGap"] or not ix.expand(g, 1)]
+            out += [w for w in words if w not in ix.lexicon and w not in ix.synonym_of and w not in ix.place_words
+                    and not any(d < ix.n_records for d, _ in ix.postings.get(w, []))]
+    return out
 
 
 def _key(ix: RankIndex, named: list[str]) -> str | None:

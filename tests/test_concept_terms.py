@@ -29,7 +29,30 @@ def test_the_longest_word_at_each_position_wins_left_to_right():
     spans = concept_terms.spans(WORDS, "小饭馆后厨食安", 12)
     assert [(s.start, s.end, s.concept) for s in spans] == [(0, 3, "canyin"), (3, 5, "canyin"), (5, 7, "shipin-anquan")]
     assert concept_terms.match(WORDS, "小饭馆后厨食安", 12) == ["canyin", "shipin-anquan"]
-    assert concept_terms.uncovered(WORDS, "饭馆门口的后厨", 12) == "门口的"
+    assert concept_terms.leftovers(WORDS, "大饭馆门口的后厨了", 12) == ["大", "门口的", "了"]
+
+
+def _tiny_index():
+    """Two documents: a record that says 作业, a guide page that alone says 秸秆焚烧."""
+    from build_tools.ranking import RankIndex
+
+    return RankIndex(vocab=["作业", "秸秆焚烧"], postings={"作业": [(0, 10)], "秸秆焚烧": [(1, 10)]},
+                     docs=[["cases/a", "甲", "", "", "", ""], ["guide/editors", "乙", "", "", "", ""]], n_records=1,
+                     place_words={}, tag_words={}, generic=set(), lexicon={},
+                     concepts={"words": {"代写家庭作业": "zuoye"}, "broader": {}, "df": {"zuoye": 1}})
+
+
+def test_a_concept_word_explains_the_characters_it_spans_across_index_words():
+    from build_tools.ranking import parse
+
+    plan = parse(_tiny_index(), "代写家庭作业")  # the segmenter sees 代写家庭|作业; the concept word spans both
+    assert plan.concepts == ["zuoye"] and not plan.unknown
+
+
+def test_a_word_only_the_guide_pages_use_is_unknown_to_the_records():
+    from build_tools.ranking import parse
+
+    assert parse(_tiny_index(), "秸秆焚烧").unknown  # an index word, but no record holds it
 
 
 def test_the_key_concept_is_the_rarest_that_records_hold():
@@ -135,7 +158,7 @@ def test_both_engines_give_the_same_answer_and_verdict(index_dir, engine_page):
     s = whoosh_index.Searcher(index_dir)
     try:
         differ = []
-        for part in ("dev", "absent_dev"):
+        for part in ("dev", "absent_dev", "dev2", "absent_dev2"):
             for q in load_queries(HELDOUT, part):
                 hits = s.search(q.q, limit=5)
                 cli = ([h.id for h in hits], hits.nothing)

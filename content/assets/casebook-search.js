@@ -181,7 +181,7 @@
       return " ";
     });
     var terms = {}, order = [], P = this.plan, own = Object.prototype.hasOwnProperty;
-    var full = P.fullWeight, reached = [], fullWords = [], blind = [];
+    var full = P.fullWeight, reached = [], fullWords = [];
     var add = function (w, weight, expanded) {
       if (own.call(self.placeWords, w) && weight >= full) {
         if (filters.place.indexOf(self.placeWords[w]) < 0) filters.place.push(self.placeWords[w]);
@@ -211,9 +211,7 @@
           (self.synonymOf[w] || []).forEach(function (x) { add(x, P.synonymWeight, true); });
         });
         seg.gaps.forEach(function (g) {
-          var more = g.length >= P.minGap ? self.expand(g, P.expandLimit) : [];
-          if (!more.length) blind.push(g);  /* a lone character left over is a word the index lacks, or filler */
-          more.forEach(function (w) { add(w, P.gapWeight); });
+          (g.length >= P.minGap ? self.expand(g, P.expandLimit) : []).forEach(function (w) { add(w, P.gapWeight); });
         });
         if (!seg.words.length && part.length === 1)
           self.expand(part, P.expandLimit).forEach(function (w) { add(w, P.charWeight); });
@@ -250,19 +248,22 @@
     });
     var key = this.keyConcept(named);
     if (key) raise("~" + key, P.conceptWeight);
-    /* The query names a topic the library does not know: enough of its characters that are not
-       filler stand in leftover pieces no index word or concept explains. */
-    var filler = {}, han = (q.match(/[\u4e00-\u9fff]+/g) || []).join("");
-    for (var i = 0; i < P.fillerChars.length; i++) filler[P.fillerChars[i]] = true;
-    var content = function (text) {
-      var n = 0;
-      for (var j = 0; j < text.length; j++) if (!filler[text[j]]) n++;
-      return n;
-    };
-    var unseen = content(blind.map(function (g) { return uncovered(C.words, g, P.maxConceptWord); }).join(""));
-    var unknown = unseen >= P.unknownMinChars && unseen >= P.unknownShare * content(han);
-    return { terms: terms, order: order, filters: filters, han: han,
-             concepts: named, full: fullWords, key: key, unknown: unknown };
+    /* What no concept word, record word or lexicon word explains (ranking.py _unexplained): concept
+       words first, then the rest segmented again; leftovers the index cannot complete are unexplained,
+       and so are words only the guide pages use, once their postings show it (see search). */
+    var unseen = [], probe = [];
+    parts.forEach(function (part) {
+      if (!/^[\u4e00-\u9fff]+$/.test(part) || own.call(self.placeWords, part)) return;
+      leftovers(C.words, part, P.maxConceptWord).forEach(function (piece) {
+        var seg = self.segmentHan(piece);
+        seg.gaps.forEach(function (g) { if (g.length < P.minGap || !self.expand(g, 1).length) unseen.push(g); });
+        seg.words.forEach(function (w) {
+          if (!own.call(self.lexicon, w) && !self.synonymOf[w] && !own.call(self.placeWords, w)) probe.push(w);
+        });
+      });
+    });
+    return { terms: terms, order: order, filters: filters, han: (q.match(/[\u4e00-\u9fff]+/g) || []).join(""),
+             concepts: named, full: fullWords, key: key, unseen: unseen, probe: probe };
   };
 
   /* The rarest concept of `named` that records hold and that is not too broad, else the rarest broader one. */
@@ -299,13 +300,25 @@
     return out;
   }
 
-  /* `text` without the registry words in it. */
-  function uncovered(words, text, maxWord) {
-    var keep = [], out = "";
-    for (var i = 0; i < text.length; i++) keep.push(true);
-    conceptSpans(words, text, maxWord).forEach(function (sp) { for (var k = sp.start; k < sp.end; k++) keep[k] = false; });
-    for (var m = 0; m < text.length; m++) if (keep[m]) out += text[m];
-    return out;
+  /* The pieces of `text` between the registry words in it (concept_terms.leftovers). */
+  function leftovers(words, text, maxWord) {
+    var out = [], at = 0;
+    conceptSpans(words, text, maxWord).forEach(function (sp) { out.push(text.slice(at, sp.start)); at = sp.end; });
+    out.push(text.slice(at));
+    return out.filter(function (p) { return p.length > 0; });
+  }
+
+  /* The query names a topic the library does not know (concept_terms.unknown): enough of its
+     characters that are not filler stand in pieces nothing in the library explains. */
+  function unknownTopic(pieces, han, P) {
+    var filler = {}, content = function (text) {
+      var n = 0;
+      for (var j = 0; j < text.length; j++) if (!filler[text[j]]) n++;
+      return n;
+    };
+    for (var i = 0; i < P.fillerChars.length; i++) filler[P.fillerChars[i]] = true;
+    var unseen = content(pieces.join(""));
+    return unseen >= P.unknownMinChars && unseen >= P.unknownShare * content(han);
   }
 
   /* Ranked documents: a Promise of {items: [{doc, score}], terms}. */
@@ -317,7 +330,9 @@
     var pseudo = f.place.map(function (p) { return "@" + p; })
       .concat(f.tag.map(function (t) { return "#" + t; }))
       .concat(f.tagBoost.map(function (t) { return "#" + t; }));
-    return this.postings(names.concat(pseudo)).then(function (post) {
+    return this.postings(names.concat(pseudo, parsed.probe)).then(function (post) {
+      var dead = parsed.probe.filter(function (w) { return !(post[w] || []).some(function (p) { return p[0] < nRecords; }); });
+      var unknown = unknownTopic(parsed.unseen.concat(dead), parsed.han, P);
       var allow = null;
       var restrict = function (key) {
         var set = {};
@@ -353,11 +368,12 @@
         var cover = required ? (hits[id] || 0) / required : 1;
         if (cover >= 1) full = true;
         /* Enough of the query's own words, none of it unknown, or the query's key concept: an answer. */
-        var direct = !names.length || (!parsed.unknown && (keyed[id] === true || (owns[id] || 0) >= enough));
+        var direct = !names.length || (!unknown && (keyed[id] === true || (owns[id] || 0) >= enough));
         var score = scores[id] * (P.coverBase + cover * cover) * (1 + P.tagBoost * (boost[id] || 0));
         ranked.push({ id: id, score: score * (1 + P.keyBoost * (keyed[id] === true ? 1 : 0)), direct: direct });
       }
-      ranked.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+      var order = function (a, b) { return b.score - a.score || a.id - b.id; };
+      ranked.sort(order);
       /* Titles typed whole rank first; check the best few candidates only. */
       limit = limit || P.limit;
       var pool = ranked.slice(0, Math.max(limit, P.pool));
@@ -370,7 +386,7 @@
             r.direct = true;
           }
         });
-        pool.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+        pool.sort(order);
         var weighty = parsed.han.length >= P.honestMinChars || required > 0;
         var nothing = weighty && !pool.some(function (r) { return r.direct; });  /* an empty list too */
         return { items: pool.slice(0, nothing ? P.relatedMax : limit), terms: names,
