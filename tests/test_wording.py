@@ -315,3 +315,13 @@ def test_a_lesson_that_says_the_analysis_again_in_other_words_is_flagged(make_ca
         ("lesson-repeats-analysis", "lessons[1]", line_of(text, "打通数据壁垒"))]
     [p] = [p for p in report.problems if p.code == "lesson-repeats-analysis"]
     assert "analysis[0]" in p.message and "市级" in p.message and "统筹" in p.message
+
+
+def test_aliases_are_not_presented_as_other_names(make_cases, article):
+    """Aliases hold short names and the names of parts (for search); 又称 would claim they all name the practice."""
+    rec = valid_record(aliases=["党员积分", "党员先锋队"])
+    root, _ = cases_with(make_cases, rec)
+    corpus, _ = load_corpus(root, article, strict=False)
+    page = render_record(corpus, corpus.records[rec["id"]])
+    assert "又称" not in page
+    assert "**相关说法**：党员积分、党员先锋队" in page
