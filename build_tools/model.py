@@ -315,6 +315,16 @@ class WordingFile(_Strict):
         default_factory=list, description="比较经验启示与编者分析时不算实词的说法（报道、编者认为、可能……）")
     repeat_skip: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=list, description="含这些说法的启示句讲的是别处怎样做或报道写了什么，不按重复比较")
+    open_list_ends: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="原文列举结尾表示没有列全的词（等、等等、之类）")
+    open_list_keeps: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="陈述里让列举保持开放的词（等、包括、如、其中……）：写在列举项旁边就不提醒")
+    not_open_list: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="含“等”却不是列举结尾的词（平等、等级、等待……）")
+    open_list_reach: int = Field(default=6, ge=0, description="列举项前后这么多字以内有开放词，就算保持开放")
+    open_list_gap: int = Field(default=2, ge=0, description="两个列举项相隔不超过这么多字（、和以及）才算连在一起列举")
+    open_list_choices: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="问句里有这些字（哪、还是、选），列举项是供选择的选项，不算列全")
     repeat_min_words: int = Field(default=4, ge=1, description="启示句中至少有这么多实词已在同一条分析里出现，才可能算重复")
     repeat_word_share: float = Field(default=0.5, gt=0, le=1,
                                      description="启示句的实词中已在同一条分析里出现的比例达到此值即算换了说法的重复")

@@ -18,7 +18,8 @@ from .registry import Registry
 FIGURE_CODES = frozenset({"figure-in-name", "figure-qualifier-dropped", "figure-numeral-word", "figure-ratio-split"})
 # These need the articles (casebook validate --sources).
 WORDING_CODES = frozenset({"stronger-than-evidence", "quoted-label-not-in-source", "note-working-words",
-                           "thin-mismatch", "lesson-repeats-analysis", "effect-not-reported"})
+                           "thin-mismatch", "lesson-repeats-analysis", "effect-not-reported",
+                           "open-list-closed"})
 CONTENT_CODES = FIGURE_CODES | WORDING_CODES
 
 

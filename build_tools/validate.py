@@ -20,6 +20,7 @@ from .problems import Problem, Report, problem
 from .registry import Registry, validate_registries
 from .segment import GENERIC, Segmenter
 from .shape import check_model
+from .open_lists import check_open_lists
 from .wording import Cut, check_wording
 
 
@@ -112,7 +113,9 @@ def _wording(doc: Document, rec: m.Record, reg: Registry, texts: dict[str, str],
     """The wording checks, when the registry has its word lists (wording.yml)."""
     if reg.wording is None:
         return []
-    return list(check_wording(doc, rec, list(texts.values()), reg.wording, cut))
+    articles = list(texts.values())
+    return list(check_wording(doc, rec, articles, reg.wording, cut)) + list(
+        check_open_lists(doc, rec, articles, reg.wording))
 
 
 def _cut(like: Segmenter | None, made: dict[str, Segmenter]) -> Cut:

@@ -325,3 +325,58 @@ def test_aliases_are_not_presented_as_other_names(make_cases, article):
     page = render_record(corpus, corpus.records[rec["id"]])
     assert "又称" not in page
     assert "**相关说法**：党员积分、党员先锋队" in page
+
+
+# The open-list tests' article: three lists ending in 等, and one the article counts (等三项: whole).
+LIST_ARTICLE = ARTICLE + ("在商务楼宇、园区等新兴领域建立党组织。社区广泛设立老年食堂、“四点半课堂”、青年创客空间等特色场所。"
+                          "推广运用红黑榜、积分制、时间银行等治理方式。严格落实挂牌项目准入、牌子日常管理和挂牌督查问责等三项制度。\n")
+
+
+def list_record(**changes) -> dict:
+    rec = valid_record(
+        summary="滨湖区在商务楼宇和园区建立党组织，社区设立老年食堂、“四点半课堂”、青年创客空间等特色场所。",
+        practices=[{"text": "在商务楼宇和园区建立党组织。", "evidence": ["在商务楼宇、园区等新兴领域建立党组织"]},
+                   {"text": "设立老年食堂、“四点半课堂”、青年创客空间等特色场所。",
+                    "evidence": ["社区广泛设立老年食堂、“四点半课堂”、青年创客空间等特色场所"]},
+                   # the quote stops before 等; the article's clause goes on to it
+                   {"text": "推广运用红黑榜、积分制和时间银行。", "evidence": ["推广运用红黑榜、积分制、时间银行"]},
+                   # the article counts this list (等三项制度): it is whole
+                   {"text": "落实挂牌项目准入、牌子日常管理和挂牌督查问责三项制度。",
+                    "evidence": ["严格落实挂牌项目准入、牌子日常管理和挂牌督查问责等三项制度"]}],
+        teaching={"questions": ["老年食堂、“四点半课堂”、青年创客空间中，你的社区先开哪一个？",  # options to choose
+                                "商务楼宇里的党员平时在哪里过组织生活？"],  # one item only
+                  "key_points": ["商务楼宇是新兴领域党建的重点。", "红黑榜、积分制等方式要长期兑现。"]})
+    rec.update(changes)
+    return rec
+
+
+def test_a_list_the_article_keeps_open_with_deng_is_flagged_where_closed(make_cases, sources_dir):
+    (sources_dir / "s1.txt").write_text(LIST_ARTICLE, encoding="utf-8")
+    root, text = cases_with(make_cases, list_record())
+    report = run_validation(root, sources_dir).report
+    assert codes_at(report, ("open-list-closed",)) == sorted([
+        ("open-list-closed", "summary", line_of(text, "summary:")),
+        ("open-list-closed", "practices[0].text", line_of(text, "在商务楼宇和园区建立党组织。")),
+        ("open-list-closed", "practices[2].text", line_of(text, "积分制和时间银行")),
+    ])
+    found = {p.field: p for p in report.problems if p.code == "open-list-closed"}
+    first = found["practices[0].text"]
+    assert first.severity == WARNING
+    assert "原文“在商务楼宇、园区等”中的商务楼宇、园区，却没有“等”" in first.message
+    assert "加上“等”" in first.suggestion
+    assert "积分制、时间银行" in found["practices[2].text"].message
+    # casebook review marks the same statement
+    run = CliRunner().invoke(main, ["review", "binhu-xiaoqu-dangzhibu", "--sources", str(sources_dir),
+                                    "--cases", str(root)])
+    block = run.output.split("[practices[0].text]")[1].split("\n[")[0]
+    assert "⚠ open-list-closed" in block
+
+
+def test_a_list_kept_open_or_sharing_one_item_is_quiet(make_cases, sources_dir):
+    (sources_dir / "s1.txt").write_text(LIST_ARTICLE, encoding="utf-8")
+    rec = list_record(summary="滨湖区在商务楼宇、园区等新兴领域建立党组织。")
+    rec["practices"][0]["text"] = "在商务楼宇、园区等新兴领域建立党组织。"
+    rec["practices"][2]["text"] = "推广运用红黑榜、积分制、时间银行等治理方式。"
+    root, _ = cases_with(make_cases, rec)
+    report = run_validation(root, sources_dir).report
+    assert codes_at(report, ("open-list-closed",)) == []
