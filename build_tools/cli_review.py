@@ -31,7 +31,9 @@ def review(records: tuple[str, ...], sources_dir: str, cases_dir: str, as_json: 
     标出的差异：证据里没有的强度词（建成、全部、一一对应……）、丢掉的限定词（近、余、超……）、
     名称里的数字被当成统计数字、引号里原文没有的说法、来源说明里的工作笔记用语、
     分析和启示里写成事实而报道没有写到的效果（认同感、更容易……）、重复编者分析的经验启示；
-    每一句“原文没有……”都列出原文中含有相同关键词的句子，请逐条确认。
+    每一句“原文没有……”都列出原文中含有相同关键词的句子（说法只用“两者”“效果”这类抽象的词时，
+    按这一句和同一段前文里的具体词找，说没写效果的再列出做法名称附近写结果的句子），请逐条确认；
+    一句也找不到的标出来，须有人通读原文。
     RECORDS 是一个或多个记录 id。
     """
     from .build import run_validation
@@ -61,7 +63,9 @@ def review(records: tuple[str, ...], sources_dir: str, cases_dir: str, as_json: 
 
 def _print_sheet(console: Console, sheet) -> None:
     console.print(f"== {sheet.title}（{sheet.id}，{sheet.file}）", style="bold", markup=False)
-    console.print(f"   共 {len(sheet.lines)} 处文字，{sheet.marked} 处需要留意", style="dim", markup=False)
+    console.print(f"   共 {len(sheet.lines)} 处文字，{sheet.marked} 处需要留意"
+                  + (f"，{sheet.unchecked} 句“原文没有……”找不到可对照的原文句子，须通读原文" if sheet.unchecked else ""),
+                  style="dim", markup=False)
     for ln in sheet.lines:
         style = "yellow" if ln.marks or ln.absences else ""
         console.print(f"\n[{ln.field}] 第 {ln.line} 行", style="bold " + style if style else "bold", markup=False)
@@ -75,8 +79,14 @@ def _print_sheet(console: Console, sheet) -> None:
             console.print(f"  ⚠ {mk}", style="yellow", markup=False)
         for ab in ln.absences:
             console.print(f"  ？ “{ab.claim}”——原文中可能相关的句子：", style="cyan", markup=False)
-            if not ab.candidates:
-                console.print("     （没有找到含相同关键词的句子）", style="dim", markup=False)
+            if ab.keys:
+                console.print(f"     （说法用的是抽象的词，按这一句和同一段前文里的具体词找：{'、'.join(ab.keys)}）",
+                              style="dim", markup=False)
             for c in ab.candidates:
                 console.print(f"     · {c.sentence}（共有：{'、'.join(c.shared)}）", markup=False)
+            for c in ab.results:
+                console.print(f"     · 写结果的句子：{c.sentence}（{'、'.join(c.shared)}）", markup=False)
+            if ab.unchecked:
+                console.print("  ⚠ 原文中没有可对照的句子：须有人通读原文这一段，确认原文确实没有写", style="yellow",
+                              markup=False)
     console.print("")

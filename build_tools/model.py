@@ -298,6 +298,9 @@ class WordingFile(_Strict):
         min_length=1, description="扫描稿缺陷的标准说法：来源说明里只用这些句子交代")
     absence_markers: list[str] = Field(default_factory=lambda: ["原文没有", "原文未"],
                                        description="“原文没有……”一类说法的开头：逐条列出原文中可能相关的句子供核对")
+    absence_abstract: list[str] = Field(default_factory=list, description="“原文没有……”里不指具体事物的词（两者、关系、效果……）：改找这一句和同一段前文里的具体词")
+    absence_effects: list[str] = Field(default_factory=list, description="说原文没写效果的词（效果、成效……）：再列做法名称附近写结果的句子")
+    result_words: list[str] = Field(default_factory=list, description="写结果的词（累计、实现、达到、好评……）")
     thin: ThinRule = Field(default_factory=ThinRule)
     repeat_threshold: float = Field(default=0.5, gt=0, le=1,
                                     description="编者分析与经验启示两句的字符二元组重合度达到此值即算重复")

@@ -380,3 +380,36 @@ def test_a_list_kept_open_or_sharing_one_item_is_quiet(make_cases, sources_dir):
     root, _ = cases_with(make_cases, rec)
     report = run_validation(root, sources_dir).report
     assert codes_at(report, ("open-list-closed",)) == []
+
+
+ABSENCE_ARTICLE = ARTICLE + ("全区推行网格化管理，把社区划分为若干网格。在职党员到社区报到、蹲点，参与网格服务。"
+                             "“邻里帮”志愿服务队成立后，累计服务群众3000人次，获得居民好评。\n")
+
+
+def test_review_finds_what_an_abstract_absence_claim_is_about_and_marks_a_claim_with_nothing_to_check(
+        make_cases, sources_dir):
+    from build_tools.absence import candidates
+    (sources_dir / "s1.txt").write_text(ABSENCE_ARTICLE, encoding="utf-8")
+    rec = valid_record(
+        analysis=["编者认为，网格划细之后，格子里需要人手；在职党员到社区报到、蹲点，可能是一个来源。报道没有把两者连起来说。"],
+        lessons=["别处可以学“邻里帮”的办法。报道没有写“邻里帮”的效果。"],
+        attribution_note="报道没有写经费从哪里来。")
+    # the claim's own words (两者, 连起来) share nothing with the article
+    assert candidates("报道没有把两者连起来说。", ABSENCE_ARTICLE) == []
+    root, _ = cases_with(make_cases, rec)
+    args = ["review", "binhu-xiaoqu-dangzhibu", "--sources", str(sources_dir), "--cases", str(root)]
+    run = CliRunner().invoke(main, args)
+    assert run.exit_code == 0, run.output
+    assert "1 句“原文没有……”找不到可对照的原文句子，须通读原文" in run.output
+    both = run.output.split("[analysis[0]]")[1].split("\n[")[0]
+    assert "按这一句和同一段前文里的具体词找" in both and "蹲点" in both
+    assert "· 在职党员到社区报到、蹲点，参与网格服务。" in both and "⚠ 原文中没有可对照的句子" not in both
+    effect = run.output.split("[lessons[0]]")[1].split("\n[")[0]
+    assert "· 写结果的句子：“邻里帮”志愿服务队成立后，累计服务群众3000人次，获得居民好评。" in effect
+    note = run.output.split("[attribution_note]")[1].split("\n[")[0]
+    assert "⚠ 原文中没有可对照的句子：须有人通读原文这一段" in note
+    [sheet] = json.loads(CliRunner().invoke(main, args + ["--json"]).output)["records"]
+    claims = {ln["field"]: ln["absences"][0] for ln in sheet["lines"] if ln["absences"]}
+    assert claims["analysis[0]"]["unchecked"] is False and "网格" in claims["analysis[0]"]["keys"]
+    assert claims["lessons[0]"]["results"][0]["shared"][:2] == ["邻里帮", "累计"]
+    assert claims["attribution_note"]["unchecked"] is True
