@@ -67,8 +67,9 @@ PLAN = {
     "honestMinChars": 2,    # shorter queries (a character being typed) get no "nothing here" verdict
     "directCover": 0.5,     # share of the query's words a record must have to answer it (with nothing unknown)
     "keyMaxShare": 0.2,     # a concept held by more of the records is too broad to be the key
-    "unknownMinChars": 3,   # the query names a topic the library does not know when this many of its characters
-    "unknownShare": 0.4,    # (and this share of those that are not filler) stand in pieces no index word or concept explains
+    "unknownMinChars": 4,   # the query names a topic the library does not know when this many of its characters
+    "unknownShare": 0.5,    # (and this share of those that are not filler) stand in pieces no index word or concept explains;
+                            # 3 / 0.4 told 19 of 45 untuned present topics "nothing here" (benchmarks/README.md)
     "fillerChars": "的了和与及等在是为对把被让将由从向以之其或并而也都就又要有个中上下很少多太老总没不能会该"
                    "想给去来着过得地吗呢啊吧怎么办哪些谁什啥这那里外自己到底再还才刚已经每各找做用我们你他她咱",
     "relatedMax": 3,        # "nothing here": at most this many 可能相关 records

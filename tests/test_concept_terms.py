@@ -55,6 +55,14 @@ def test_a_word_only_the_guide_pages_use_is_unknown_to_the_records():
     assert parse(_tiny_index(), "秸秆焚烧").unknown  # an index word, but no record holds it
 
 
+def test_a_colloquial_remainder_is_not_an_unknown_topic_but_an_unknown_object_is():
+    # 软塌塌 (3 characters the records never use) beside 支部 and 没人管 is how cadres talk, not a new topic;
+    # 秸秆焚烧 and 造谣带节奏 are what the query is about, and nothing in the library explains them.
+    assert not concept_terms.unknown(["有的", "软塌塌也"], "有的支部软塌塌也没人管", PLAN)
+    assert concept_terms.unknown(["秸秆焚烧"], "农村秸秆焚烧管不住", PLAN)
+    assert concept_terms.unknown(["造谣带节奏"], "业主群里有人造谣带节奏", PLAN)
+
+
 def test_the_key_concept_is_the_rarest_that_records_hold():
     df = {"a": 30, "b": 2, "c": 0, "d": 2}
     assert concept_terms.key_concept(["a", "b", "c", "d"], df) == "b"  # first of the rarest
@@ -217,11 +225,13 @@ def test_search_page_says_nothing_here_from_file(engine_page, width):
 # ------------------------------------------------------------ quality floors (make bench-search)
 
 # Just below what `make bench-search` measured (both engines agree on every query), development and test side
-# by side: dev 0.871 / 0.968 (0 of 31 told "nothing here"), test 0.750 / 0.895 (12 of 76), dev2 0.444 / 0.867
-# (2 of 45), test2 0.578 / 0.800 (14 of 45); hit@1, hit@5, most present topics told "nothing here".
-FLOORS = {"dev": (0.84, 0.94, 0), "test": (0.73, 0.88, 12), "dev2": (0.42, 0.84, 2), "test2": (0.55, 0.77, 14)}
-# Topics no article covers told "nothing here": absent_dev 15/18, absent_test 13/16, absent_dev2 12/12, absent_test2 11/12.
-ABSENT_FLOORS = {"absent_dev": 15, "absent_test": 13, "absent_dev2": 12, "absent_test2": 11}
+# by side: dev 0.871 / 0.968 (0 of 31 told "nothing here"), test 0.750 / 0.895 (8 of 76), dev2 0.444 / 0.867
+# (1 of 45), test2 0.578 / 0.822 (11 of 45); hit@1, hit@5, most present topics told "nothing here".
+FLOORS = {"dev": (0.84, 0.94, 0), "test": (0.73, 0.88, 8), "dev2": (0.42, 0.84, 1), "test2": (0.55, 0.80, 11)}
+# Topics no article covers told "nothing here": absent_dev 15/18, absent_test 11/16, absent_dev2 11/12, absent_test2 9/12.
+# Lowered from 13, 12 and 11 on purpose: the stricter "unknown topic" line (PLAN unknownMinChars 4, unknownShare 0.5)
+# trades them for 7 fewer present topics told "nothing here" in the test parts (benchmarks/README.md).
+ABSENT_FLOORS = {"absent_dev": 15, "absent_test": 11, "absent_dev2": 11, "absent_test2": 9}
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
