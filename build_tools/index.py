@@ -24,7 +24,14 @@ SUMMARY_CHARS = 110
 
 
 def record_fields(corpus: Corpus, rec) -> dict[str, str]:
-    """The searchable text of a record, by field."""
+    """The searchable text of a record, by field.
+
+    The body is what the record says happened (summary, background, practices,
+    structure, outcomes, figures); the editor's analysis, which says why the
+    problem arises, is a field of its own weighed below the body. Lessons and
+    teaching notes are advice for a reader of the case, not a description of
+    its problem, and are left out of search (benchmarks/README.md).
+    """
     tags = []
     for t in rec.tags:
         tag = corpus.registry.tags.get(t)
@@ -33,9 +40,10 @@ def record_fields(corpus: Corpus, rec) -> dict[str, str]:
     places = [corpus.place_name(s) for s in corpus.place_chain(rec.unit or rec.place)]
     body = [rec.summary, *(c.text for c in rec.background), *(c.text for c in rec.practices),
             *(rec.structure or []), *(c.text for c in rec.outcomes),
-            *[f"{mt.label} {mt.evidence}" for mt in rec.metrics], *rec.lessons]
+            *[f"{mt.label} {mt.evidence}" for mt in rec.metrics]]
     return {"title": rec.title, "aliases": " ".join(rec.aliases), "problems": "\n".join(rec.problems),
-            "tags": " ".join(tags), "place": " ".join(places), "body": "\n".join(body)}
+            "tags": " ".join(tags), "place": " ".join(places), "body": "\n".join(body),
+            "analysis": "\n".join(rec.analysis)}
 
 
 def lexicon_terms(lexicon: dict[str, dict[str, list[str]]], text: str) -> list[str]:

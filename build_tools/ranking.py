@@ -16,8 +16,9 @@ the same index data, with the constants below shipped in the index
    (weight LEXICON_WEIGHT) and boost their tags.
 5. Generic words (社区, 治理, words in over a fifth of the records) count little.
 6. Score = Σ term weight × BM25 weight of the term in the document (fields
-   weighted, ``problems`` high), × (0.25 + cover²) where cover is the share of
-   the query's full words the document has, × (1 + TAG_BOOST per boosted tag);
+   weighted, ``problems`` high, the editor's ``analysis`` below the body),
+   × (0.25 + cover²) where cover is the share of the query's full words the
+   document has, × (1 + TAG_BOOST per boosted tag);
    titles or aliases containing the whole query rank higher (TITLE_BONUS).
 7. When no record has every word, the best partial matches are listed and the
    result says so (``partial``); only a query with no known word returns nothing.
@@ -75,7 +76,10 @@ PLAN = {
     "relatedMax": 3,        # "nothing here": at most this many 可能相关 records
     # step 6: scores
     "fieldBoosts": {"title": 6.0, "aliases": 5.0, "problems": 6.0, "tags": 2.5, "place": 2.5, "lexicon": 2.0,
-                    "body": 1.0, "concepts": 1.5, "conceptsImplied": 0.5},  # the problems a method answers weigh nearly as much as its name
+                    "body": 1.0, "analysis": 0.7, "concepts": 1.5, "conceptsImplied": 0.5},
+    # the problems a method answers weigh nearly as much as its name; the editor's analysis (why the problem
+    # arises) below what the record says: chosen on both development rounds (0.7 to 1.5 tie on dev, 0.7 and 1.0
+    # best on dev2), lessons and teaching notes left out (benchmarks/README.md)
     "k1": 1.2,              # BM25 term-frequency saturation
     "b": 0.75,              # BM25 length normalisation
     "weightScale": 10,      # postings keep weight × this as an integer (small index files)
