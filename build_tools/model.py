@@ -26,6 +26,13 @@ Quote = Annotated[str, Field(min_length=1, max_length=CLAIM_EVIDENCE_MAX)]
 PlaceLevel = Literal["省", "地级市", "县级市", "市辖区", "县", "街道", "镇", "社区", "村", "小区"]
 ImplLevel = Literal["市级", "县级", "镇街级", "社区级", "村级", "小区级"]
 Status = Literal["stub", "partial", "complete"]
+Words = list[Annotated[str, Field(min_length=1)]]  # a registry word list: no empty entries
+
+
+def word_list(description: str):
+    """An optional registry word list (empty by default), described for the JSON Schema."""
+    return Field(default_factory=list, description=description)
+
 MetricKind = Literal["count", "money", "area", "percent", "ratio", "norm", "duration", "other", "context"]
 Relation = Literal["same-mechanism", "part-of", "teach-together"]
 
@@ -286,48 +293,37 @@ class ThinRule(_Strict):
 class WordingFile(_Strict):
     """Word lists for the wording checks (casebook validate --sources, casebook review)."""
 
-    strength_words: list[Annotated[str, Field(min_length=1)]] = Field(
+    strength_words: Words = Field(
         min_length=1, description="比原文说得更满的词：陈述里有、证据里没有就提醒")
     not_strength: dict[str, list[str]] = Field(
         default_factory=dict, description="含有强度词但并不加强语气的词，如“均”之于“平均”")
     name_suffixes: list[Annotated[str, Field(min_length=1, max_length=2)]] = Field(
         default_factory=list, description="数字后面跟着这些字就是名称或提法（三级、五社、十有）")
-    working_words: list[Annotated[str, Field(min_length=1)]] = Field(
+    working_words: Words = Field(
         min_length=1, description="来源说明里不该出现的工作笔记用语（留空、扫描稿、本记录……）")
     scan_sentences: list[Annotated[str, Field(min_length=4)]] = Field(
         min_length=1, description="扫描稿缺陷的标准说法：来源说明里只用这些句子交代")
     absence_markers: list[str] = Field(default_factory=lambda: ["原文没有", "原文未"],
                                        description="“原文没有……”一类说法的开头：逐条列出原文中可能相关的句子供核对")
-    absence_abstract: list[str] = Field(default_factory=list, description="“原文没有……”里不指具体事物的词（两者、关系、效果……）：改找这一句和同一段前文里的具体词")
-    absence_effects: list[str] = Field(default_factory=list, description="说原文没写效果的词（效果、成效……）：再列做法名称附近写结果的句子")
-    result_words: list[str] = Field(default_factory=list, description="写结果的词（累计、实现、达到、好评……）")
+    absence_abstract: Words = word_list("“原文没有……”里不指具体事物的词（两者、关系、效果……）：改找这一句和同一段前文里的具体词")
+    absence_effects: Words = word_list("说原文没写效果的词（效果、成效……）：再列做法名称附近写结果的句子")
+    result_words: Words = word_list("写结果的词（累计、实现、达到、好评……）")
     thin: ThinRule = Field(default_factory=ThinRule)
     repeat_threshold: float = Field(default=0.5, gt=0, le=1,
                                     description="编者分析与经验启示两句的字符二元组重合度达到此值即算重复")
-    effect_words: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="对人的效果（认同感、更愿意、解决了……）：分析、启示、教学要点里写成事实要有报道为据")
-    hedges: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="把效果写成可能的说法（可能、编者认为、如果……）：句中有其一即不提醒")
-    lacks: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="紧挨在效果词前、说明缺少这个效果的词（难以、不、缺乏……）：写的是难题，不是成效")
-    not_lacks: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="含有“不”却不表示缺少的词（不仅、不断……）")
-    general_markers: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="泛论的标记（往往、一般、通常……）：句子讲的是一般道理，不是本案例的人")
-    repeat_ignore: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="比较经验启示与编者分析时不算实词的说法（报道、编者认为、可能……）")
-    repeat_skip: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="含这些说法的启示句讲的是别处怎样做或报道写了什么，不按重复比较")
-    open_list_ends: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="原文列举结尾表示没有列全的词（等、等等、之类）")
-    open_list_keeps: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="陈述里让列举保持开放的词（等、包括、如、其中……）：写在列举项旁边就不提醒")
-    not_open_list: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="含“等”却不是列举结尾的词（平等、等级、等待……）")
+    effect_words: Words = word_list("对人的效果（认同感、更愿意、解决了……）：分析、启示、教学要点里写成事实要有报道为据")
+    hedges: Words = word_list("把效果写成可能的说法（可能、编者认为、如果……）：句中有其一即不提醒")
+    lacks: Words = word_list("紧挨在效果词前、说明缺少这个效果的词（难以、不、缺乏……）：写的是难题，不是成效")
+    not_lacks: Words = word_list("含有“不”却不表示缺少的词（不仅、不断……）")
+    general_markers: Words = word_list("泛论的标记（往往、一般、通常……）：句子讲的是一般道理，不是本案例的人")
+    repeat_ignore: Words = word_list("比较经验启示与编者分析时不算实词的说法（报道、编者认为、可能……）")
+    repeat_skip: Words = word_list("含这些说法的启示句讲的是别处怎样做或报道写了什么，不按重复比较")
+    open_list_ends: Words = word_list("原文列举结尾表示没有列全的词（等、等等、之类）")
+    open_list_keeps: Words = word_list("陈述里让列举保持开放的词（等、包括、如、其中……）：写在列举项旁边就不提醒")
+    not_open_list: Words = word_list("含“等”却不是列举结尾的词（平等、等级、等待……）")
     open_list_reach: int = Field(default=6, ge=0, description="列举项前后这么多字以内有开放词，就算保持开放")
     open_list_gap: int = Field(default=2, ge=0, description="两个列举项相隔不超过这么多字（、和以及）才算连在一起列举")
-    open_list_choices: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="问句里有这些字（哪、还是、选），列举项是供选择的选项，不算列全")
+    open_list_choices: Words = word_list("问句里有这些字（哪、还是、选），列举项是供选择的选项，不算列全")
     repeat_min_words: int = Field(default=4, ge=1, description="启示句中至少有这么多实词已在同一条分析里出现，才可能算重复")
     repeat_word_share: float = Field(default=0.5, gt=0, le=1,
                                      description="启示句的实词中已在同一条分析里出现的比例达到此值即算换了说法的重复")
