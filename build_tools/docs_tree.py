@@ -19,6 +19,8 @@ PLUGIN = "casebook"
 # the browser cannot load from file://) is switched off; our box takes its place
 # in the header: a partial from overrides/zensical/, its script and its styles.
 ZENSICAL_OVERRIDES = "zensical"
+# Zensical's own names for its link checks (it maps MkDocs' validation keys onto these two).
+ZENSICAL_LINK_CHECKS = {"invalid_links": False, "invalid_link_anchors": False}
 SEARCH_BOX = {"extra_css": "assets/casebook-searchbox.css", "extra_javascript": "assets/casebook-searchbox.js"}
 
 
@@ -82,6 +84,14 @@ def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, s
     for key, asset in SEARCH_BOX.items():
         config[key] = [*config.get(key, []), asset]
     config["copyright"] = footer(config.get("copyright"))
+    # Zensical checks links by scanning every page's Markdown byte by byte in Python on
+    # every build, cache or not: at 10,000 records that scan is nearly all of a build
+    # again (150 s of 155). Its warnings would be thrown away (the build shows Zensical's
+    # output only when it fails), and the links are checked where they are made: by the
+    # MkDocs build (validation in mkdocs.yml) and the tests of the pages.
+    config["validation"] = dict(ZENSICAL_LINK_CHECKS)
     path = out / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
     return path

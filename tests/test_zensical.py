@@ -57,13 +57,27 @@ def test_docs_tree_is_synchronised_so_zensical_keeps_its_cache(tmp_path):
     (out / ".cache").mkdir()
     (out / ".cache" / "zensical-state").write_text("kept", encoding="utf-8")
     a, b = out / "docs" / "cases" / "a.md", out / "docs" / "cases" / "b.md"
-    os.utime(a, ns=(1_000_000_000, 1_000_000_000))
+    for p in (a, out / "mkdocs.yml"):
+        os.utime(p, ns=(1_000_000_000, 1_000_000_000))
     write_docs_tree(ROOT, {"cases/a.md": "# 甲\n", "cases/c.md": "# 丙\n"}, {"search/x.js": "var y;\n"}, out)
     assert (out / ".cache" / "zensical-state").read_text(encoding="utf-8") == "kept"
     assert a.stat().st_mtime_ns == 1_000_000_000  # unchanged: not rewritten
+    assert (out / "mkdocs.yml").stat().st_mtime_ns == 1_000_000_000  # the same config: not rewritten
     assert not b.exists() and (out / "docs" / "cases" / "c.md").read_text(encoding="utf-8") == "# 丙\n"
     assert (out / "docs" / "search" / "x.js").read_text(encoding="utf-8") == "var y;\n"
     assert (out / "docs" / "guide" / "cadres.md").is_file()  # the hand-written pages are there too
+
+
+def test_docs_tree_leaves_link_checks_to_the_mkdocs_build(tmp_path):
+    """Zensical checks links by scanning every page byte by byte in Python on every build, cache or
+    not (at 10,000 records nearly all of a build again): the tree's config turns that off."""
+    import yaml
+
+    from build_tools.docs_tree import write_docs_tree
+
+    config = write_docs_tree(ROOT, {"cases/a.md": "# 甲\n\n[乙](b.md)\n"}, {}, tmp_path / "tree")
+    checks = yaml.safe_load(config.read_text(encoding="utf-8"))["validation"]
+    assert checks == {"invalid_links": False, "invalid_link_anchors": False}
 
 
 def test_zensical_header_box_is_a_combobox_answered_by_our_engine(zsite, browser):
