@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +21,14 @@ from .index import (Weighted, encode_postings, place_words, rank_index, rank_met
                     record_places, tag_words, weigh)
 from .ranking import DOC_FIELDS, FIELD_BOOSTS, PLAN, RankIndex, parse, rank
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 META_FILE = "casebook.json"
 DICT_FILE = "userdict.txt"
 RANK_FILE = "ranking.json"
 
 try:  # whoosh-reloaded keeps the import name
     from whoosh.analysis import Token, Tokenizer
+    from whoosh.filedb.filestore import FileStorage
 except ImportError as err:  # pragma: no cover - an install problem, said plainly
     raise ImportError("需要 whoosh-reloaded：请运行 make site 安装依赖") from err
 
@@ -81,18 +83,17 @@ def _schema(seg: segment.Segmenter):
     from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
     ana = JiebaTokenizer(seg) | LowercaseFilter()
+    # Stored: only what the command line shows and updates need; titles and places are in ranking.json.
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["title"]),
+        title=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["title"]),
         aliases=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["aliases"]),
         tagtext=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["tags"]),
         placetext=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["place"]),
         problems=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["problems"]),
-        body=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["body"]),
+        body=TEXT(analyzer=ana, field_boost=FIELD_BOOSTS["body"]),
         tags=KEYWORD(stored=True, commas=True, scorable=True),
-        places=KEYWORD(stored=True, commas=True),
-        place=STORED(),
-        summary=STORED(),
+        places=KEYWORD(commas=True),
         snip=STORED(),
         digest=STORED(),
     )
@@ -100,6 +101,7 @@ def _schema(seg: segment.Segmenter):
 
 WRITE_BATCH = 2000
 WRITER_MB = 512
+PARALLEL_MIN = 2000  # records from which a rebuild is written by forked workers (fewer: starting them costs more)
 TEXT_FIELDS = ("title", "aliases", "tagtext", "placetext", "problems", "body")  # analysed by JiebaTokenizer
 
 
@@ -112,7 +114,6 @@ def _record_doc(corpus: Corpus, rec) -> dict:
         "id": rec.id, "title": rec.title, "aliases": f["aliases"], "tagtext": f["tags"], "placetext": f["place"],
         "problems": f["problems"],
         "body": f["body"], "tags": ",".join(rec.tags), "places": ",".join(places),
-        "place": corpus.full_place(rec), "summary": rec.summary,
         # Snippets are cut from this shorter text: highlighting re-reads it per hit.
         "snip": "\n".join([rec.summary, *(c.text for c in rec.practices), *(c.text for c in rec.outcomes),
                           *(mt.evidence for mt in rec.metrics)])[:900],
@@ -131,15 +132,36 @@ class IndexReport:
     rebuilt: bool = False
 
 
+class _SchemaStorage(FileStorage):
+    """An index folder opened with our schema (the analyser with its cuts), also by forked writer workers."""
+
+    def __init__(self, path: Path, schema):
+        super().__init__(str(path))
+        self.schema = schema
+
+    def open_index(self, indexname=None, schema=None, indexclass=None):
+        return super().open_index(indexname or "MAIN", schema or self.schema, indexclass)
+
+
+def _workers(n_docs: int, procs: int | None) -> int:
+    """How many forked processes write a rebuild: one a core for a big corpus, if forking is safe here."""
+    import multiprocessing as mp
+    import os
+    import threading
+
+    safe = mp.get_start_method() == "fork" and threading.active_count() == 1  # see Segmenter.prefetch
+    return procs or (min(os.cpu_count() or 1, 4) if safe and n_docs >= PARALLEL_MIN else 1)
+
+
 def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = None,
                  cache: Path | None = None, segmenter: segment.Segmenter | None = None,
-                 ranked: RankIndex | None = None) -> IndexReport:
+                 ranked: RankIndex | None = None, procs: int | None = None) -> IndexReport:
     """Create or update the index; only changed records are rewritten in Whoosh.
 
-    ``cache`` is the site build's segmentation cache (``segments.pickle``):
-    texts the build already cut are not cut again. The staged build hands
-    over what it already has: the corpus's ``segmenter`` and its ranking data
-    (``ranked``), so nothing is weighed twice.
+    ``cache`` is the site build's segmentation cache (``segments.pickle``): texts the build already cut
+    are not cut again. The staged build hands over what it already has: the corpus's ``segmenter`` and
+    its ranking data (``ranked``), so nothing is weighed twice. A rebuild of a big corpus is written by
+    ``procs`` forked workers (default: one a core), each its own segment.
     """
     from whoosh import index as windex
 
@@ -155,11 +177,10 @@ def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = No
     old_words = set(dict_path.read_text(encoding="utf-8").splitlines()) if dict_path.exists() else set()
     report = IndexReport()
     if (old_meta or {}).get("version") != INDEX_VERSION or not windex.exists_in(str(index_dir)):
-        import shutil
-
         shutil.rmtree(index_dir, ignore_errors=True)
         index_dir.mkdir(parents=True)
-        ix = windex.create_in(str(index_dir), _schema(seg))
+        schema = _schema(seg)
+        ix = _SchemaStorage(index_dir, schema).create_index(schema)
         report.rebuilt = True
         stored: dict[str, str] = {}
         changed_words: set[str] = set()
@@ -180,7 +201,12 @@ def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = No
     seg.forget_search_tokens()  # the analyser needs only the cuts
     # Postings of a rebuild stay in memory up to this size instead of being
     # pickled to temporary runs and merged back (10,000 records: 2.3 million).
-    writer = ix.writer(limitmb=WRITER_MB)
+    workers = _workers(len(corpus.records), procs) if report.rebuilt else 1
+    if workers > 1:  # forked workers see only the cuts the parent holds when they start: all, first
+        seg.prefetch([t for rec in corpus.records.values() for t in record_fields(corpus, rec).values()])
+        writer = ix.writer(procs=workers, multisegment=True, limitmb=WRITER_MB // workers)
+    else:
+        writer = ix.writer(limitmb=WRITER_MB)
     for rid in sorted(set(stored) - set(corpus.records)):
         writer.delete_by_term("id", rid)
         report.removed += 1
@@ -197,23 +223,28 @@ def build_whoosh(corpus: Corpus, index_dir: Path, weighted: Weighted | None = No
             report.added += 1
         batch.append(doc)
         if len(batch) == WRITE_BATCH:
-            _write_batch(writer, batch, seg)
-    _write_batch(writer, batch, seg)
+            _write_batch(writer, batch, seg, report.rebuilt)
+    _write_batch(writer, batch, seg, report.rebuilt)
     if report.added or report.updated or report.removed:
-        writer.commit(optimize=report.rebuilt)
+        # The workers' segments stay apart: merging them would redo their work in one process.
+        writer.commit(optimize=report.rebuilt and workers == 1)
     else:
         writer.cancel()
+    if workers > 1 and ix.doc_count() != report.added:  # a worker died and Whoosh went on without its share
+        shutil.rmtree(index_dir)
+        return build_whoosh(corpus, index_dir, weighted, cache, seg, ranked, procs=1)
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     pending.replace(index_dir / RANK_FILE)
     return report
 
 
-def _write_batch(writer, batch: list[dict], seg: segment.Segmenter) -> None:
+def _write_batch(writer, batch: list[dict], seg: segment.Segmenter, new: bool) -> None:
     """Add a batch of documents, their texts cut first on every core (the biggest cost of a rebuild)."""
     texts = [d[f] for d in batch for f in TEXT_FIELDS]
     seg.prefetch(texts)
+    add = writer.add_document if new else writer.update_document  # new: nothing to replace, no lookup by id
     for doc in batch:
-        writer.update_document(**doc)
+        add(**doc)
     seg.forget_texts(texts)  # their postings are in the writer now: make room for them
     batch.clear()
 
@@ -295,7 +326,7 @@ class Searcher:
             raise FileNotFoundError(f"找不到检索索引 {index_dir}：请先运行 casebook index")
         words = (index_dir / DICT_FILE).read_text(encoding="utf-8").splitlines() if (index_dir / DICT_FILE).exists() else []
         self.segmenter = segment.Segmenter.for_words(words, like=segmenter)
-        self.ix = windex.open_dir(str(index_dir), schema=_schema(self.segmenter))
+        self.ix = _SchemaStorage(index_dir, _schema(self.segmenter)).open_index()
         self.searcher = self.ix.searcher()
         self.rank_index = read_ranking(index_dir / RANK_FILE)
 
@@ -351,7 +382,8 @@ class Searcher:
         docnum = self.searcher.document_number(id=rid)
         if docnum is None:
             return []
-        text = self.searcher.stored_fields(docnum)["body"]
+        # The body is not stored (the command line never shows it): the snippet text says what the record is about.
+        text = self.searcher.stored_fields(docnum)["snip"]
         res = self.searcher.more_like(docnum, "body", text=text, top=top, numterms=20)
         return [(r["id"], round(r.score, 3)) for r in res]
 
