@@ -324,6 +324,12 @@ class WordingFile(_Strict):
     open_list_reach: int = Field(default=6, ge=0, description="列举项前后这么多字以内有开放词，就算保持开放")
     open_list_gap: int = Field(default=2, ge=0, description="两个列举项相隔不超过这么多字（、和以及）才算连在一起列举")
     open_list_choices: Words = word_list("问句里有这些字（哪、还是、选），列举项是供选择的选项，不算列全")
+    aim_words: Words = word_list("原文写努力方向的词（推动、探索、力争、加快……）：陈述重复它管的话却丢了它就提醒")
+    aim_keeps: Words = word_list("陈述里让目标仍是目标的词（提出、要、目标、为了……）：写在重复的话前面就不提醒")
+    not_aim: Words = word_list("含目标词却不是目标的词（模拟、拟定、探索出……）")
+    aim_min_chars: int = Field(default=4, ge=2, description="陈述与目标词所管的话至少连续这么多字相同，才算重复")
+    aim_reach: int = Field(default=8, ge=0, description="重复的话前后这么多字以内有目标词或保留词，就算仍写成目标")
+    aim_share: float = Field(default=0.5, gt=0, le=1, description="相同的字没有到所管的话的末尾时，至少占它这么大比例才算重复")
     repeat_min_words: int = Field(default=4, ge=1, description="启示句中至少有这么多实词已在同一条分析里出现，才可能算重复")
     repeat_word_share: float = Field(default=0.5, gt=0, le=1,
                                      description="启示句的实词中已在同一条分析里出现的比例达到此值即算换了说法的重复")

@@ -19,7 +19,7 @@ FIGURE_CODES = frozenset({"figure-in-name", "figure-qualifier-dropped", "figure-
 # These need the articles (casebook validate --sources).
 WORDING_CODES = frozenset({"stronger-than-evidence", "quoted-label-not-in-source", "note-working-words",
                            "thin-mismatch", "lesson-repeats-analysis", "effect-not-reported",
-                           "open-list-closed"})
+                           "open-list-closed", "aim-written-as-done"})
 CONTENT_CODES = FIGURE_CODES | WORDING_CODES
 
 

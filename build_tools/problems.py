@@ -71,6 +71,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lesson-repeats-analysis": (WARNING, "经验启示“{text}”把 {other} 说过的话又说了一遍（{why}）"),
     "effect-not-reported": (WARNING, "“{text}”把“{word}”写成了本案例的效果，证据和原文这一段都没有写到"),
     "open-list-closed": (WARNING, "“{text}”列出了原文“{written}”中的{items}，却没有“{end}”，读起来像只有这几项"),
+    "aim-written-as-done": (WARNING, "“{text}”把原文“{written}”中的“{part}”写成了已经做到，丢了“{word}”"),
     "pending-gone": (WARNING, "待改清单中的 {record} {at_field} {finding} 已不再出现"),
     "problem-count": (WARNING, "适用情形（problems）有 {count} 条，完整的记录应有 2—5 条"),
     "incomplete-record": (WARNING, "状态为 complete 的记录缺少内容：{field} {detail}"),

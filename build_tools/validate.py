@@ -20,6 +20,7 @@ from .problems import Problem, Report, problem
 from .registry import Registry, validate_registries
 from .segment import GENERIC, Segmenter
 from .shape import check_model
+from .aims import check_aims
 from .open_lists import check_open_lists
 from .wording import Cut, check_wording
 
@@ -115,7 +116,7 @@ def _wording(doc: Document, rec: m.Record, reg: Registry, texts: dict[str, str],
         return []
     articles = list(texts.values())
     return list(check_wording(doc, rec, articles, reg.wording, cut)) + list(
-        check_open_lists(doc, rec, articles, reg.wording))
+        check_open_lists(doc, rec, articles, reg.wording)) + list(check_aims(doc, rec, articles, reg.wording))
 
 
 def _cut(like: Segmenter | None, made: dict[str, Segmenter]) -> Cut:

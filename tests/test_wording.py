@@ -413,3 +413,55 @@ def test_review_finds_what_an_abstract_absence_claim_is_about_and_marks_a_claim_
     assert claims["analysis[0]"]["unchecked"] is False and "网格" in claims["analysis[0]"]["keys"]
     assert claims["lessons[0]"]["results"][0]["shared"][:2] == ["邻里帮", "累计"]
     assert claims["attribution_note"]["unchecked"] is True
+
+
+# The aim tests' article: efforts (推动 …), not results.
+AIM_ARTICLE = ARTICLE + ("推动各社区建设“网上党群服务中心”。用心组织睦邻活动，推动居民睦邻相知相识、相亲相助。"
+                         "积极推动在职党员到居住地社区报到服务。\n")
+
+
+def aim_record(**changes) -> dict:
+    rec = valid_record(
+        summary="滨湖区推动各社区建设“网上党群服务中心”，组织睦邻活动。",
+        practices=[{"text": "各社区建设“网上党群服务中心”。", "evidence": ["推动各社区建设“网上党群服务中心”"]},
+                   {"text": "组织睦邻活动，让居民相知相识、相亲相助。",
+                    "evidence": ["用心组织睦邻活动", "推动居民睦邻相知相识、相亲相助"]},
+                   # the aim word kept, far before the repeated words but in the same clause
+                   {"text": "积极推动在职党员回到自己居住的社区报到服务。",
+                    "evidence": ["积极推动在职党员到居住地社区报到服务"]}],
+        # repeats only a noun from the middle of 推动在职党员到居住地社区报到服务
+        teaching={"questions": ["你的社区怎样安排在职党员的时间？", "睦邻活动多久办一次合适？"],
+                  "key_points": ["在职党员是社区可以依靠的力量。"]})
+    rec.update(changes)
+    return rec
+
+
+def test_an_aim_written_as_done_is_flagged_at_its_line(make_cases, sources_dir):
+    (sources_dir / "s1.txt").write_text(AIM_ARTICLE, encoding="utf-8")
+    root, text = cases_with(make_cases, aim_record())
+    report = run_validation(root, sources_dir).report
+    assert codes_at(report, ("aim-written-as-done",)) == sorted([
+        ("aim-written-as-done", "practices[0].text", line_of(text, "- text: 各社区建设")),
+        ("aim-written-as-done", "practices[1].text", line_of(text, "让居民相知相识")),
+    ])
+    found = {p.field: p for p in report.problems if p.code == "aim-written-as-done"}
+    first = found["practices[0].text"]
+    assert first.severity == WARNING
+    assert "原文“推动各社区建设网上党群服务中心”中的“各社区建设网上党群服务中心”写成了已经做到，丢了“推动”" in first.message
+    assert first.suggestion.startswith("原文是“推动……”：保留“推动”，或写成“提出要……”")
+    assert "“相知相识、相亲相助”" in found["practices[1].text"].message
+    # casebook review marks the same statement
+    run = CliRunner().invoke(main, ["review", "binhu-xiaoqu-dangzhibu", "--sources", str(sources_dir),
+                                    "--cases", str(root)])
+    block = run.output.split("[practices[1].text]")[1].split("\n[")[0]
+    assert "⚠ aim-written-as-done" in block
+
+
+def test_an_aim_kept_or_not_repeated_is_quiet(make_cases, sources_dir):
+    (sources_dir / "s1.txt").write_text(AIM_ARTICLE, encoding="utf-8")
+    rec = aim_record()
+    rec["practices"][0]["text"] = "推动各社区建设“网上党群服务中心”。"
+    rec["practices"][1]["text"] = "组织睦邻活动，目的是让居民相知相识、相亲相助。"
+    root, _ = cases_with(make_cases, rec)
+    report = run_validation(root, sources_dir).report
+    assert codes_at(report, ("aim-written-as-done",)) == []
