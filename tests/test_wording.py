@@ -422,15 +422,17 @@ AIM_ARTICLE = ARTICLE + ("推动各社区建设“网上党群服务中心”。
 
 def aim_record(**changes) -> dict:
     rec = valid_record(
-        summary="滨湖区推动各社区建设“网上党群服务中心”，组织睦邻活动。",
+        # a keep word (目的) right before the repeated words
+        summary="滨湖区推动各社区建设“网上党群服务中心”；组织睦邻活动，目的是让居民相知相识、相亲相助。",
         practices=[{"text": "各社区建设“网上党群服务中心”。", "evidence": ["推动各社区建设“网上党群服务中心”"]},
                    {"text": "组织睦邻活动，让居民相知相识、相亲相助。",
                     "evidence": ["用心组织睦邻活动", "推动居民睦邻相知相识、相亲相助"]},
-                   # the aim word kept, far before the repeated words but in the same clause
-                   {"text": "积极推动在职党员回到自己居住的社区报到服务。",
+                   # a keep word (目标) far before the repeated words, at the head of their clause
+                   {"text": "目标是让全体在职党员都回到自己居住的社区报到服务。",
                     "evidence": ["积极推动在职党员到居住地社区报到服务"]}],
-        # repeats only a noun from the middle of 推动在职党员到居住地社区报到服务
-        teaching={"questions": ["你的社区怎样安排在职党员的时间？", "睦邻活动多久办一次合适？"],
+        # a question written as a supposition (如果); a key point that repeats only a noun
+        # from the middle of 推动在职党员到居住地社区报到服务
+        teaching={"questions": ["你的社区怎样安排在职党员的时间？", "如果你的社区里居民相知相识、相亲相助，还缺什么？"],
                   "key_points": ["在职党员是社区可以依靠的力量。"]})
     rec.update(changes)
     return rec
@@ -442,7 +444,7 @@ def test_an_aim_written_as_done_is_flagged_at_its_line(make_cases, sources_dir):
     report = run_validation(root, sources_dir).report
     assert codes_at(report, ("aim-written-as-done",)) == sorted([
         ("aim-written-as-done", "practices[0].text", line_of(text, "- text: 各社区建设")),
-        ("aim-written-as-done", "practices[1].text", line_of(text, "让居民相知相识")),
+        ("aim-written-as-done", "practices[1].text", line_of(text, "组织睦邻活动，让居民相知相识")),
     ])
     found = {p.field: p for p in report.problems if p.code == "aim-written-as-done"}
     first = found["practices[0].text"]
@@ -461,7 +463,8 @@ def test_an_aim_kept_or_not_repeated_is_quiet(make_cases, sources_dir):
     (sources_dir / "s1.txt").write_text(AIM_ARTICLE, encoding="utf-8")
     rec = aim_record()
     rec["practices"][0]["text"] = "推动各社区建设“网上党群服务中心”。"
-    rec["practices"][1]["text"] = "组织睦邻活动，目的是让居民相知相识、相亲相助。"
+    # the article's own aim word, one clause earlier in the sentence
+    rec["practices"][1]["text"] = "推动居民在睦邻活动中慢慢熟悉起来，相知相识、相亲相助。"
     root, _ = cases_with(make_cases, rec)
     report = run_validation(root, sources_dir).report
     assert codes_at(report, ("aim-written-as-done",)) == []
