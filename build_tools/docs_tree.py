@@ -85,8 +85,8 @@ def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, s
         config[key] = [*config.get(key, []), asset]
     config["copyright"] = footer(config.get("copyright"))
     # Zensical checks links by scanning every page's Markdown byte by byte in Python on
-    # every build, cache or not: at 10,000 records that scan is nearly all of a build
-    # again (150 s of 155). Its warnings would be thrown away (the build shows Zensical's
+    # every build, cache or not: nearly all of a build again (1,000 records: 8 of its
+    # 8.5 CPU seconds). Its warnings would be thrown away (the build shows Zensical's
     # output only when it fails), and the links are checked where they are made: by the
     # MkDocs build (validation in mkdocs.yml) and the tests of the pages.
     config["validation"] = dict(ZENSICAL_LINK_CHECKS)
