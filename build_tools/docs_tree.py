@@ -8,6 +8,8 @@ at it; any builder then turns that folder into ``site/``.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -33,14 +35,23 @@ def plugin_options(root: Path, config_file: str = "mkdocs.yml") -> dict:
     return {}
 
 
+@dataclass(frozen=True)
+class DocsTree:
+    """A written docs tree: its config, and a digest of every byte a builder reads from it."""
+
+    config: Path
+    digest: str  # sha256 of the pages, assets, overrides and config: equal digests, equal input
+
+
 def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, str], out: Path,
-                    downloads: dict[str, bytes] | None = None) -> Path:
-    """Write ``content/`` plus the generated pages and search files under ``out``; return the config path.
+                    downloads: dict[str, bytes] | None = None) -> DocsTree:
+    """Write ``content/`` plus the generated pages and search files under ``out``; return its config and digest.
 
     The folder is synchronised, not recreated: a file whose bytes did not
     change keeps its date, files no longer generated are removed, and the
     builder's own cache (Zensical's ``.cache/``) survives, so building again
-    reuses its work.
+    reuses its work. The digest covers the same bytes as the folder (names
+    included), taken from memory rather than read back.
     """
     root, out = Path(root), Path(out)
     want: dict[Path, bytes] = {}
@@ -94,4 +105,9 @@ def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, s
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
-    return path
+    digest = hashlib.sha256()
+    for p, data in sorted({**want, path: text.encode("utf-8")}.items()):
+        # The name and length first, so no two different trees feed the hash the same bytes.
+        digest.update(f"{p.relative_to(out).as_posix()}\0{len(data)}\0".encode("utf-8"))
+        digest.update(data)
+    return DocsTree(path, digest.hexdigest())

@@ -75,7 +75,7 @@ def test_docs_tree_leaves_link_checks_to_the_mkdocs_build(tmp_path):
 
     from build_tools.docs_tree import write_docs_tree
 
-    config = write_docs_tree(ROOT, {"cases/a.md": "# 甲\n\n[乙](b.md)\n"}, {}, tmp_path / "tree")
+    config = write_docs_tree(ROOT, {"cases/a.md": "# 甲\n\n[乙](b.md)\n"}, {}, tmp_path / "tree").config
     checks = yaml.safe_load(config.read_text(encoding="utf-8"))["validation"]
     assert checks == {"invalid_links": False, "invalid_link_anchors": False}
 
