@@ -27,6 +27,7 @@ the same index data, with the constants below shipped in the index
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
 import unicodedata
@@ -343,50 +344,45 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
     telling = [w for w in plan.full if w not in ix.generic]
     own_words = set(telling or plan.full)
     enough = max(1, math.ceil(PLAN["directCover"] * len(own_words)))
+    scale = PLAN["weightScale"]
     for t, qw in terms.items():
-        for d, w10 in ix.postings.get(t, []):
-            scores[d] = scores.get(d, 0.0) + w10 / PLAN["weightScale"] * qw
-            if qw >= PLAN["fullWeight"]:
-                hits[d] = hits.get(d, 0) + 1
-            if t in own_words:
-                owns[d] = owns.get(d, 0) + 1
+        posts = ix.postings.get(t, [])
+        for d, w10 in posts:  # each document sums its terms in the plan's order: the same floats every time
+            scores[d] = scores.get(d, 0.0) + w10 / scale * qw
+        for counts in ([hits] if qw >= PLAN["fullWeight"] else []) + ([owns] if t in own_words else []):
+            for d, _ in posts:
+                counts[d] = counts.get(d, 0) + 1
     if not terms and allow is not None:
         scores = {d: 1.0 for d in allow}
     keyed = {d for d, _ in ix.postings.get(concept_terms.term(plan.key), [])} if plan.key else set()
-    ranked: list[_Row] = []
+    # Scores only, no object per candidate: at 10,000 records thousands of live rows per query set off the
+    # garbage collector's full passes over the index's millions of posting tuples (CLI p95 80 ms), and sorting
+    # them all took most of the rest. Only the pool needs an order.
+    final: dict[int, float] = {}
     full = False
     for d, s in scores.items():
         if allow is not None and (d not in allow or d >= ix.n_records):
             continue
         cover = hits.get(d, 0) / required if required else 1.0
         full = full or cover >= 1
-        # Every meaningful word of the query, none of it unknown, or the query's key concept: an answer.
-        direct = not terms or (not plan.unknown and (d in keyed or owns.get(d, 0) >= enough))
         score = s * (PLAN["coverBase"] + cover * cover) * (1 + PLAN["tagBoost"] * boost.get(d, 0))
-        ranked.append(_Row(d, score * (1 + PLAN["keyBoost"] * (d in keyed)), direct))
-    ranked.sort(key=lambda r: (-r.score, r.doc))
-    pool = ranked[:max(limit, PLAN["pool"])]
+        final[d] = score * (1 + PLAN["keyBoost"] * (d in keyed))
+    # The same documents in the same order as sorting them all by (-score, doc) and cutting (heapq's contract).
+    pool = heapq.nsmallest(max(limit, PLAN["pool"]), final, key=lambda d: (-final[d], d))
+    # Every meaningful word of the query, none of it unknown, or the query's key concept: an answer.
+    direct = {d: not terms or (not plan.unknown and (d in keyed or owns.get(d, 0) >= enough)) for d in pool}
     if len(plan.han) >= PLAN["titleMinChars"]:
-        for r in pool:
-            doc = ix.docs[r.doc]
+        for d in pool:
+            doc = ix.docs[d]
             if plan.han in f"{doc[_TITLE]} {doc[_ALIASES]}".lower():
-                r.score *= PLAN["titleBonus"]
-                r.direct = True
-    pool.sort(key=lambda r: (-r.score, r.doc))
+                final[d] *= PLAN["titleBonus"]
+                direct[d] = True
+    pool.sort(key=lambda d: (-final[d], d))
     weighty = len(plan.han) >= PLAN["honestMinChars"] or required > 0
-    nothing = weighty and not any(r.direct for r in pool)  # an empty list says "nothing here" too
+    nothing = weighty and not any(direct.values())  # an empty list says "nothing here" too
     top = pool[:PLAN["relatedMax"] if nothing else limit]
-    return Ranked([(r.doc, r.score) for r in top], list(terms), partial=bool(ranked) and required > 0 and not full,
-                  known=bool(ranked) or bool(terms), direct=[r.direct for r in top], nothing=nothing)
-
-
-@dataclass
-class _Row:
-    """A candidate while ranking: the document, its score, and whether it answers the query."""
-
-    doc: int
-    score: float
-    direct: bool
+    return Ranked([(d, final[d]) for d in top], list(terms), partial=bool(final) and required > 0 and not full,
+                  known=bool(final) or bool(terms), direct=[direct[d] for d in top], nothing=nothing)
 
 
 def search(ix: RankIndex, query: str, limit: int = PLAN["limit"]) -> Ranked:

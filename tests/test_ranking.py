@@ -1,0 +1,104 @@
+"""The ranking's fast path (scores only, the pool taken with heapq) gives what sorting every candidate gives."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import yaml
+
+from build_tools import concept_terms
+from build_tools.build import load_corpus
+from build_tools.index import rank_index, weigh
+from build_tools.ranking import DOC_FIELDS, PLAN, Ranked, parse, rank
+from sitekit import ROOT
+
+TITLE, ALIASES = DOC_FIELDS.index("title"), DOC_FIELDS.index("aliases")
+# Filters alone (every score the same, so the document order decides), one character, nothing, Latin, a phrase.
+EXTRA = ["地点:江阴", "标签:红色物业", "治理 地点:无锡", "机", "人", "量子计算机", "社区", "", "1+3+n", "党建 服务", "a"]
+
+
+def _all_queries() -> list[str]:
+    """Every query of every part of tests/*queries*.yml, then the edge cases above."""
+    out = []
+    for path in sorted((ROOT / "tests").glob("*queries*.yml")):
+        for part in yaml.safe_load(path.read_text(encoding="utf-8")).values():
+            out += [str(x["q"]) for x in part if isinstance(x, dict) and "q" in x] if isinstance(part, list) else []
+    return out + EXTRA
+
+
+def _rank_by_sorting_everything(ix, plan, limit: int) -> tuple[Ranked, int, bool]:
+    """Steps 6–7 of the plan written plainly: a row per candidate, all of them sorted.
+
+    Also says how many candidates there were and whether the title bonus moved a document."""
+    terms, f = plan.terms, plan.filters
+    allow = None
+    for key in [f"@{p}" for p in f["place"]] + [f"#{t}" for t in f["tag"]]:
+        docs = {d for d, _ in ix.postings.get(key, [])}
+        allow = docs if allow is None else allow & docs
+    boost: dict[int, int] = {}
+    for t in f["tagBoost"]:
+        for d, _ in ix.postings.get(f"#{t}", []):
+            boost[d] = boost.get(d, 0) + 1
+    required = sum(1 for w in terms.values() if w >= PLAN["fullWeight"])
+    scores, hits, owns = {}, {}, {}
+    own_words = set([w for w in plan.full if w not in ix.generic] or plan.full)
+    enough = max(1, math.ceil(PLAN["directCover"] * len(own_words)))
+    for t, qw in terms.items():
+        for d, w10 in ix.postings.get(t, []):
+            scores[d] = scores.get(d, 0.0) + w10 / PLAN["weightScale"] * qw
+            hits[d] = hits.get(d, 0) + (qw >= PLAN["fullWeight"])
+            owns[d] = owns.get(d, 0) + (t in own_words)
+    if not terms and allow is not None:
+        scores = {d: 1.0 for d in allow}
+    keyed = {d for d, _ in ix.postings.get(concept_terms.term(plan.key), [])} if plan.key else set()
+    rows = []
+    for d, s in scores.items():
+        if allow is not None and (d not in allow or d >= ix.n_records):
+            continue
+        cover = hits.get(d, 0) / required if required else 1.0
+        direct = not terms or (not plan.unknown and (d in keyed or owns.get(d, 0) >= enough))
+        score = s * (PLAN["coverBase"] + cover * cover) * (1 + PLAN["tagBoost"] * boost.get(d, 0))
+        rows.append([score * (1 + PLAN["keyBoost"] * (d in keyed)), d, direct, cover])
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    pool = rows[:max(limit, PLAN["pool"])]
+    before = [r[1] for r in pool]
+    for r in pool:
+        doc = ix.docs[r[1]]
+        if len(plan.han) >= PLAN["titleMinChars"] and plan.han in f"{doc[TITLE]} {doc[ALIASES]}".lower():
+            r[0] *= PLAN["titleBonus"]
+            r[2] = True
+    pool.sort(key=lambda r: (-r[0], r[1]))
+    nothing = (len(plan.han) >= PLAN["honestMinChars"] or required > 0) and not any(r[2] for r in pool)
+    top = pool[:PLAN["relatedMax"] if nothing else limit]
+    full = any(r[3] >= 1 for r in rows)
+    ranked = Ranked([(r[1], r[0]) for r in top], list(terms), partial=bool(rows) and required > 0 and not full,
+                    known=bool(rows) or bool(terms), direct=[r[2] for r in top], nothing=nothing)
+    return ranked, len(rows), before != [r[1] for r in pool]
+
+
+@pytest.fixture(scope="module")
+def ix():
+    corpus, validation = load_corpus(ROOT / "cases")
+    assert validation.report.valid
+    return rank_index(corpus, weigh(corpus))
+
+
+def test_ranking_equals_sorting_every_candidate(ix):
+    """Same documents, same exact scores, same order, verdicts and notices, at every limit the callers use."""
+    others = len(ix.docs) - ix.n_records
+    differ, beyond_pool, bonus_moved = [], 0, 0
+    for i, q in enumerate(_all_queries()):
+        plan = parse(ix, q)
+        # the site's page, the CLI's default, the pool's edge, the CLI's records plus other pages, everything
+        for limit in (5, 10, PLAN["pool"] - 1, PLAN["pool"] + 1, 10 + others, len(ix.docs)):
+            want, candidates, moved = _rank_by_sorting_everything(ix, plan, limit)
+            got = rank(ix, plan, limit)
+            beyond_pool += candidates > max(limit, PLAN["pool"])
+            bonus_moved += moved
+            if (got.items, got.direct, got.terms, got.partial, got.known, got.nothing) != (
+                    want.items, want.direct, want.terms, want.partial, want.known, want.nothing):
+                differ.append((i, limit))  # positions, not texts: the held-out test parts stay unread
+    assert differ == []
+    # The comparison means something: the pool cuts candidates off, and the title bonus reorders it.
+    assert beyond_pool > 500 and bonus_moved > 20
