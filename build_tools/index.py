@@ -227,8 +227,15 @@ def rank_meta(ix: RankIndex) -> dict:
             "concepts": ix.concepts, "synonyms": ix.synonyms}
 
 
-SHARD_BYTES = 24_000  # aim per term shard: a query loads a few of these
-DOCS_PER_SHARD = 25  # small blocks: the top 40 candidates of a query load a few KB each, not 80
+# Tuned at 10,000 records (benchmarks/README.md): a query's words fall in ~9 term shards and its 40
+# candidates in ~39 document blocks, so it fetches mostly whole shards and blocks of which it needs
+# little; small ones (about 360 and 2,000 files) keep that near 0.27 MB besides casebook-index.js.
+SHARD_BYTES = 12_000  # aim per term shard (packed postings)
+DOCS_PER_SHARD = 5
+
+# Term shards keep postings as strings of printable ASCII digits (pack_postings): about 2.2 bytes per
+# posting instead of 5.4 as JSON numbers. Published as meta["packing"] for the browser's reader.
+PACKING = {"digits": "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) != "\\"), "last": 64}
 
 
 # FNV-1a (32 bits); published in the index (meta["hash"]) for the browser's copy of shard_of.
@@ -254,6 +261,25 @@ def encode_postings(p: list[tuple[int, int]]) -> list:
     return out
 
 
+def pack_postings(p: list[tuple[int, int]]) -> str:
+    """The numbers of :func:`encode_postings` as one string of ``PACKING`` digits.
+
+    A digit among the first ``last`` ends a number and gives its remainder
+    modulo ``last``; the digits before it (the others, base ``len(digits) - last``,
+    most significant first) give the quotient. Most gaps and weights take one
+    digit, and JSON needs no quotes or commas between them.
+    """
+    digits, last = PACKING["digits"], PACKING["last"]
+    base, out = len(digits) - last, []
+    for v in encode_postings(p):
+        high, more = v // last, []
+        while high:
+            more.append(digits[last + high % base])
+            high //= base
+        out += [*reversed(more), digits[v % last]]
+    return "".join(out)
+
+
 def browser_index(ix: RankIndex) -> dict[str, str]:
     """The browser index as files under ``search/``, each loadable by a ``<script>`` tag.
 
@@ -263,13 +289,14 @@ def browser_index(ix: RankIndex) -> dict[str, str]:
     the first result stay small as the corpus grows. Places and tags are
     pseudo-terms (``@wuxi``, ``#hongse-wuye``) for filtering.
     """
-    encoded = {t: encode_postings(p) for t, p in ix.postings.items()}
-    size = sum(len(t) * 3 + 4 * len(v) for t, v in encoded.items())
+    packed = {t: pack_postings(p) for t, p in ix.postings.items()}
+    size = sum(len(t.encode()) + len(v) + 6 for t, v in packed.items())  # as the shard files will hold them
     shards = max(1, -(-size // SHARD_BYTES))
-    buckets: list[dict[str, list]] = [{} for _ in range(shards)]
-    for t in sorted(encoded):
-        buckets[shard_of(t, shards)][t] = encoded[t]
-    meta = {"version": 4, "shards": shards, "hash": SHARD_HASH, "docsPerShard": DOCS_PER_SHARD, **rank_meta(ix)}
+    buckets: list[dict[str, str]] = [{} for _ in range(shards)]
+    for t in sorted(packed):
+        buckets[shard_of(t, shards)][t] = packed[t]
+    meta = {"version": 5, "shards": shards, "hash": SHARD_HASH, "packing": PACKING, "docsPerShard": DOCS_PER_SHARD,
+            **rank_meta(ix)}
     dump = lambda x: json.dumps(x, ensure_ascii=False, separators=(",", ":"))
     files = {"search/casebook-index.js": f"window.__casebook_index={dump(meta)};\n"}
     for k, bucket in enumerate(buckets):

@@ -12,7 +12,6 @@
   "use strict";
 
   var loadScript = window.CasebookCore.loadScript;
-  var PAIR = 2;  /* postings are flat [gap, weight] pairs: the index's format, not a ranking choice */
 
   /* ------------------------------------------------------------ engine */
 
@@ -85,16 +84,19 @@
 
   /* Postings of several terms: {term: [[doc, weight], …]} */
   Engine.prototype.postings = function (terms) {
-    var self = this, shards = {}, scale = this.plan.weightScale;
+    var self = this, shards = {}, scale = this.plan.weightScale, D = this.meta.packing;
     terms.forEach(function (t) { shards[self.shardOf(t)] = true; });
     return Promise.all(Object.keys(shards).map(function (n) { return self.load("t", n); })).then(function () {
       var out = {};
       terms.forEach(function (t) {
-        var data = shardWaiters["t" + self.shardOf(t)].data, raw = data && data[t];
+        var data = shardWaiters["t" + self.shardOf(t)].data, raw = data && data[t], list = [], doc = 0, high = 0, gap = null;
         if (!raw) return;
-        /* flat [gap, weight × scale, …] pairs (build_tools.index.encode_postings) */
-        var list = [], doc = 0;
-        for (var i = 0; i + 1 < raw.length; i += PAIR) { doc += raw[i]; list.push([doc, raw[i + 1] / scale]); }
+        /* gap, weight × scale, gap, … in digits (build_tools.index.pack_postings): one below D.last ends a number */
+        for (var i = 0; i < raw.length; i++) {
+          var d = D.digits.indexOf(raw[i]), v = high * D.last + d;
+          high = d < D.last ? 0 : high * (D.digits.length - D.last) + d - D.last;
+          if (d < D.last) { if (gap === null) gap = v; else { doc += gap; list.push([doc, v / scale]); gap = null; } }
+        }
         out[t] = list;
       });
       return out;
@@ -109,9 +111,7 @@
     });
   };
 
-  Engine.prototype.has = function (w) {
-    return this.inVocab[w] === true;
-  };
+  Engine.prototype.has = function (w) { return this.inVocab[w] === true; };
 
   /* Words of the index that start with `prefix` (for words still being typed). */
   Engine.prototype.expand = function (prefix, limit) {
