@@ -227,9 +227,10 @@ def rank_meta(ix: RankIndex) -> dict:
             "concepts": ix.concepts, "synonyms": ix.synonyms}
 
 
-# Tuned at 10,000 records (benchmarks/README.md): a query's words fall in ~9 term shards and its 40
-# candidates in ~39 document blocks, so it fetches mostly whole shards and blocks of which it needs
-# little; small ones (about 360 and 2,000 files) keep that near 0.27 MB besides casebook-index.js.
+# Tuned at 10,000 records (benchmarks/README.md): a query's words fall in ~9 term shards and the
+# documents it reads (title_masks) in 20-40 blocks, so it fetches mostly whole shards and blocks of
+# which it needs little; small ones (about 360 and 2,000 files) keep that near 0.22 MB besides
+# casebook-index.js.
 SHARD_BYTES = 12_000  # aim per term shard (packed postings)
 DOCS_PER_SHARD = 5
 
@@ -261,23 +262,43 @@ def encode_postings(p: list[tuple[int, int]]) -> list:
     return out
 
 
-def pack_postings(p: list[tuple[int, int]]) -> str:
-    """The numbers of :func:`encode_postings` as one string of ``PACKING`` digits.
+def pack_numbers(numbers: list[int]) -> str:
+    """Non-negative integers as one string of ``PACKING`` digits (the browser's ``unpack`` reads it).
 
     A digit among the first ``last`` ends a number and gives its remainder
     modulo ``last``; the digits before it (the others, base ``len(digits) - last``,
-    most significant first) give the quotient. Most gaps and weights take one
-    digit, and JSON needs no quotes or commas between them.
+    most significant first) give the quotient. Most gaps and weights of the
+    postings take one digit, and JSON needs no quotes or commas between them.
     """
     digits, last = PACKING["digits"], PACKING["last"]
     base, out = len(digits) - last, []
-    for v in encode_postings(p):
+    for v in numbers:
         high, more = v // last, []
         while high:
             more.append(digits[last + high % base])
             high //= base
         out += [*reversed(more), digits[v % last]]
     return "".join(out)
+
+
+def pack_postings(p: list[tuple[int, int]]) -> str:
+    """A term's postings as the browser's term shards hold them: :func:`encode_postings`, packed."""
+    return pack_numbers(encode_postings(p))
+
+
+TITLE_BITS = 30  # one JavaScript integer per document (its bitwise operators work on 32 bits, signed)
+
+
+def title_masks(docs: list[list]) -> list[int]:
+    """Per document, the Han characters of its title and aliases as bits (character code modulo TITLE_BITS).
+
+    The title bonus needs the whole query inside a title: a candidate whose mask
+    lacks a bit of the query's characters cannot have it, so the browser fetches
+    the text of only the candidates it shows and those that may.
+    """
+    title, aliases = DOC_FIELDS.index("title"), DOC_FIELDS.index("aliases")
+    return [sum({1 << (ord(c) % TITLE_BITS) for c in f"{d[title]} {d[aliases]}".lower() if "\u4e00" <= c <= "\u9fff"})
+            for d in docs]
 
 
 def browser_index(ix: RankIndex) -> dict[str, str]:
@@ -296,7 +317,7 @@ def browser_index(ix: RankIndex) -> dict[str, str]:
     for t in sorted(packed):
         buckets[shard_of(t, shards)][t] = packed[t]
     meta = {"version": 5, "shards": shards, "hash": SHARD_HASH, "packing": PACKING, "docsPerShard": DOCS_PER_SHARD,
-            **rank_meta(ix)}
+            "titleBits": TITLE_BITS, "titleMasks": pack_numbers(title_masks(ix.docs)), **rank_meta(ix)}
     dump = lambda x: json.dumps(x, ensure_ascii=False, separators=(",", ":"))
     files = {"search/casebook-index.js": f"window.__casebook_index={dump(meta)};\n"}
     for k, bucket in enumerate(buckets):

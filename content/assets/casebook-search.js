@@ -12,6 +12,15 @@
   "use strict";
 
   var loadScript = window.CasebookCore.loadScript;
+  var PAIR = 2;  /* postings are flat [gap, weight] pairs: the index's format, not a ranking choice */
+  /* Numbers packed by build_tools.index.pack_numbers: a digit below D.last ends a number, those before it carry its quotient. */
+  function unpack(raw, D) {
+    for (var out = [], high = 0, i = 0; i < raw.length; i++) {
+      var d = D.digits.indexOf(raw[i]);
+      if (d < D.last) { out.push(high * D.last + d); high = 0; } else high = high * (D.digits.length - D.last) + d - D.last;
+    }
+    return out;
+  }
 
   /* ------------------------------------------------------------ engine */
 
@@ -40,6 +49,7 @@
     this.meta = meta;
     this.vocab = meta.vocab;
     this.inVocab = {};
+    this.titleMasks = unpack(meta.titleMasks, meta.packing);
     for (var i = 0; i < meta.vocab.length; i++) this.inVocab[meta.vocab[i]] = true;
     this.placeWords = meta.placeWords || {};
     this.tagWords = meta.tagWords || {};
@@ -66,10 +76,7 @@
   /* FNV-1a over UTF-16 code units, as build_tools.index.shard_of computes it (constants in meta.hash). */
   Engine.prototype.shardOf = function (term) {
     var h = this.meta.hash.basis;
-    for (var i = 0; i < term.length; i++) {
-      h ^= term.charCodeAt(i);
-      h = Math.imul(h, this.meta.hash.prime) >>> 0;
-    }
+    for (var i = 0; i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), this.meta.hash.prime) >>> 0;
     return h % this.meta.shards;
   };
 
@@ -89,14 +96,9 @@
     return Promise.all(Object.keys(shards).map(function (n) { return self.load("t", n); })).then(function () {
       var out = {};
       terms.forEach(function (t) {
-        var data = shardWaiters["t" + self.shardOf(t)].data, raw = data && data[t], list = [], doc = 0, high = 0, gap = null;
-        if (!raw) return;
-        /* gap, weight × scale, gap, … in digits (build_tools.index.pack_postings): one below D.last ends a number */
-        for (var i = 0; i < raw.length; i++) {
-          var d = D.digits.indexOf(raw[i]), v = high * D.last + d;
-          high = d < D.last ? 0 : high * (D.digits.length - D.last) + d - D.last;
-          if (d < D.last) { if (gap === null) gap = v; else { doc += gap; list.push([doc, v / scale]); gap = null; } }
-        }
+        var data = shardWaiters["t" + self.shardOf(t)].data, raw = data && data[t], list = [], doc = 0;
+        if (!raw) return;  /* gap, weight × scale, … packed (build_tools.index.pack_postings) */
+        for (var i = 0, n = unpack(raw, D); i + 1 < n.length; i += PAIR) { doc += n[i]; list.push([doc, n[i + 1] / scale]); }
         out[t] = list;
       });
       return out;
@@ -374,17 +376,18 @@
       }
       var order = function (a, b) { return b.score - a.score || a.id - b.id; };
       ranked.sort(order);
-      /* Titles typed whole rank first; check the best few candidates only. */
+      /* Titles typed whole rank first: the best few candidates are checked, fetching the text of those whose
+         title may hold every character of the query (build_tools.index.title_masks) and of the results shown. */
       limit = limit || P.limit;
-      var pool = ranked.slice(0, Math.max(limit, P.pool));
-      return self.docs(pool.map(function (r) { return r.id; })).then(function (docs) {
-        pool.forEach(function (r, i) {
+      var pool = ranked.slice(0, Math.max(limit, P.pool)), want = 0, titled = parsed.han.length >= P.titleMinChars;
+      for (var c = 0; c < parsed.han.length; c++) want |= 1 << (parsed.han.charCodeAt(c) % self.meta.titleBits);
+      var shown = Math.max(limit, P.relatedMax), need = pool.filter(function (r, i) {
+        return i < shown || (titled && (self.titleMasks[r.id] & want) === want); });
+      return self.docs(need.map(function (r) { return r.id; })).then(function (docs) {
+        need.forEach(function (r, i) {
           r.doc = docs[i];
           var title = (docs[i][F.title] + " " + docs[i][F.aliases]).toLowerCase();
-          if (parsed.han.length >= P.titleMinChars && title.indexOf(parsed.han) >= 0) {
-            r.score *= P.titleBonus;
-            r.direct = true;
-          }
+          if (titled && title.indexOf(parsed.han) >= 0) { r.score *= P.titleBonus; r.direct = true; }
         });
         pool.sort(order);
         var weighty = parsed.han.length >= P.honestMinChars || required > 0;
@@ -396,7 +399,6 @@
       });
     });
   };
-
 
   window.CasebookEngine = Engine;
 })();
