@@ -169,39 +169,43 @@ def test_zensical_building_again_with_nothing_changed_keeps_the_site_as_it_is(sm
     assert _untouched(site) == before  # same folder, every file's bytes and date
 
 
-def _edit(project: Path, change: str) -> str:
-    """Change one thing Zensical reads (or the site it wrote); return a text the rebuilt site must show."""
+def _edit(project: Path, change: str) -> tuple[str, str]:
+    """Change one thing Zensical reads (or the site it wrote); return a page of the site and a text it must show."""
     if change == "record":
         path = project / "cases" / "wuxi" / "ok.yml"
         path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 改过的标题", 1), encoding="utf-8")
-        return "改过的标题"
+        return "cases/ok.html", "改过的标题"
     if change == "config":
         path = project / "mkdocs.yml"
         path.write_text(path.read_text(encoding="utf-8").replace("site_description: ", "site_description: 改过的说明", 1),
                         encoding="utf-8")
-        return "改过的说明"
+        return "cases/ok.html", "改过的说明"
     if change == "override":
         path = project / "overrides" / "zensical" / "partials" / "header-search.html"
         path.write_text(path.read_text(encoding="utf-8") + "<!-- 改过的覆盖 -->\n", encoding="utf-8")
-        return "改过的覆盖"
+        return "cases/ok.html", "改过的覆盖"
+    if change == "asset":
+        path = project / "content" / "assets" / "casebook.css"
+        path.write_text(path.read_text(encoding="utf-8") + "/* 改过的样式 */\n", encoding="utf-8")
+        return "assets/casebook.css", "改过的样式"
     if change == "site":  # a page of the site changed by hand: the kept site would not be Zensical's
         page = project / "site" / "cases" / "ok.html"
         text = page.read_text(encoding="utf-8")
         page.write_text(text.replace("</body>", "<!-- 手改 --></body>"), encoding="utf-8")
-        return text[text.index("<h1"):text.index("</h1>")]
+        return "cases/ok.html", text[text.index("<h1"):text.index("</h1>")]
     raise AssertionError(change)
 
 
-@pytest.mark.parametrize("change", ["record", "config", "override", "site"])
+@pytest.mark.parametrize("change", ["record", "config", "override", "asset", "site"])
 def test_zensical_runs_again_for_any_change_and_the_site_shows_it(small_project, monkeypatch, change):
     from build_tools.build import build_site
 
     runs = _zensical_runs(monkeypatch)
     site = build_site(small_project, small_project / "site", builder="zensical")
-    shown = _edit(small_project, change)
+    rel, shown = _edit(small_project, change)
     site = build_site(small_project, small_project / "site", builder="zensical")
     assert len(runs) == 2
-    page = (site / "cases" / "ok.html").read_text(encoding="utf-8")
+    page = (site / rel).read_text(encoding="utf-8")
     assert shown in page and "手改" not in page
 
 
