@@ -128,11 +128,15 @@ class OneEdit:
     """Within the block, the first record's summary starts with an edit; the file is put back after."""
 
     def __init__(self, project: Path):
-        self.path = sorted((project / "cases").glob("*/*.yml"))[0]
+        # A record, not a registry file (cases/_registry/ sorts first and has no summary).
+        self.path = sorted(p for p in (project / "cases").glob("*/*.yml") if not p.parent.name.startswith("_"))[0]
 
     def __enter__(self):
         self.original = self.path.read_text(encoding="utf-8")
-        self.path.write_text(self.original.replace("\nsummary: ", "\nsummary: 编辑测试。", 1), encoding="utf-8")
+        edited = self.original.replace("\nsummary: ", "\nsummary: 编辑测试。", 1)
+        if edited == self.original:
+            raise RuntimeError(f"{self.path} 里没有 summary 字段：改一条记录的计时会什么都没改")
+        self.path.write_text(edited, encoding="utf-8")
         return self
 
     def __exit__(self, *exc):
