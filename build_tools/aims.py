@@ -17,12 +17,11 @@ from typing import Iterator
 from . import model as m
 from .figure_checks import normalise
 from .load import Document, format_path
-from .open_lists import in_article, plain
+from .open_lists import in_article, mask, plain, sentence_runs
 from .problems import Problem, problem
 from .wording import quoted_terms, statements
 
 _PHRASE_END = re.compile(r"[，,。；;！？!?：:\n]")
-_SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 _CLAUSE = "，,：:"
 
 
@@ -34,19 +33,13 @@ class Aim:
     phrase: str
 
 
-def _mask(text: str, words: list[str]) -> str:
-    for w in sorted(words, key=len, reverse=True):
-        text = text.replace(w, "□" * len(w))
-    return text
-
-
 def aims(text: str, words: m.WordingFile) -> list[Aim]:
     """The aim words of ``text`` with the phrase each governs: the text after it up to the next ，。；：.
 
     An aim word inside a quoted name (建立“苗圃计划”培育基地) is part of the name.
     """
     text = normalise(text)
-    masked = _mask(text, words.not_aim + quoted_terms(text))
+    masked = mask(text, words.not_aim + quoted_terms(text))
     found = sorted(words.aim_words, key=len, reverse=True)
     out = []
     for mt in re.finditer("|".join(map(re.escape, found)), masked):
@@ -85,11 +78,11 @@ def written_as_done(statement: str, evidence: tuple[str, ...], words: m.WordingF
     found = list(dict.fromkeys(a for q in evidence for a in aims(q, words)))
     keeps = list(words.aim_words) + list(words.aim_keeps)
     out: list[tuple[Aim, str]] = []
-    for raw in _SENTENCE.findall(normalise(statement)):
+    for raw in sentence_runs(normalise(statement)):
         if hedged and any(h in raw for h in words.hedges):
             continue
         sentence = plain(raw)
-        masked = _mask(sentence, words.not_aim)
+        masked = mask(sentence, words.not_aim)
         for aim in found:
             start, size = repeated(sentence, aim.phrase, words)
             part = sentence[start:start + size]

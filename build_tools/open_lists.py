@@ -40,12 +40,18 @@ class OpenList:
     end: str
 
 
+def sentence_runs(text: str) -> list[str]:
+    """The sentences of a normalised text (NFKC has made ；！？ ASCII), each with its end mark."""
+    return _SENTENCE.findall(text)
+
+
 def plain(text: str) -> str:
     """A text compared for list items: normalised, without quotation marks."""
     return _QUOTES.sub("", normalise(text))
 
 
-def _mask(text: str, words: list[str]) -> str:
+def mask(text: str, words: list[str]) -> str:
+    """``text`` with each of ``words`` (longest first) blanked out as □, so positions stay."""
     for w in sorted(words, key=len, reverse=True):
         text = text.replace(w, "□" * len(w))
     return text
@@ -67,7 +73,7 @@ def open_lists(text: str, words: m.WordingFile) -> list[OpenList]:
     comma-joined clauses of its sentence as items (开展宣讲，组织演出等).
     """
     text = plain(text)
-    masked = _mask(text, words.not_open_list)
+    masked = mask(text, words.not_open_list)
     ends = sorted(words.open_list_ends, key=len, reverse=True)
     out = []
     for mt in re.finditer("|".join(map(re.escape, ends)), masked):
@@ -115,10 +121,10 @@ def closed_lists(statement: str, evidence: tuple[str, ...], words: m.WordingFile
     """
     lists = list(dict.fromkeys(ol for q in evidence for ol in open_lists(q, words)))
     out = []
-    for sentence in _SENTENCE.findall(plain(statement)):
+    for sentence in sentence_runs(plain(statement)):
         if sentence.endswith(("？", "?")) and any(c in sentence for c in words.open_list_choices):
             continue
-        masked = _mask(sentence, words.not_open_list)
+        masked = mask(sentence, words.not_open_list)
         for ol in lists:
             spots = [(sp, it) for k, it in enumerate(ol.items) if (sp := _found(sentence, it, k == 0))]
             run = max(_runs(spots, words.open_list_gap), key=len, default=[])
