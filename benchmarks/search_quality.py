@@ -8,11 +8,19 @@ Query sets, each reported on its own:
   never tuned on) problem queries from the articles, and ``absent_dev`` /
   ``absent_test``: everyday topics no article covers, where the right answer
   is 「库里暂时没有直接讲这个问题的案例」; a second round by another writer,
-  ``dev2`` / ``test2`` / ``absent_dev2`` / ``absent_test2``, split the same way.
+  ``dev2`` / ``test2`` / ``absent_dev2`` / ``absent_test2``, and a third by
+  a third writer, ``dev3`` / ``test3`` / ``absent_dev3`` / ``absent_test3``,
+  split the same way.
 
 Both engines run the one plan (build_tools/ranking.py); the browser engine is
 driven in headless Chromium from file:// with every non-file request blocked.
 Misses are printed for the sets one may tune on, never for a test part.
+
+``--dev-only`` runs only what one may tune on (the two guard sets and the
+development parts), so a tuning round never computes a test part; the full
+report, test parts as totals, is run once at the end of a round.
+``--cli-only`` skips the browser (quick; the two engines are compared in the
+full report and by tests/test_concept_terms.py).
 """
 
 from __future__ import annotations
@@ -43,27 +51,42 @@ SETS = [
     ("文章里的问题·第二轮测试部分（heldout test2，从未据此调参）", HELDOUT, "test2", False),
     ("库里没有的话题·第二轮开发部分（absent_dev2）", HELDOUT, "absent_dev2", True),
     ("库里没有的话题·第二轮测试部分（absent_test2，从未据此调参）", HELDOUT, "absent_test2", False),
+    ("文章里的问题·第三轮开发部分（heldout dev3）", HELDOUT, "dev3", True),
+    ("文章里的问题·第三轮测试部分（heldout test3，从未据此调参）", HELDOUT, "test3", False),
+    ("库里没有的话题·第三轮开发部分（absent_dev3）", HELDOUT, "absent_dev3", True),
+    ("库里没有的话题·第三轮测试部分（absent_test3，从未据此调参）", HELDOUT, "absent_test3", False),
 ]
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    import argparse
     import tempfile
 
+    ap = argparse.ArgumentParser(description="检索质量：两个引擎分套报告 hit@1、hit@5、MRR、空列表和“库里暂时没有”")
+    ap.add_argument("--dev-only", action="store_true", help="只跑可以调参的几套（名称、日常说法、各轮开发部分），不碰测试部分")
+    ap.add_argument("--cli-only", action="store_true", help="只跑命令行引擎（快；两个引擎是否一致由完整报告检查）")
+    args = ap.parse_args(argv)
     corpus, _ = load_corpus(ROOT / "cases")
     out = Path(tempfile.mkdtemp(prefix="bench-search-"))
     whoosh_index.build_whoosh(corpus, out / "search_index")
     s = whoosh_index.Searcher(out / "search_index")
-    site = build_site(ROOT, out / "site")
-    b = OfflineBrowser()
-    page = open_engine(b.context, site)
+    b = page = site = None
+    if not args.cli_only:
+        site = build_site(ROOT, out / "site")
+        b = OfflineBrowser()
+        page = open_engine(b.context, site)
 
     def cli(q: str, n: int = 10) -> tuple[list[str], bool]:
         hits = s.search(q, limit=n)
         return [h.id for h in hits], hits.nothing
 
     for title, name, part, show in SETS:
+        if args.dev_only and not show:
+            continue
         queries = load_queries(ROOT / "tests" / name, part)
-        results = [evaluate("命令行", queries, cli), evaluate("浏览器（file://）", queries, lambda q: engine_answer(page, q))]
+        results = [evaluate("命令行", queries, cli)]
+        if page is not None:
+            results.append(evaluate("浏览器（file://）", queries, lambda q: engine_answer(page, q)))
         print(f"== {title}")
         for res in results:
             print("  " + res.line())
@@ -73,8 +96,9 @@ def main() -> int:
             if results[0].absent:
                 said = [q.q for q in queries if not cli(q.q)[1]]
                 print(f"   没有说“库里暂时没有”的：{said}")
-        differ = sum(1 for q in queries if cli(q.q, 5) != engine_answer(page, q.q, 5))
-        print(f"  两个引擎前五条或结论不同的查询：{differ}")
+        if page is not None:
+            differ = sum(1 for q in queries if cli(q.q, 5) != engine_answer(page, q.q, 5))
+            print(f"  两个引擎前五条或结论不同的查询：{differ}")
     queries = load_queries(ROOT / "tests" / "search_queries.yml")
     times = []
     for q in queries:
@@ -83,13 +107,15 @@ def main() -> int:
         times.append((time.perf_counter() - t) * 1000)
     s.close()
     times.sort()
-    first = first_result_seconds(b.context, site, "外卖骑手怎么参与社区治理")
-    external = list(b.external)
-    b.close()
-    print(f"命令行查询时间（热）：平均 {sum(times) / len(times):.1f} ms，p95 {times[int(0.95 * (len(times) - 1))]:.1f} ms；"
-          f"浏览器从输入到首个结果：{first * 1000:.0f} ms；外部请求：{len(external)}")
+    line = f"命令行查询时间（热）：平均 {sum(times) / len(times):.1f} ms，p95 {times[int(0.95 * (len(times) - 1))]:.1f} ms"
+    if b is not None:
+        first = first_result_seconds(b.context, site, "外卖骑手怎么参与社区治理")
+        external = list(b.external)
+        b.close()
+        line += f"；浏览器从输入到首个结果：{first * 1000:.0f} ms；外部请求：{len(external)}"
+    print(line)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
