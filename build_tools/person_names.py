@@ -1,0 +1,93 @@
+"""The people a line of a newspaper article names, with their posts (for ``casebook source check``).
+
+A person is a name next to a post: after it (村党总支书记束长明说,
+网格员张小红、李大海和…), before it (李春生，东湖社区党委书记，…;
+王芳是东湖社区的网格员), or, in a picture caption, a name after a post
+followed by what the person does (区委书记某某赴…, 某某和居民…).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .intake import CAPTION_MARK
+
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范"
+    "金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪"
+    "庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
+    "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁"
+    "沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝束")
+SURNAME = f"[{''.join(sorted(set(_SURNAMES)))}]"
+_POSTS = ("党总支书记|党委书记|党支部书记|支部书记|书记|村支书|支书|副主任|主任|副部长|部长|局长|处长|科长|股长|主席|站长|"
+          "所长|院长|校长|队长|组长|镇长|乡长|县长|区长|市长|村长|负责人|工作人员|工作者|网格员|网格长|楼栋长|调解员|"
+          "传承人|传人|医生|村医|护士|律师|法官|快递员|外卖员|骑手|党代表|人大代表|联络员|指导员|信息员|宣讲员|讲解员|"
+          "店主|老板|教师|教授|专家|干部|专员|干事|队员|义工|村官|乡贤|社工|村民|居民|党员|志愿者|老师|民警|辅警|委员|"
+          "专干|楼长|会长|理事长|经理|董事长|创始人|好人”")
+_PERSON = re.compile(rf"(?:{_POSTS})(?={SURNAME})")
+# 张晓红，南岭社区党委书记，…; 李春生（退休教师）; 王芳是东湖社区的网格员: a name standing alone in its clause,
+# its post after it.
+_NAME_THEN_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s]))({SURNAME}[\u4e00-\u9fff]{{1,2}})"
+                             rf"(?:[（(，,]|是)([^（()），,。；;“”]{{0,16}}(?:{_POSTS}))(?=[）)，,。；;])")
+_AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领指认谈的也还笑对把已都又和与同向给深感常每")
+_LIST_END = re.escape("".join(sorted(_AFTER_NAME | set("一"))))
+# A picture caption says what the person does (区委书记某某赴…, 某某和居民…, 某某看望…), not what they said.
+_CAPTION_AFTER = _AFTER_NAME | set("赴到来为走看慰查调检参出主讲入上陪")
+# A third character that is more likely the next word than part of the name (书记陈岗说：, 网格员王芳也…).
+_NOT_LAST = set("说表介告坦就曾在等如带领认谈的也还笑对把已都又和与同向给到赴")
+_CAPTION_LIKE = re.compile(r"^[^。！？!?]{4,60}[。]?$")
+# Everyday words that start with a surname and may follow a post word (党员管理, 居民安全): never names.
+_NOT_NAMES = set("管理 安全 文明 方便 全面 常态 明确 应急 高度 时间 关心 包括 严格 齐心 成为 和谐 向上 党建 党性 党组织 "
+                 "服务 代表 参与 教育 监督 宣传 骨干 力量 队伍 群众 马上 高兴 全部 全体 周边 周末 成员 单位 常年 常住 "
+                 "金牌 方面 万家 时刻 齐聚 纷纷 都说 也说 还说 成长 作风 素质 培养 任用 交流".split())
+
+
+def is_caption(line: str) -> bool:
+    """A marked picture caption, or what reads like one in a copied page: a short paragraph of one sentence."""
+    return line.startswith(CAPTION_MARK) or (not line.startswith("#") and bool(_CAPTION_LIKE.match(line.strip())))
+
+
+def _a_name(text: str) -> bool:
+    return (2 <= len(text) <= 3 and re.fullmatch(rf"{SURNAME}[\u4e00-\u9fff]+", text) is not None
+            and text not in _NOT_NAMES and text[:2] not in _NOT_NAMES)
+
+
+def _name_at(line: str, start: int, after: set[str]) -> str | None:
+    """The name that starts at ``start`` (right after a post), if what follows it is in ``after``."""
+    for size in (3, 2):
+        name, follow = line[start:start + size], line[start + size:start + size + 1]
+        if size == 3 and name[2:] in _NOT_LAST and _a_name(name[:2]):
+            continue  # 书记陈岗说： is 陈岗 saying, not 陈岗说
+        if _a_name(name) and follow in after:
+            return name
+    return None
+
+
+def people_in(line: str, caption: bool = False) -> list[tuple[str, str, int]]:
+    """(name, role, column) of the people a line names next to their post (in a caption, next to what they do)."""
+    after = _CAPTION_AFTER if caption else _AFTER_NAME
+    out: list[tuple[str, str, int]] = []
+    for mt in _PERSON.finditer(line):
+        start = mt.end()
+        name = _name_at(line, start, after)
+        if name is None:
+            continue
+        left = max((x.end() for x in re.finditer(r"[，,；;。：:！？”“]", line[:mt.start()])), default=0)
+        role = re.sub(rf"^(?:{CAPTION_MARK})?(?:图为|图：|图:)?", "", line[left:start].strip())
+        if role.endswith("好人”"):
+            opening = line.rfind("“", 0, start)
+            role = line[opening:start] if opening >= 0 else role
+        names = [(name, start)]
+        # 网格员张小红、李大海和王芳: every name of a list after one post (党员、群众 is not a list of names).
+        pos = start + len(name)
+        while ((nxt := re.match(rf"[、和与及]({SURNAME}[\u4e00-\u9fff]{{1,2}}?)(?=[{_LIST_END}])", line[pos:]))
+               and _a_name(nxt.group(1))):
+            names.append((nxt.group(1), pos + 1))
+            pos += nxt.end()
+        if len(names) > 1 or line[start + len(name):start + len(name) + 1] != "、" or line[pos:pos + 2] == "、“":
+            out += [(n, role, col) for n, col in names]
+    for mt in _NAME_THEN_POST.finditer(line):
+        name = mt.group(1)
+        if _a_name(name) and name not in {n for n, _, _ in out}:
+            out.append((name, mt.group(2), mt.start(1)))
+    return out
