@@ -9,6 +9,9 @@ followed by what the person does (区委书记某某赴…, 某某和居民…).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import jieba
 
 from .intake import CAPTION_MARK
 
@@ -17,7 +20,7 @@ _SURNAMES = (
     "金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪"
     "庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
     "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁"
-    "沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝束")
+    "沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝束").replace("和", "")  # 和 after a post is 'and' (社工和居民)
 SURNAME = f"[{''.join(sorted(set(_SURNAMES)))}]"
 _POSTS = ("党总支书记|党委书记|党支部书记|支部书记|书记|村支书|支书|副主任|主任|副部长|部长|局长|处长|科长|股长|主席|站长|"
           "所长|院长|校长|队长|组长|镇长|乡长|县长|区长|市长|村长|负责人|工作人员|工作者|网格员|网格长|楼栋长|调解员|"
@@ -29,17 +32,19 @@ _PERSON = re.compile(rf"(?:{_POSTS})(?={SURNAME})")
 # its post after it.
 _NAME_THEN_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s]))({SURNAME}[\u4e00-\u9fff]{{1,2}})"
                              rf"(?:[（(，,]|是)([^（()），,。；;“”]{{0,16}}(?:{_POSTS}))(?=[）)，,。；;])")
-_AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领指认谈的也还笑对把已都又和与同向给深感常每")
+# 社区的李明书记说: a name right before its post, after 的 or a mark.
+_NAME_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s的]))({SURNAME}[\u4e00-\u9fff]{{1,2}}?)({_POSTS})(?=[说表介告坦就在等、，,。：:（(和与也还])")
+_AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领指认谈的也还笑和与都又已是")
 _LIST_END = re.escape("".join(sorted(_AFTER_NAME | set("一"))))
 # A picture caption says what the person does (区委书记某某赴…, 某某和居民…, 某某看望…), not what they said.
 _CAPTION_AFTER = _AFTER_NAME | set("赴到来为走看慰查调检参出主讲入上陪")
 # A third character that is more likely the next word than part of the name (书记陈岗说：, 网格员王芳也…).
-_NOT_LAST = set("说表介告坦就曾在等如带领认谈的也还笑对把已都又和与同向给到赴")
+_NOT_LAST = set("说表介告坦就曾在等如带领认谈的也还笑和与都又已是到赴")
 _CAPTION_LIKE = re.compile(r"^[^。！？!?]{4,60}[。]?$")
 # Everyday words that start with a surname and may follow a post word (党员管理, 居民安全): never names.
 _NOT_NAMES = set("管理 安全 文明 方便 全面 常态 明确 应急 高度 时间 关心 包括 严格 齐心 成为 和谐 向上 党建 党性 党组织 "
                  "服务 代表 参与 教育 监督 宣传 骨干 力量 队伍 群众 马上 高兴 全部 全体 周边 周末 成员 单位 常年 常住 "
-                 "金牌 方面 万家 时刻 齐聚 纷纷 都说 也说 还说 成长 作风 素质 培养 任用 交流".split())
+                 "党委 党总 党支 村委 居委 全市 全区 全县 全镇 全村".split())
 
 
 def is_caption(line: str) -> bool:
@@ -47,9 +52,22 @@ def is_caption(line: str) -> bool:
     return line.startswith(CAPTION_MARK) or (not line.startswith("#") and bool(_CAPTION_LIKE.match(line.strip())))
 
 
+@lru_cache(maxsize=1)
+def _words() -> frozenset[str]:
+    """Everyday words of jieba's dictionary that begin with a surname (关爱, 商量, 陆续), not its names (王建国)."""
+    out = set()
+    with jieba.get_dict_file() as f:
+        for raw in f:
+            word, *rest = raw.decode("utf-8").split()
+            if 2 <= len(word) <= 3 and word[0] in SURNAME and not (len(rest) > 1 and rest[1].startswith("nr")):
+                out.add(word)
+    return frozenset(out)
+
+
 def _a_name(text: str) -> bool:
     return (2 <= len(text) <= 3 and re.fullmatch(rf"{SURNAME}[\u4e00-\u9fff]+", text) is not None
-            and text not in _NOT_NAMES and text[:2] not in _NOT_NAMES)
+            and text not in _NOT_NAMES and text[:2] not in _NOT_NAMES and text not in _words()
+            and text[:2] not in _words() and not re.search(_POSTS, text))
 
 
 def _name_at(line: str, start: int, after: set[str]) -> str | None:
@@ -86,7 +104,7 @@ def people_in(line: str, caption: bool = False) -> list[tuple[str, str, int]]:
             pos += nxt.end()
         if len(names) > 1 or line[start + len(name):start + len(name) + 1] != "、" or line[pos:pos + 2] == "、“":
             out += [(n, role, col) for n, col in names]
-    for mt in _NAME_THEN_POST.finditer(line):
+    for mt in list(_NAME_THEN_POST.finditer(line)) + list(_NAME_POST.finditer(line)):
         name = mt.group(1)
         if _a_name(name) and name not in {n for n, _, _ in out}:
             out.append((name, mt.group(2), mt.start(1)))
