@@ -33,23 +33,30 @@ class SectionSpec:
     kind: Kind
     ordered: bool = False  # a numbered list (steps, questions) rather than bullets
     shown: tuple[Where, ...] = EVERYWHERE  # record page, compare page, student / trainer packs
+    lead: str = ""  # a line before the items saying whose words they are (ours, not the article's)
 
     def shown_in(self, where: Where) -> bool:
         return where in self.shown
 
 
+ANALYSIS_LABEL = "以下是编者的分析和归纳，不是报道原文的内容。"
+# The problems are our wording of what a cadre would say, not a fact of the article: readers must be told.
+PROBLEMS_LABEL = "以下是编者用基层干部常说的话归纳的问题，不是报道原文的内容，可据此判断这个做法是否对路。"
+
 # The order is the order on the record page, the compare page and in the packs.
 SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec("problems", "适用情形", ("problems",), "editorial"),
+    SectionSpec("problems", "适用情形", ("problems",), "editorial", lead=PROBLEMS_LABEL),
     SectionSpec("background", "背景", ("background", "metrics"), "fact"),
     SectionSpec("practices", "主要做法", ("practices", "metrics"), "fact", ordered=True),
     SectionSpec("structure", "组织架构", ("structure",), "fact"),
     SectionSpec("outcomes", "成效", ("outcomes", "metrics"), "fact"),
     SectionSpec("people", "报道中的人物", ("people",), "fact"),
     # Students analyse the case themselves: our analysis goes to trainers only.
-    SectionSpec("analysis", "编者分析", ("analysis", "lessons"), "analysis", shown=("page", "compare", "trainer")),
+    SectionSpec("analysis", "编者分析", ("analysis", "lessons"), "analysis", shown=("page", "compare", "trainer"),
+                lead=ANALYSIS_LABEL),
     SectionSpec("questions", "思考题", ("teaching.questions",), "editorial", ordered=True),
-    SectionSpec("key_points", "教学要点", ("teaching.key_points",), "analysis", shown=("page", "compare", "trainer")),
+    SectionSpec("key_points", "教学要点", ("teaching.key_points",), "analysis", shown=("page", "compare", "trainer"),
+                lead=ANALYSIS_LABEL),
     SectionSpec("sources", "来源", ("sources",), "reference", shown=("page", "student", "trainer")),
 )
 
@@ -62,7 +69,6 @@ PARTS: dict[str, str] = {
     "notes": "出处注释",  # the numbered source notes of a pack
 }
 FIGURE_HEADER: tuple[str, ...] = ("指标", "数值", "单位", "证据原文")
-ANALYSIS_LABEL = "以下是编者的分析和归纳，不是报道原文的内容。"
 
 
 def contract() -> tuple[SectionSpec, ...]:

@@ -15,7 +15,7 @@ from typing import Callable
 from . import model as m
 from .corpus import Corpus
 from .figures import figure_cells, figure_text, fmt_number, fmt_value, is_result  # noqa: F401 (fmt_*: re-exported)
-from .sections import ANALYSIS_LABEL, label, order, spec
+from .sections import label, order, spec
 
 THIN_TEXT = "报道对这一做法着墨不多，本页只记下报道写到的内容，不作扩写。"
 NO_YEAR = "报道未注明"
@@ -162,7 +162,7 @@ def record_view(corpus: Corpus, rec: m.Record) -> RecordView:
         # A section with nothing in it is left out; the sources are always listed.
         if spec(key).kind == "reference" or any(parts.values()):
             sections.append(Section(key, label(key), ordered=spec(key).ordered,
-                                    lead=ANALYSIS_LABEL if spec(key).kind == "analysis" else "", **parts))
+                                    lead=spec(key).lead, **parts))
     source_note = [t for t in (rec.attribution_note, THIN_TEXT if rec.thin else None) if t]
     related = [RelatedView(ln.label, ln.target, corpus.records[ln.target].title,
                            corpus.full_place(corpus.records[ln.target]))

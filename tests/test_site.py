@@ -355,6 +355,15 @@ def test_analysis_is_labelled_and_kept_apart_from_facts(site):
     assert practices.count("footnote-ref") >= 3
 
 
+def test_problems_are_labelled_as_the_editors_wording(site):
+    """适用情形 is our wording of a cadre's problem, not the article's: the page says so before the items."""
+    html_text = (site / "cases/wuxi-hesuan-xiaowu-bianmin-zhan.html").read_text(encoding="utf-8")
+    problems = html_text[html_text.index('id="problems"'):html_text.index('id="practices"')]
+    body = _prose(problems)
+    assert body.index("以下是编者用基层干部常说的话归纳的问题，不是报道原文的内容") < body.index("核酸小屋空着没人用")
+    assert "footnote-ref" not in problems
+
+
 @pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
 def test_common_problems_page_offline_at_phone_and_desktop(site, browser, width, height):
     ctx = browser.sized(width, height)
