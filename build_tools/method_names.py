@@ -3,13 +3,15 @@
 These articles name a practice in a few ways, each a rule here: a quoted
 name that ends in a marker word or has one after it (“1+3+N”物业服务协调共治体系,
 “百姓议事堂”), that a verb sets up or makes (组建“党员先锋队”, 打造…“红心圈”),
-that a clause builds on (以“…”为抓手), that lists parallel phrases
-(“网格发现、社区收集、镇街吹哨、分级响应”) or holds a numeral (“多网合一”);
+that a clause builds on (以“…”为抓手), that a named model says
+(“业主自愿、政府引导”的“常州模式”) or that holds a numeral (“多网合一”);
 an unquoted name that ends in a marker word after a verb or 的
 (合作开发区块链数字积分治理模式, 建立和执行…清单制、…准入制), practices put
 into effect (推行红色代办服务), systems and projects named after a list
 (区、街道、社区三级书记项目), lists of named practices (红黑榜、积分制等做法),
-works an organisation made (情景剧《…》) and numbered measures (一是…).
+names with a strong marker word opening a clause (邻里守望工作法让…), works an
+organisation made (情景剧《…》), numbers joined by plus signs (1+N+X) and
+numbered measures (一是…, ①…).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ _RATING = re.compile(r"^级[^，,；;。]")
 _AFTER_LIST = re.compile(rf"^(?:、[^，,；;。“”、]{{1,10}})+等[^，,；;。]{{0,8}}?(?:{_SUFFIX})")
 # 建立“编制周转池”, 组建“党员先锋队”, 承办“开门一件事”, 探索了“百姓议事堂”: a verb that sets up or takes on a practice.
 _VERB_BEFORE = re.compile(r"(?:建立|推行|实施|启动|开展|创新|创设|推广|设立|组建|成立|建成|评选|承办|开放|探索了?|探索出|"
-                          r"采取|结合|围绕|畅通|实现|开发)$")
+                          r"采取|结合|围绕|畅通|实现|开发|推出|搭建|构建|创办|开设|开通|上线|启用|制定|出台|擦亮|打响|深化|做实|"
+                          r"用好|健全|完善|落实|命名为|取名为?|名为|叫作|叫做)$")
 # 打造5分钟便民服务“红心圈”, 创建示范“温馨家园”, 整合成“一张网”: a verb that makes a named thing, a few words
 # between (no preposition: 创新以“…”为内涵 is a gloss, not a name).
 _MAKES_BEFORE = re.compile(r"(?:打造|建设|创建|建立|推行|实施|推广|整合成|整合为|建成)[^，,；;。：:“”、（(）)以为对向从把将在]{0,8}$")
@@ -47,6 +50,8 @@ _NAMED = ("机制|制度|模式|工程|工作法|计划|政策|联盟|工作体�
 # 合作开发区块链数字积分治理模式, 以党员积分管理制度考核, 全市统一的…管理制度和工资自然增长机制.
 _UNQUOTED = re.compile(rf"(?:(?:{_VERB})(?:[和与及]?(?:{_VERB}))*了?|以|[^，,；;。]的)"
                        rf"((?:[^，,；;。、：:“”（()）\s的]){{2,14}}?(?:{_NAMED}))")
+# 邻里守望工作法让…, 老周调解工作室: a name with a strong marker word standing at the start of a clause.
+_CLAUSE_NAME = re.compile(r"(?:^|(?<=[，,；;。：:！？!?\s]))([^，,；;。、：:“”（()）\s的]{2,10}?(?:工作法|工作室|议事会|议事厅|议事堂))")
 _JOINED = re.compile(rf"^[和与及、]((?:[^，,；;。、：:“”（()）\s的和与及]){{2,14}}?(?:{_NAMED}))(?=[，,；;。、和与及后等])")
 # 推行红色代办服务, 推进两新党建扩容升级。: a practice put into effect, named by the rest of its clause.
 _PUT_INTO_EFFECT = re.compile(r"(?:推行|推进|实施|推广)([^，,；;。：:“”‘’、（(）)\s的和与及对在把将向0-9]{3,10})(?=[，,；;。])")
@@ -62,7 +67,7 @@ _PLUS_NAME = re.compile(rf"(?<![0-9A-Za-z“])([0-9A-Za-z一二三四五六七�
                         rf"([^，,；;。：:“”、（(）)\s等]{{0,7}}(?:{_SUFFIX}))?(?![=＝0-9])")
 # 创作的无锡首部党建情景剧《红色一家亲》: a work an organisation made (not a document: 《实施意见》).
 _WORK = re.compile(r"(?:剧|电影|短片|宣传片|读本|手册|歌曲|动漫)《([^《》]{2,20})》")
-_NUMBERED = re.compile(r"(?:^|[。；;])\s*(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]）|[一二三四五六七八九十]、|\d{1,2}[.、．])"
+_NUMBERED = re.compile(r"(?:^|[。；;])\s*(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]）|[一二三四五六七八九十]、|\d{1,2}[.、．]|[①-⑩])"
                        r"([^，,。；;：:]{2,30})")
 
 
@@ -145,6 +150,8 @@ def methods_in(line: str) -> list[tuple[str, str, int]]:
             if first and len(name) - first.end() >= 4:
                 name, col = name[first.end():], col + first.end()
             out.append((name, name, col))
+    out += [(mt.group(1), mt.group(1), mt.start(1)) for mt in _CLAUSE_NAME.finditer(line)
+            if not re.search(rf"{_VERB}|涌现|获评|评为|入选|[出是有让在把将被为]", mt.group(1)[:-3])]
     out += [(mt.group(1), mt.group(1), mt.start(1)) for mt in _PUT_INTO_EFFECT.finditer(line)]
     for mt in _LISTED_HEAD.finditer(line):
         # 县、镇、社区、党员四级联动体系: the count of the list (四级) begins the name, not the list's last word.
