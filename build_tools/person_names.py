@@ -34,12 +34,13 @@ _NAME_THEN_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s]))({SURNAME}[
                              rf"(?:[（(，,]|是)([^（()），,。；;“”]{{0,16}}(?:{_POSTS}))(?=[）)，,。；;])")
 # 社区的李明书记说: a name right before its post, after 的 or a mark.
 _NAME_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s的]))({SURNAME}[\u4e00-\u9fff]{{1,2}}?)({_POSTS})(?=[说表介告坦就在等、，,。：:（(和与也还])")
-_AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领指认谈的也还笑和与都又已是")
+_AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领指认谈的也还笑和与都又已是对向给把每今去从多经被现作负总当一早刚自主亲牵先不")
 _LIST_END = re.escape("".join(sorted(_AFTER_NAME | set("一"))))
 # A picture caption says what the person does (区委书记某某赴…, 某某和居民…, 某某看望…), not what they said.
 _CAPTION_AFTER = _AFTER_NAME | set("赴到来为走看慰查调检参出主讲入上陪")
 # A third character that is more likely the next word than part of the name (书记陈岗说：, 网格员王芳也…).
-_NOT_LAST = set("说表介告坦就曾在等如带领认谈的也还笑和与都又已是到赴")
+_NOT_LAST = set("说表介告坦就曾在等如带领认谈的也还笑和与都又已是到赴对向给把每今去从多经被现作负总当一早刚自主亲牵先不")
+_SPEECH = set("说表介告坦谈")  # 束长明说: 明说 is a word, but 说 here is what the person does
 _CAPTION_LIKE = re.compile(r"^[^。！？!?]{4,60}[。]?$")
 # Everyday words that start with a surname and may follow a post word (党员管理, 居民安全): never names.
 _NOT_NAMES = set("管理 安全 文明 方便 全面 常态 明确 应急 高度 时间 关心 包括 严格 齐心 成为 和谐 向上 党建 党性 党组织 "
@@ -53,15 +54,22 @@ def is_caption(line: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _words() -> frozenset[str]:
-    """Everyday words of jieba's dictionary that begin with a surname (关爱, 商量, 陆续), not its names (王建国)."""
-    out = set()
+def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
+    """From jieba's dictionary: everyday words that begin with a surname (关爱, 商量, 陆续; not names like 王建国),
+    and every two-character word (针对: in 胡霞针对…, 针 begins the next word)."""
+    everyday, pairs = set(), set()
     with jieba.get_dict_file() as f:
         for raw in f:
             word, *rest = raw.decode("utf-8").split()
+            if len(word) == 2:
+                pairs.add(word)
             if 2 <= len(word) <= 3 and word[0] in SURNAME and not (len(rest) > 1 and rest[1].startswith("nr")):
-                out.add(word)
-    return frozenset(out)
+                everyday.add(word)
+    return frozenset(everyday), frozenset(pairs)
+
+
+def _words() -> frozenset[str]:
+    return _dictionary()[0]
 
 
 def _a_name(text: str) -> bool:
@@ -72,13 +80,15 @@ def _a_name(text: str) -> bool:
 
 def _name_at(line: str, start: int, after: set[str]) -> str | None:
     """The name that starts at ``start`` (right after a post), if what follows it is in ``after``."""
-    for size in (3, 2):
-        name, follow = line[start:start + size], line[start + size:start + size + 1]
-        if size == 3 and name[2:] in _NOT_LAST and _a_name(name[:2]):
-            continue  # 书记陈岗说： is 陈岗 saying, not 陈岗说
-        if _a_name(name) and follow in after:
-            return name
-    return None
+    three, follow = line[start:start + 3], line[start + 3:start + 4]
+    two, third = three[:2], three[2:]
+    three_ok = _a_name(three) and follow in after
+    two_ok = _a_name(two) and third in after
+    if three_ok and _a_name(two) and third + follow in _dictionary()[1] and follow not in _SPEECH:
+        return two  # 网格员胡霞针对…: 针 begins the next word (but 束长明说: 说 is what 束长明 does)
+    if three_ok and not (_a_name(two) and third in _NOT_LAST):  # 书记陈岗说： is 陈岗 saying, not 陈岗说
+        return three
+    return two if two_ok else None
 
 
 def people_in(line: str, caption: bool = False) -> list[tuple[str, str, int]]:
