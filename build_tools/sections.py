@@ -107,5 +107,5 @@ def parts() -> dict[str, str]:
 def published() -> dict:
     """The contract as plain data for the site's scripts (embedded in the pages that use it)."""
     return {"sections": [{"key": s.key, "label": s.label, "kind": s.kind, "ordered": s.ordered,
-                          "shown": list(s.shown)} for s in SECTIONS],
+                          "shown": list(s.shown), "lead": s.lead} for s in SECTIONS],
             "parts": dict(PARTS)}

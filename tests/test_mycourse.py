@@ -297,6 +297,9 @@ def test_printout_and_word_file_carry_each_cases_sources_and_source_note(site, b
             assert f"{note}：{rec.attribution_note}" in printed
     assert out.locator("h3", has_text=sources).count() == len(ids)
     assert "谁来牵头？" in printed and "先比牵头主体" not in printed  # notes: trainer edition only
+    # 适用情形 is our wording: the printout says so under its heading, once per case
+    from build_tools.sections import PROBLEMS_LABEL
+    assert printed.count(PROBLEMS_LABEL) == sum(1 for rid in ids if corpus.records[rid].problems)
 
     doc = _download(page, "[data-cb-word=trainer]", tmp_path)
     assert doc.suffix == ".doc" and "教师版" in doc.name

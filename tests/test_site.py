@@ -573,6 +573,11 @@ def test_compare_two_cases_picked_on_a_tag_page(site, browser, width):
     page.wait_for_selector(".cb-cmp-row")
     heads = page.locator(".cb-cmp-row h2").all_inner_texts()
     assert heads[:2] == ["案例", "摘要"] and "主要做法" in heads
+    # the editors' wording is labelled as such once per row, the article's facts are not
+    from build_tools.sections import PROBLEMS_LABEL
+    problems = page.locator(".cb-cmp-row", has=page.locator("h2", has_text="适用情形"))
+    assert problems.locator(".cb-analysis-label").inner_text() == PROBLEMS_LABEL
+    assert page.locator(".cb-cmp-row", has=page.locator("h2", has_text="主要做法")).locator(".cb-analysis-label").count() == 0
     row = page.locator(".cb-cmp-row", has=page.locator("h2", has_text="主要做法"))
     cells = row.locator(".cb-cmp-cell")
     assert cells.count() == 2

@@ -130,7 +130,9 @@
         contract.sections.forEach(function (part) {
           var s = c.sections.filter(function (x) { return x.key === part.key; })[0];
           if (!s || part.shown.indexOf(edition) < 0) return;  /* edition: "student" or "trainer" */
-          out.push(el("h3", part.label), list(part.ordered ? "ol" : "ul", s.items));
+          out.push(el("h3", part.label));
+          if (part.lead) out.push(el("p", part.lead, "cb-print-note"));
+          out.push(list(part.ordered ? "ol" : "ul", s.items));
         });
       });
       if (u.questions) out.push(el("p", "第 " + (i + 1) + " 单元讨论题", "cb-print-label"), list("ol", u.questions));

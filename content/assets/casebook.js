@@ -284,10 +284,11 @@
       status.textContent = "并排对比 " + cases.length + " 条案例。";
       var grid = document.createElement("div");
       grid.className = "cb-cmp cb-cmp--" + cases.length;
-      var row = function (label, cells) {
+      var row = function (label, cells, lead) {
         var r = document.createElement("section");
         r.className = "cb-cmp-row";
         var h = document.createElement("h2"); h.textContent = label; r.appendChild(h);
+        if (lead) { var l = document.createElement("p"); l.className = "cb-analysis-label"; l.textContent = lead; r.appendChild(l); }
         var cols = document.createElement("div"); cols.className = "cb-cmp-cols";
         cells.forEach(function (fill, i) {
           var cell = document.createElement("div"); cell.className = "cb-cmp-cell";
@@ -316,7 +317,7 @@
             sec.items.forEach(function (it) { var li = document.createElement("li"); li.textContent = it; ul.appendChild(li); });
             cell.appendChild(ul);
           };
-        }));
+        }), spec.lead);
       });
       box.appendChild(grid);
     });
