@@ -166,7 +166,7 @@ def test_both_engines_give_the_same_answer_and_verdict(index_dir, engine_page):
     s = whoosh_index.Searcher(index_dir)
     try:
         differ = []
-        for part in ("dev", "absent_dev", "dev2", "absent_dev2"):
+        for part in ("dev", "absent_dev", "dev2", "absent_dev2", "dev3", "absent_dev3"):
             for q in load_queries(HELDOUT, part):
                 hits = s.search(q.q, limit=5)
                 cli = ([h.id for h in hits], hits.nothing)
@@ -229,13 +229,16 @@ def test_search_page_says_nothing_here_from_file(engine_page, width):
 # (1 of 45), test2 0.578 / 0.822 (11 of 45); hit@1, hit@5, most present topics told "nothing here".
 # dev and dev2 rose with the editor's analysis in search (PLAN fieldBoosts); test's hit@1 floor moved from 0.73 to
 # 0.70 on purpose: measured once at the end, on records the content sweep was editing, it fell from 0.750 to 0.724.
-FLOORS = {"dev": (0.87, 0.96, 0), "test": (0.70, 0.88, 6), "dev2": (0.48, 0.84, 1), "test2": (0.55, 0.80, 11)}
+# Round 3 (dev3, 40 queries): 0.575 / 0.850 (8 told "nothing here") with lexicon terms at 0.3 (PLAN lexiconWeight),
+# 0.550 / 0.800 at 0.8: the floor goes red if that change is undone.
+FLOORS = {"dev": (0.87, 0.96, 0), "test": (0.70, 0.88, 6), "dev2": (0.48, 0.84, 1), "test2": (0.55, 0.80, 11),
+          "dev3": (0.56, 0.84, 8)}
 # Topics no article covers told "nothing here": absent_dev 15/18, absent_test 11/16, absent_dev2 10/12, absent_test2 7/12.
 # Lowered from 13, 12 and 11 on purpose: the stricter "unknown topic" line (PLAN unknownMinChars 4, unknownShare 0.5)
 # trades them for 7 fewer present topics told "nothing here" in the test parts (benchmarks/README.md). absent_dev2
 # (11 -> 10) and absent_test2 (9 -> 7) lowered again on purpose: the analysis's words now explain more of a query,
 # which also spares present topics (test 8 -> 6 told "nothing here").
-ABSENT_FLOORS = {"absent_dev": 15, "absent_test": 11, "absent_dev2": 10, "absent_test2": 7}
+ABSENT_FLOORS = {"absent_dev": 15, "absent_test": 11, "absent_dev2": 10, "absent_test2": 7, "absent_dev3": 7}
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
@@ -250,8 +253,10 @@ def test_held_out_problem_queries_keep_their_floor(shipped, part):
         return [r for r in _ids(ix, ranked) if "/" not in r][:10], ranked.nothing
 
     q = evaluate(part, queries, records)
+    # Totals only: a failing assertion must never print a test part's queries (q.misses holds them).
+    got = (round(q.hit1, 3), round(q.hit5, 3), q.nothing)
     hit1, hit5, told_nothing = FLOORS[part]
-    assert q.hit5 >= hit5 and q.hit1 >= hit1 and q.nothing <= told_nothing, (q.hit1, q.hit5, q.nothing)
+    assert got[1] >= hit5 and got[0] >= hit1 and got[2] <= told_nothing, got
 
 
 @pytest.mark.parametrize("part", sorted(ABSENT_FLOORS))
