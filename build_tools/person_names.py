@@ -1,13 +1,19 @@
 """The people a line of a newspaper article names, with their posts (for ``casebook source check``).
 
 A person is a name next to a post: after it (村党总支书记束长明说,
-网格员张小红、李大海和…), before it (李春生，东湖社区党委书记，…;
+网格员张小红、李大海和…, 担任负责人的郝思远), before it (李春生，东湖社区党委书记，…;
 王芳是东湖社区的网格员), or, in a picture caption, a name after a post
 followed by what the person does (区委书记某某赴…, 某某和居民…).
+
+Where a name ends is the hard part: 网格员贺明白天… (明白, 白天 are words).
+Three things decide it, in this order: a name the article gives elsewhere
+as a speaker (…。”贺明说。), jieba's part-of-speech tagger (``nr``: 楼栋长陈平安排…
+is 陈平), and the characters that may follow a name.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
@@ -21,18 +27,21 @@ _SURNAMES = (
     "庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
     "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁"
     "沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝束").replace("和", "")  # 和 after a post is 'and' (社工和居民)
-SURNAME = f"[{''.join(sorted(set(_SURNAMES)))}]"
+_COMPOUND = ("欧阳", "司马", "上官", "诸葛", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "端木", "司徒", "宇文",
+             "澹台", "长孙", "独孤", "南宫", "呼延", "钟离", "东方")
+SURNAME = f"(?:{'|'.join(_COMPOUND)}|[{''.join(sorted(set(_SURNAMES)))}])"
 _POSTS = ("党总支书记|党委书记|党支部书记|支部书记|书记|村支书|支书|副主任|主任|副部长|部长|局长|处长|科长|股长|主席|站长|"
           "所长|院长|校长|队长|组长|镇长|乡长|县长|区长|市长|村长|负责人|工作人员|工作者|网格员|网格长|楼栋长|调解员|"
           "传承人|传人|医生|村医|护士|律师|法官|快递员|外卖员|骑手|党代表|人大代表|联络员|指导员|信息员|宣讲员|讲解员|"
           "店主|老板|教师|教授|专家|干部|专员|干事|队员|义工|村官|乡贤|社工|村民|居民|党员|志愿者|老师|民警|辅警|委员|"
           "专干|楼长|楼道长|楼组长|单元长|栋长|片长|街长|巷长|河长|会长|理事长|经理|店长|厂长|董事长|创始人|代表|顾问|"
           "咨询师|工程师|设计师|规划师|管家|小哥|军人|老兵|创业者|业主|商户|保安|保洁员|主播|好人”")
-_PERSON = re.compile(rf"(?:{_POSTS})(?={SURNAME})")
+_PERSON = re.compile(rf"(?:{_POSTS})的?(?={SURNAME})")  # 担任负责人的郝思远
 # 张晓红，南岭社区党委书记，…; 李春生（退休教师）; 王芳是东湖社区的网格员: a name standing alone in its clause,
 # its post after it.
-_NAME_THEN_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s]))({SURNAME}[\u4e00-\u9fff]{{1,2}})"
-                             rf"(?:[（(，,]|是)([^（()），,。；;“”]{{0,16}}(?:{_POSTS}))(?=[）)，,。；;])")
+# 返乡创业的柯振东是绿禾果蔬专业合作社负责人; 鲍志勇是“北湖管家”望湖苑项目的项目经理.
+_NAME_THEN_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s的]))({SURNAME}[\u4e00-\u9fff]{{1,2}})"
+                             rf"(?:[（(，,]|是)([^（()），,。；;]{{0,20}}(?:{_POSTS}))(?=[）)，,。；;])")
 # 社区的李明书记说: a name right before its post, after 的 or a mark.
 _NAME_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s的]))({SURNAME}[\u4e00-\u9fff]{{1,2}}?)({_POSTS})(?=[说表介告坦就在等、，,。：:（(和与也还])")
 _AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领指认谈的也还笑和与都又已是对向给把每今去从多经被现作负总当一早刚自主亲牵先不")
@@ -42,6 +51,9 @@ _CAPTION_AFTER = _AFTER_NAME | set("赴到来为走看慰查调检参出主讲�
 # A third character that is more likely the next word than part of the name (书记陈岗说：, 网格员王芳也…).
 _NOT_LAST = set("说表介告坦就曾在等如带领认谈的也还笑和与都又已是到赴对向给把每今去从多经被现作负总当一早刚自主亲牵先不")
 _SPEECH = set("说表介告坦谈")  # 束长明说: 明说 is a word, but 说 here is what the person does
+# …”贺明说。 / …。欧阳志刚介绍，: a name that says something, between a mark and the verb.
+_SPEAKER = re.compile(rf"(?:^|(?<=[”。！？!?]))({SURNAME}[\u4e00-\u9fff]{{1,2}}?)(?:说|表示|介绍)(?=[，,。：:])")
+_PLACE_END = set("村镇区县市乡街巷苑园湖")  # 芦湾村党支部书记: a place before a post, not a name
 _CAPTION_LIKE = re.compile(r"^[^。！？!?]{4,60}[。]?$")
 # Everyday words that start with a surname and may follow a post word (党员管理, 居民安全): never names.
 _NOT_NAMES = set("管理 安全 文明 方便 全面 常态 明确 应急 高度 时间 关心 包括 严格 齐心 成为 和谐 向上 党建 党性 党组织 "
@@ -73,16 +85,51 @@ def _words() -> frozenset[str]:
     return _dictionary()[0]
 
 
+def _given(text: str) -> int:
+    """How many characters of ``text`` its surname takes (欧阳志刚: 2)."""
+    return 2 if text[:2] in _COMPOUND else 1
+
+
 def _a_name(text: str) -> bool:
-    return (2 <= len(text) <= 3 and re.fullmatch(rf"{SURNAME}[\u4e00-\u9fff]+", text) is not None
+    n = _given(text)
+    return (n + 1 <= len(text) <= n + 2 and re.fullmatch(rf"{SURNAME}[\u4e00-\u9fff]+", text) is not None
             and text not in _NOT_NAMES and text[:2] not in _NOT_NAMES and text not in _words()
-            and text[:2] not in _words() and not re.search(_POSTS, text))
+            and (n == 2 or text[:2] not in _words()) and not re.search(_POSTS, text))
 
 
-def _name_at(line: str, start: int, after: set[str]) -> str | None:
-    """The name that starts at ``start`` (right after a post), if what follows it is in ``after``."""
-    three, follow = line[start:start + 3], line[start + 3:start + 4]
-    two, third = three[:2], three[2:]
+def speakers(text: str) -> frozenset[str]:
+    """The names an article gives as speakers (…”贺明说。): where they stand after a post, the name ends there."""
+    return frozenset(mt.group(1) for mt in _SPEAKER.finditer(text)
+                     if mt.group(1) not in _words() and mt.group(1) not in _NOT_NAMES
+                     and not re.search(_POSTS, mt.group(1)))
+
+
+def _tagged_names(line: str) -> dict[int, str]:
+    """Where jieba's part-of-speech tagger sees a person's name (``nr``) in ``line``: column → name."""
+    import jieba.posseg  # loads the tagger's model (about half a second) only when people are looked for
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" lines in what the editor sees
+    out, col = {}, 0
+    for pair in jieba.posseg.cut(line):
+        # A two-character dictionary word tagged nr is as often a thing (贺卡, 汤圆) as a name: the tagger's own
+        # finds (陈平, 葛秋云: not in the dictionary) and longer dictionary names (王建国) count.
+        if pair.flag.startswith("nr") and _a_name(pair.word) and pair.word not in _dictionary()[1]:
+            out[col] = pair.word
+        col += len(pair.word)
+    return out
+
+
+def _name_at(line: str, start: int, after: set[str], known: frozenset[str], tagged) -> str | None:
+    """The name that starts at ``start`` (right after a post): one the article gives as a speaker, else the one
+    jieba's tagger sees there, else one followed by a character in ``after``."""
+    spoken = [k for k in known if line.startswith(k, start)]
+    if spoken:
+        return max(spoken, key=len)
+    if start in tagged():
+        return tagged()[start]
+    n = _given(line[start:start + 2])
+    three, follow = line[start:start + n + 2], line[start + n + 2:start + n + 3]
+    two, third = three[:n + 1], three[n + 1:]
     three_ok = _a_name(three) and follow in after
     two_ok = _a_name(two) and third in after
     if three_ok and _a_name(two) and third + follow in _dictionary()[1] and follow not in _SPEECH:
@@ -92,17 +139,24 @@ def _name_at(line: str, start: int, after: set[str]) -> str | None:
     return two if two_ok else None
 
 
-def people_in(line: str, caption: bool = False) -> list[tuple[str, str, int]]:
-    """(name, role, column) of the people a line names next to their post (in a caption, next to what they do)."""
+def people_in(line: str, caption: bool = False, known: frozenset[str] = frozenset(),
+              tagger: bool = True) -> list[tuple[str, str, int]]:
+    """(name, role, column) of the people a line names next to their post (in a caption, next to what they do).
+
+    ``known``: the article's speakers (:func:`speakers`); ``tagger``: ask jieba's part-of-speech tagger where a name
+    ends (off only to measure what it adds).
+    """
     after = _CAPTION_AFTER if caption else _AFTER_NAME
     out: list[tuple[str, str, int]] = []
+    tagged = lru_cache(maxsize=1)(lambda: _tagged_names(line) if tagger else {})  # only where no speaker decides
     for mt in _PERSON.finditer(line):
         start = mt.end()
-        name = _name_at(line, start, after)
+        # After 的 (负责人的郝思远) only a speaker or the tagger's name: 志愿者的贺卡 is no person.
+        name = _name_at(line, start, set() if mt.group(0).endswith("的") else after, known, tagged)
         if name is None:
             continue
         left = max((x.end() for x in re.finditer(r"[，,；;。：:！？”“]", line[:mt.start()])), default=0)
-        role = re.sub(rf"^(?:{CAPTION_MARK})?(?:图为|图：|图:)?", "", line[left:start].strip())
+        role = re.sub(rf"^(?:{CAPTION_MARK})?(?:图为|图：|图:)?", "", line[left:start].strip()).removesuffix("的")
         if role.endswith("好人”"):
             opening = line.rfind("“", 0, start)
             role = line[opening:start] if opening >= 0 else role
@@ -117,6 +171,6 @@ def people_in(line: str, caption: bool = False) -> list[tuple[str, str, int]]:
             out += [(n, role, col) for n, col in names]
     for mt in list(_NAME_THEN_POST.finditer(line)) + list(_NAME_POST.finditer(line)):
         name = mt.group(1)
-        if _a_name(name) and name not in {n for n, _, _ in out}:
+        if _a_name(name) and name[-1] not in _PLACE_END and name not in {n for n, _, _ in out}:
             out.append((name, mt.group(2), mt.start(1)))
     return out

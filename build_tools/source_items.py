@@ -20,7 +20,7 @@ from . import model as m
 from .checks import normalise
 from .intake import PAGE_MARK
 from .method_names import inside_quotes, methods_in, quote_continued
-from .person_names import is_caption, people_in
+from .person_names import is_caption, people_in, speakers
 
 KINDS = ("method", "figure", "person")
 KIND_LABELS = {"method": "做法", "figure": "数字", "person": "人物"}
@@ -100,6 +100,7 @@ def find_items(text: str) -> list[Item]:
     flat = Flat(text)
     items: list[Item] = []
     seen: set[tuple[str, str]] = set()
+    spoken = speakers(text)
 
     def add(kind: str, shown: str, key: str, i: int, col: int, spans: list[tuple[int, int]]) -> None:
         ident = (kind, normalise(shown + "|" + key if kind == "figure" else key))
@@ -117,7 +118,7 @@ def find_items(text: str) -> list[Item]:
             # Wherever the clause stands (a repeated paragraph), the figure stands at the same place in it.
             before, within = len(normalise(shown[:at])), len(normalise(key))
             add("figure", shown, key, i, 0, [(a + before, a + before + within) for a, _ in flat.occurrences(shown)])
-        for name, role, col in people_in(line, is_caption(line)):
+        for name, role, col in people_in(line, is_caption(line), spoken):
             add("person", f"{name}（{role}）" if role else name, name, i, col, flat.occurrences(name))
     items.sort(key=lambda it: (it.line, KINDS.index(it.kind)))
     return items
