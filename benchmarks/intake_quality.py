@@ -9,6 +9,10 @@ evidence holds them); in a temporary copy of cases/ without the records that
 cite the article, how many of its methods and figures it reports uncovered;
 and the noise, how many listed items match nothing in the lists.
 
+Fictional development part: the articles of benchmarks/intake_dev/ (written
+to tune the finder's people on) go in through ``source add`` like the
+held-out ones, and are reported item by item (missed and extra items).
+
 Held-out part: each article of benchmarks/intake_heldout/ goes into a
 temporary copy of the project through ``source add`` (the library function)
 with a temporary sources folder and is checked; no record cites it, so every
@@ -41,6 +45,7 @@ from build_tools.source_items import Item, check_source, record_evidence  # noqa
 
 EXPECTED = Path(__file__).with_name("intake_expected.yml")
 HELDOUT = Path(__file__).with_name("intake_heldout")
+DEV_FICTION = Path(__file__).with_name("intake_dev")
 SOURCES = ROOT.parent / "shared" / "sources"
 
 
@@ -145,29 +150,61 @@ def development(expected: dict, tmp: Path) -> dict:
     return results
 
 
-def heldout(tmp: Path) -> dict:
-    """Totals only, per held-out article: each goes in through ``source add`` and is checked in a project copy."""
+def through_source_add(folder: Path, sid: str, spec: dict, tmp: Path) -> list[Item] | str:
+    """The items of an article of ``folder`` put into a temporary copy of the project by ``source add`` (the library
+    function) and checked; a Chinese error message instead when it cannot be (a count, never the held-out strings)."""
     from build_tools.intake import IntakeError, add_source
 
+    article = folder / spec["file"]
+    bad = verbatim_misses(spec, article.read_text(encoding="utf-8"))
+    if bad:
+        return f"清单中有 {len(bad)} 项不在原文中"
+    cases, sources = tmp / f"{folder.name}-{sid}" / "cases", tmp / f"{folder.name}-{sid}" / "sources"
+    shutil.copytree(ROOT / "cases", cases)
+    sources.mkdir()
+    try:
+        add_source(article, sources, cases, sid)
+    except IntakeError as err:
+        return f"source add 失败：{err}"
+    validation = run_validation(cases)
+    records = [r for r, _ in validation.records]
+    return check_source(records, validation.registry.sources[sid], sources).items
+
+
+def fictional_dev(tmp: Path) -> dict:
+    """The fictional development articles (benchmarks/intake_dev/), through ``source add`` like the held-out ones but
+    reported item by item: no record cites them, so every expected method and figure should be listed uncovered."""
+    expected = yaml.safe_load((DEV_FICTION / "expected.yml").read_text(encoding="utf-8"))
+    results = {}
+    for sid, spec in expected.items():
+        items = through_source_add(DEV_FICTION, sid, spec, tmp)
+        if isinstance(items, str):
+            results[sid] = {"role": "dev", "error": items}
+            continue
+        rows = [{"kind": kind, "wanted": str(w), "item": FINDERS[kind](str(w), items)}
+                for kind in FINDERS for w in spec.get(LISTS[kind]) or []]
+        count = lambda kind: [sum(1 for r in rows if r["kind"] == kind and r["item"]),
+                              sum(1 for r in rows if r["kind"] == kind)]
+        mf = [r for r in rows if r["kind"] != "person"]
+        wanted = {kind: [str(w) for w in spec.get(LISTS[kind]) or []] for kind in FINDERS}
+        results[sid] = {"role": "dev", "items": len(items), "noise": noise(items, spec),
+                        "methods": count("method"), "figures": count("figure"), "people": count("person"),
+                        "listed_uncovered": [sum(1 for r in mf if r["item"] and not r["item"].covered_by), len(mf)],
+                        "missed": [r["wanted"] for r in rows if not r["item"]],
+                        "extra": [it.text for it in items
+                                  if not any(FINDERS[it.kind](w, [it]) for w in wanted[it.kind])]}
+    return results
+
+
+def heldout(tmp: Path) -> dict:
+    """Totals only, per held-out article: each goes in through ``source add`` and is checked in a project copy."""
     expected = yaml.safe_load((HELDOUT / "expected.yml").read_text(encoding="utf-8"))
     results = {}
     for sid, spec in expected.items():
-        article = HELDOUT / spec["file"]
-        bad = verbatim_misses(spec, article.read_text(encoding="utf-8"))
-        if bad:  # a count, never the strings: they are the held-out items
-            results[sid] = {"role": "held-out", "error": f"清单中有 {len(bad)} 项不在原文中"}
+        items = through_source_add(HELDOUT, sid, spec, tmp)
+        if isinstance(items, str):
+            results[sid] = {"role": "held-out", "error": items}
             continue
-        cases, sources = tmp / f"heldout-{sid}" / "cases", tmp / f"heldout-{sid}" / "sources"
-        shutil.copytree(ROOT / "cases", cases)
-        sources.mkdir()
-        try:
-            add_source(article, sources, cases, sid)
-        except IntakeError as err:
-            results[sid] = {"role": "held-out", "error": f"source add 失败：{err}"}
-            continue
-        validation = run_validation(cases)
-        records = [r for r, _ in validation.records]
-        items = check_source(records, validation.registry.sources[sid], sources).items
         found = {kind: [FINDERS[kind](str(w), items) for w in spec.get(LISTS[kind]) or []] for kind in FINDERS}
         count = lambda kind: [sum(1 for it in found[kind] if it is not None), len(found[kind])]
         mf = found["method"] + found["figure"]
@@ -190,6 +227,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-intake-"))
     try:
         dev = development(expected, tmp)
+        fiction = fictional_dev(tmp) if DEV_FICTION.is_dir() and "--only" not in sys.argv else {}
         held = {} if "--dev" in sys.argv else heldout(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -203,9 +241,24 @@ def main() -> int:
             print(f"  没找到：{'、'.join(r['missed'])}")
         if r["wrong"]:
             print(f"  误报未覆盖：{'、'.join(r['wrong'])}")
+    if fiction:
+        print("\n调试用的虚构文章（benchmarks/intake_dev/，经 source add 读入，没有记录引用；逐项列出）\n")
+    for sid, r in fiction.items():
+        if "error" in r:
+            print(f"{sid}（调试，虚构）：✘ {r['error']}")
+            continue
+        print(f"{sid}（调试，虚构）：列出 {r['items']} 项，其中不在清单里的 {r['noise']} 项")
+        print(f"  找到：做法 {pct(*r['methods'])}，数字 {pct(*r['figures'])}，人物 {pct(*r['people'])}")
+        print(f"  做法和数字列为“未覆盖”：{pct(*r['listed_uncovered'])}")
+        if r["missed"]:
+            print(f"  没找到：{'、'.join(r['missed'])}")
+        if r["extra"]:
+            print(f"  不在清单里：{'、'.join(r['extra'])}")
     total = lambda rs, key: [sum(r[key][0] for r in rs), sum(r[key][1] for r in rs)]
     rs = list(dev.values())
     checks = [("调试文章：记录都在时误报未覆盖 ≤ 5%", total(rs, "wrong_uncovered"), 0.05, "≤")] if rs else []
+    fs = [r for r in fiction.values() if "error" not in r]
+    checks += [("调试用的虚构文章：人物找到", total(fs, "people"), 0.9, "≥")] if fs else []
     if held:
         # Totals only: the held-out articles' items are never printed, by any option.
         print("\n留作检验的文章（benchmarks/intake_heldout/，经 source add 读入，没有记录引用）：只报总数\n")
@@ -223,7 +276,8 @@ def main() -> int:
         good = a <= bound * max(b, 1) if sense == "≤" else a >= bound * b
         print(f"  {'✔' if good else '✘'} {label}：{pct(a, b)}")
     if "--json" in sys.argv:
-        print(json.dumps({"development": dev, "held_out": held}, ensure_ascii=False, indent=2))
+        print(json.dumps({"development": dev, "development_fiction": fiction, "held_out": held}, ensure_ascii=False,
+                         indent=2))
     return 0
 
 
