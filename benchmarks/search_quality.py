@@ -10,7 +10,8 @@ Query sets, each reported on its own:
   is 「库里暂时没有直接讲这个问题的案例」; a second round by another writer,
   ``dev2`` / ``test2`` / ``absent_dev2`` / ``absent_test2``, and a third by
   a third writer, ``dev3`` / ``test3`` / ``absent_dev3`` / ``absent_test3``,
-  split the same way.
+  split the same way; a fourth, ``test4`` / ``absent_test4``, is a test part
+  only, written after the ranking was settled on the development parts.
 
 Both engines run the one plan (build_tools/ranking.py); the browser engine is
 driven in headless Chromium from file:// with every non-file request blocked.
@@ -55,6 +56,9 @@ SETS = [
     ("文章里的问题·第三轮测试部分（heldout test3，从未据此调参）", HELDOUT, "test3", False),
     ("库里没有的话题·第三轮开发部分（absent_dev3）", HELDOUT, "absent_dev3", True),
     ("库里没有的话题·第三轮测试部分（absent_test3，从未据此调参）", HELDOUT, "absent_test3", False),
+    # Round 4 is a test part only: written after the last change to the ranking was decided on the dev parts.
+    ("文章里的问题·第四轮（heldout test4，只作检验）", HELDOUT, "test4", False),
+    ("库里没有的话题·第四轮（absent_test4，只作检验）", HELDOUT, "absent_test4", False),
 ]
 
 
