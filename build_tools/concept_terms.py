@@ -13,7 +13,10 @@ the browser) run the same steps on the same published data:
   concepts join with a lower weight;
 - the query's *key concept* is the rarest concept it names that some record
   holds; a record answers the query directly when it holds the key concept,
-  or when it has every word of the query (see ``ranking.rank``).
+  or when it has every word of the query (see ``ranking.rank``);
+- a query whose words nothing in the library explains names an unknown topic
+  (:func:`unknown`), except for a record holding enough of its meaningful
+  words and concepts (:func:`known_to`).
 """
 
 from __future__ import annotations
@@ -105,3 +108,17 @@ def unknown(pieces: list[str], han: str, plan: dict) -> bool:
     filler = set(plan["fillerChars"])
     n = sum(ch not in filler for p in pieces for ch in p)
     return n >= plan["unknownMinChars"] and n >= plan["unknownShare"] * sum(ch not in filler for ch in han)
+
+
+def known_to(postings: dict, named: list[str], owns: dict[int, int], n_records: int, plan: dict) -> set[int]:
+    """Records that show the library knows a query's topic, whatever pieces of it nothing explains.
+
+    A record does when it holds ``verdictEvidenceWords`` of the query's meaningful words (``owns``:
+    record → how many it has, counted as ``ranking.rank`` counts them for an answer) and the concepts
+    the query names, together (the same test runs in casebook-search.js).
+    """
+    evidence = dict(owns)
+    for cid in named:
+        for d, _ in postings.get(term(cid), []):
+            evidence[d] = evidence.get(d, 0) + 1
+    return {d for d, n in evidence.items() if n >= plan["verdictEvidenceWords"] and d < n_records}

@@ -232,8 +232,10 @@ def test_search_page_says_nothing_here_from_file(engine_page, width):
 # Round 3 (dev3, 40 queries): 0.575 / 0.850 (8 told "nothing here") with lexicon terms at 0.3 (PLAN lexiconWeight),
 # 0.550 / 0.800 at 0.8: the floor goes red if that change is undone. test3 (40, never tuned on, totals read once at the
 # end of the round): 0.675 / 0.850, 6 told "nothing here" (0.650 / 0.875, 6 before).
+# dev3 told "nothing here" 8 -> 5 with the verdict's evidence (PLAN verdictEvidenceWords): a record holding 3 of the
+# query's meaningful words and concepts is not ruled out as an unknown topic; the floor goes red if it is undone.
 FLOORS = {"dev": (0.87, 0.96, 0), "test": (0.70, 0.88, 6), "dev2": (0.48, 0.84, 1), "test2": (0.55, 0.80, 11),
-          "dev3": (0.56, 0.84, 8), "test3": (0.65, 0.82, 6)}
+          "dev3": (0.56, 0.84, 5), "test3": (0.65, 0.82, 6)}
 # Topics no article covers told "nothing here": absent_dev 15/18, absent_test 11/16, absent_dev2 10/12, absent_test2 7/12.
 # Lowered from 13, 12 and 11 on purpose: the stricter "unknown topic" line (PLAN unknownMinChars 4, unknownShare 0.5)
 # trades them for 7 fewer present topics told "nothing here" in the test parts (benchmarks/README.md). absent_dev2

@@ -52,12 +52,17 @@ def _rank_by_sorting_everything(ix, plan, limit: int) -> tuple[Ranked, int, bool
     if not terms and allow is not None:
         scores = {d: 1.0 for d in allow}
     keyed = {d for d, _ in ix.postings.get(concept_terms.term(plan.key), [])} if plan.key else set()
+    evidence = dict(owns)  # the query's meaningful words and named concepts a record holds
+    for cid in plan.concepts:
+        for d, _ in ix.postings.get(concept_terms.term(cid), []):
+            evidence[d] = evidence.get(d, 0) + 1
     rows = []
     for d, s in scores.items():
         if allow is not None and (d not in allow or d >= ix.n_records):
             continue
         cover = hits.get(d, 0) / required if required else 1.0
-        direct = not terms or (not plan.unknown and (d in keyed or owns.get(d, 0) >= enough))
+        known = not plan.unknown or (d < ix.n_records and evidence.get(d, 0) >= PLAN["verdictEvidenceWords"])
+        direct = not terms or (known and (d in keyed or owns.get(d, 0) >= enough))
         score = s * (PLAN["coverBase"] + cover * cover) * (1 + PLAN["tagBoost"] * boost.get(d, 0))
         rows.append([score * (1 + PLAN["keyBoost"] * (d in keyed)), d, direct, cover])
     rows.sort(key=lambda r: (-r[0], r[1]))
@@ -102,3 +107,36 @@ def test_ranking_equals_sorting_every_candidate(ix):
     assert differ == []
     # The comparison means something: the pool cuts candidates off, and the title bonus reorders it.
     assert beyond_pool > 500 and bonus_moved > 20
+
+
+# ------------------------------------------------------------ the verdict: evidence the library knows the topic
+
+def _tiny_index():
+    """Two records that share 开会 and 商量; only the first says 议事 and holds the concept 议事协商."""
+    from build_tools.ranking import RankIndex
+
+    both = [(0, 10), (1, 10)]
+    return RankIndex(vocab=["议事", "开会", "商量"], postings={"开会": both, "商量": both, "议事": [(0, 10)],
+                                                          "~yishi": [(0, 10)]},
+                     docs=[["cases/a", "甲", "", "", "", ""], ["cases/b", "乙", "", "", "", ""]], n_records=2,
+                     place_words={}, tag_words={}, generic=set(), lexicon={},
+                     concepts={"words": {"议事": "yishi"}, "broader": {}, "df": {"yishi": 1}})
+
+
+def test_a_record_with_three_of_the_querys_words_and_concepts_answers_despite_unknown_pieces():
+    ix = _tiny_index()
+    plan = parse(ix, "开会议事吵吵嚷嚷")  # 吵吵嚷嚷: half the query, nothing in the library explains it
+    assert plan.unknown and plan.concepts == ["yishi"]
+    got = rank(ix, plan)
+    # record a holds 开会, 议事 and the concept 议事: three, the plan's verdictEvidenceWords
+    assert PLAN["verdictEvidenceWords"] == 3
+    assert not got.nothing
+    assert [ix.docs[d][0] for d, _ in got.items] == ["cases/a", "cases/b"] and got.direct == [True, False]
+
+
+def test_two_shared_words_do_not_make_an_unknown_topic_known():
+    ix = _tiny_index()
+    plan = parse(ix, "开会商量吵吵嚷嚷")  # both records hold 开会 and 商量, no concept: two, not enough
+    assert plan.unknown and plan.concepts == []
+    got = rank(ix, plan)
+    assert got.nothing and got.direct == [False, False]

@@ -363,14 +363,22 @@
         });
       });
       if (!names.length && allow) for (var d in allow) scores[d] = 1;
+      /* Records holding enough of the query's meaningful words and concepts show the topic is known
+         (concept_terms.known_to), whatever pieces of the query nothing explains. */
+      var evidence = {}, known = function (id) { return id < nRecords && (evidence[id] || 0) >= P.verdictEvidenceWords; };
+      if (unknown) {
+        for (var o in owns) evidence[o] = owns[o];
+        parsed.concepts.forEach(function (c) { (post["~" + c] || []).forEach(function (p) { evidence[p[0]] = (evidence[p[0]] || 0) + 1; }); });
+      }
       var ranked = [], full = false;
       for (var key in scores) {
         var id = +key;
         if (allow && (!allow[id] || id >= nRecords)) continue;
         var cover = required ? (hits[id] || 0) / required : 1;
         if (cover >= 1) full = true;
-        /* Enough of the query's own words, none of it unknown, or the query's key concept: an answer. */
-        var direct = !names.length || (!unknown && (keyed[id] === true || (owns[id] || 0) >= enough));
+        /* Enough of the query's own words, none of it unknown (or the record shows the topic is known),
+           or the query's key concept: an answer. */
+        var direct = !names.length || ((!unknown || known(id)) && (keyed[id] === true || (owns[id] || 0) >= enough));
         var score = scores[id] * (P.coverBase + cover * cover) * (1 + P.tagBoost * (boost[id] || 0));
         ranked.push({ id: id, score: score * (1 + P.keyBoost * (keyed[id] === true ? 1 : 0)), direct: direct });
       }
