@@ -234,16 +234,19 @@ def test_search_page_says_nothing_here_from_file(engine_page, width):
 # end of the round): 0.675 / 0.850, 6 told "nothing here" (0.650 / 0.875, 6 before).
 # dev3 told "nothing here" 8 -> 5 with the verdict's evidence (PLAN verdictEvidenceWords): a record holding 3 of the
 # query's meaningful words and concepts is not ruled out as an unknown topic; the floor goes red if it is undone.
-FLOORS = {"dev": (0.87, 0.96, 0), "test": (0.70, 0.88, 6), "dev2": (0.48, 0.84, 1), "test2": (0.55, 0.80, 11),
-          "dev3": (0.56, 0.84, 5), "test3": (0.65, 0.82, 6)}
+# Final report of the round (read once, after the last change): test 0.737 / 0.895 (5 told "nothing here"), test2
+# 0.578 / 0.822 (10), test3 0.675 / 0.850 (4). Round 4 (test4, 40 queries written after the ranking was settled, a
+# test part only): 0.500 / 0.825, 13 told "nothing here" -- the floors record that, they are not targets.
+FLOORS = {"dev": (0.87, 0.96, 0), "test": (0.70, 0.88, 5), "dev2": (0.48, 0.84, 1), "test2": (0.55, 0.80, 10),
+          "dev3": (0.56, 0.84, 5), "test3": (0.65, 0.82, 4), "test4": (0.47, 0.80, 13)}
 # Topics no article covers told "nothing here": absent_dev 15/18, absent_test 11/16, absent_dev2 10/12, absent_test2 7/12.
 # Lowered from 13, 12 and 11 on purpose: the stricter "unknown topic" line (PLAN unknownMinChars 4, unknownShare 0.5)
 # trades them for 7 fewer present topics told "nothing here" in the test parts (benchmarks/README.md). absent_dev2
 # (11 -> 10) and absent_test2 (9 -> 7) lowered again on purpose: the analysis's words now explain more of a query,
 # which also spares present topics (test 8 -> 6 told "nothing here").
-# Round 3: absent_dev3 7/10, absent_test3 9/10.
+# Round 3: absent_dev3 7/10, absent_test3 9/10. Round 4: absent_test4 9/10.
 ABSENT_FLOORS = {"absent_dev": 15, "absent_test": 11, "absent_dev2": 10, "absent_test2": 7, "absent_dev3": 7,
-                 "absent_test3": 9}
+                 "absent_test3": 9, "absent_test4": 9}
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
