@@ -171,6 +171,19 @@ def through_source_add(folder: Path, sid: str, spec: dict, tmp: Path) -> list[It
     return check_source(records, validation.registry.sources[sid], sources).items
 
 
+def tally(spec: dict, items: list[Item]) -> tuple[dict, list[dict]]:
+    """The totals of one fictional article's check against its lists (no record cites it), and the rows behind them."""
+    rows = [{"kind": kind, "wanted": str(w), "item": FINDERS[kind](str(w), items)}
+            for kind in FINDERS for w in spec.get(LISTS[kind]) or []]
+    count = lambda kind: [sum(1 for r in rows if r["kind"] == kind and r["item"]),
+                          sum(1 for r in rows if r["kind"] == kind)]
+    mf = [r for r in rows if r["kind"] != "person"]
+    totals = {"items": len(items), "noise": noise(items, spec),
+              "methods": count("method"), "figures": count("figure"), "people": count("person"),
+              "listed_uncovered": [sum(1 for r in mf if r["item"] and not r["item"].covered_by), len(mf)]}
+    return totals, rows
+
+
 def fictional_dev(tmp: Path) -> dict:
     """The fictional development articles (benchmarks/intake_dev/), through ``source add`` like the held-out ones but
     reported item by item: no record cites them, so every expected method and figure should be listed uncovered."""
@@ -181,15 +194,9 @@ def fictional_dev(tmp: Path) -> dict:
         if isinstance(items, str):
             results[sid] = {"role": "dev", "error": items}
             continue
-        rows = [{"kind": kind, "wanted": str(w), "item": FINDERS[kind](str(w), items)}
-                for kind in FINDERS for w in spec.get(LISTS[kind]) or []]
-        count = lambda kind: [sum(1 for r in rows if r["kind"] == kind and r["item"]),
-                              sum(1 for r in rows if r["kind"] == kind)]
-        mf = [r for r in rows if r["kind"] != "person"]
+        totals, rows = tally(spec, items)
         wanted = {kind: [str(w) for w in spec.get(LISTS[kind]) or []] for kind in FINDERS}
-        results[sid] = {"role": "dev", "items": len(items), "noise": noise(items, spec),
-                        "methods": count("method"), "figures": count("figure"), "people": count("person"),
-                        "listed_uncovered": [sum(1 for r in mf if r["item"] and not r["item"].covered_by), len(mf)],
+        results[sid] = {"role": "dev", **totals,
                         "missed": [r["wanted"] for r in rows if not r["item"]],
                         "extra": [it.text for it in items
                                   if not any(FINDERS[it.kind](w, [it]) for w in wanted[it.kind])]}
@@ -202,16 +209,9 @@ def heldout(tmp: Path) -> dict:
     results = {}
     for sid, spec in expected.items():
         items = through_source_add(HELDOUT, sid, spec, tmp)
-        if isinstance(items, str):
-            results[sid] = {"role": "held-out", "error": items}
-            continue
-        found = {kind: [FINDERS[kind](str(w), items) for w in spec.get(LISTS[kind]) or []] for kind in FINDERS}
-        count = lambda kind: [sum(1 for it in found[kind] if it is not None), len(found[kind])]
-        mf = found["method"] + found["figure"]
-        results[sid] = {"role": "held-out", "items": len(items), "methods": count("method"), "figures": count("figure"),
-                        "people": count("person"),
-                        "listed_uncovered": [sum(1 for it in mf if it is not None and not it.covered_by), len(mf)],
-                        "noise": noise(items, spec)}
+        # The rows name the missed items: they stay here, never printed for a held-out article.
+        results[sid] = ({"role": "held-out", "error": items} if isinstance(items, str)
+                        else {"role": "held-out", **tally(spec, items)[0]})
     return results
 
 
