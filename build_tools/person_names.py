@@ -50,7 +50,9 @@ _LIST_END = re.escape("".join(sorted(_AFTER_NAME | set("一"))))
 _CAPTION_AFTER = _AFTER_NAME | set("赴到来为走看慰查调检参出主讲入上陪")
 # A third character that is more likely the next word than part of the name (书记陈岗说：, 网格员王芳也…).
 _NOT_LAST = set("说表介告坦就曾在等如带领认谈的也还笑和与都又已是到赴对向给把每今去从多经被现作负总当一早刚自主亲牵先不")
-_SPEECH = set("说表介告坦谈")  # 束长明说: 明说 is a word, but 说 here is what the person does
+_SPEECH = set("说表介告坦谈")
+# After a compound surname the given name is mostly two characters (欧阳志刚介绍): only a function word ends it at one.
+_FUNCTION_NEXT = set("说表介告坦谈就曾在等如也还和与都又已是到赴对向给把被的从每今去")  # 束长明说: 明说 is a word, but 说 here is what the person does
 # …”贺明说。 / …。欧阳志刚介绍，: a name that says something, between a mark and the verb.
 _SPEAKER = re.compile(rf"(?:^|(?<=[”。！？!?]))({SURNAME}[\u4e00-\u9fff]{{1,2}}?)(?:说|表示|介绍)(?=[，,。：:])")
 _PLACE_END = set("村镇区县市乡街巷苑园湖")  # 芦湾村党支部书记: a place before a post, not a name
@@ -132,6 +134,8 @@ def _name_at(line: str, start: int, after: set[str], known: frozenset[str], tagg
     two, third = three[:n + 1], three[n + 1:]
     three_ok = _a_name(three) and follow in after
     two_ok = _a_name(two) and third in after
+    if three_ok and n == 2 and third not in _FUNCTION_NEXT:
+        return three  # 主任欧阳志刚介绍 (刚 may begin the next word after a one-character surname, not here)
     if three_ok and _a_name(two) and third + follow in _dictionary()[1] and follow not in _SPEECH:
         return two  # 网格员胡霞针对…: 针 begins the next word (but 束长明说: 说 is what 束长明 does)
     if three_ok and not (_a_name(two) and third in _NOT_LAST):  # 书记陈岗说： is 陈岗 saying, not 陈岗说

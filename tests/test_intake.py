@@ -391,6 +391,8 @@ NAME_ENDS = (
     ("楼栋长陈平安排邻居照看老人。", ["陈平"]),  # the tagger decides
     ("退休教师葛秋云和12名志愿者轮流值守。", ["葛秋云"]),  # not 葛秋 (云和 is a word)
     ("主任欧阳志强介绍，律师司马婧是社区的法律顾问。", ["欧阳志强", "司马婧"]),  # two-character surnames
+    ("主任欧阳志刚介绍，社区新建了议事厅。", ["欧阳志刚"]),  # 刚 may start the next word, but not after 欧阳志
+    ("主任欧阳平也说，大家坐下商量。", ["欧阳平"]),  # near miss: 也 is the next word
     ("网格员贺明白天在村里巡查。\n\n“路灯修好了。”居民们说。", []),  # no speaker, no tagger's name: not 贺明白
 )
 
