@@ -13,12 +13,15 @@ Fictional development part: the articles of benchmarks/intake_dev/ (written
 to tune the finder's people on) go in through ``source add`` like the
 held-out ones, and are reported item by item (missed and extra items).
 
-Held-out part: each article of benchmarks/intake_heldout/ goes into a
-temporary copy of the project through ``source add`` (the library function)
-with a temporary sources folder and is checked; no record cites it, so every
-expected method and figure should be listed as uncovered. Only totals are
-ever printed for it (with ``--json`` too): per-item results are what one
-would tune on. ``--dev`` skips it (for runs while changing the finder).
+Held-out part, by round (round 1: benchmarks/intake_heldout/, round 2:
+benchmarks/intake_heldout2/): each article goes into a temporary copy of the
+project through ``source add`` (the library function) with a temporary
+sources folder and is checked; no record cites it, so every expected method
+and figure should be listed as uncovered. Only totals are ever printed for it
+(per article and per round, with ``--json`` too): per-item results are what
+one would tune on. ``--dev`` skips every round without reading any held-out
+file (for runs while changing the finder); ``--round N`` runs only round N
+of the held-out part (each run is one more look at its totals).
 
 Targets on the held-out articles (issue 25): ≥ 90% of methods and figures
 reported uncovered, people found ≥ 90%; ≤ 5% wrongly reported uncovered is
@@ -44,7 +47,8 @@ from build_tools.checks import normalise  # noqa: E402
 from build_tools.source_items import Item, check_source, record_evidence  # noqa: E402
 
 EXPECTED = Path(__file__).with_name("intake_expected.yml")
-HELDOUT = Path(__file__).with_name("intake_heldout")
+# Held-out rounds, oldest first: each folder holds articles written and listed before the finder ran on them.
+HELDOUT_ROUNDS = {1: Path(__file__).with_name("intake_heldout"), 2: Path(__file__).with_name("intake_heldout2")}
 DEV_FICTION = Path(__file__).with_name("intake_dev")
 SOURCES = ROOT.parent / "shared" / "sources"
 
@@ -203,12 +207,13 @@ def fictional_dev(tmp: Path) -> dict:
     return results
 
 
-def heldout(tmp: Path) -> dict:
-    """Totals only, per held-out article: each goes in through ``source add`` and is checked in a project copy."""
-    expected = yaml.safe_load((HELDOUT / "expected.yml").read_text(encoding="utf-8"))
+def heldout(folder: Path, tmp: Path) -> dict:
+    """Totals only, per article of one held-out round: each goes in through ``source add`` and is checked in a
+    project copy."""
+    expected = yaml.safe_load((folder / "expected.yml").read_text(encoding="utf-8"))
     results = {}
     for sid, spec in expected.items():
-        items = through_source_add(HELDOUT, sid, spec, tmp)
+        items = through_source_add(folder, sid, spec, tmp)
         # The rows name the missed items: they stay here, never printed for a held-out article.
         results[sid] = ({"role": "held-out", "error": items} if isinstance(items, str)
                         else {"role": "held-out", **tally(spec, items)[0]})
@@ -224,11 +229,12 @@ def main() -> int:
         if bad:
             print(f"✘ intake_expected.yml 中 {sid} 的这些字符串不在原文中：{bad}")
             return 2
+    rounds = [] if "--dev" in sys.argv else held_rounds()
     tmp = Path(tempfile.mkdtemp(prefix="bench-intake-"))
     try:
         dev = development(expected, tmp)
         fiction = fictional_dev(tmp) if DEV_FICTION.is_dir() and "--only" not in sys.argv else {}
-        held = {} if "--dev" in sys.argv else heldout(tmp)
+        held = {n: heldout(HELDOUT_ROUNDS[n], tmp) for n in rounds}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("来源检查的质量：调试用的文章（benchmarks/intake_expected.yml，000–004 都已用来调试）\n")
@@ -259,26 +265,37 @@ def main() -> int:
     checks = [("调试文章：记录都在时误报未覆盖 ≤ 5%", total(rs, "wrong_uncovered"), 0.05, "≤")] if rs else []
     fs = [r for r in fiction.values() if "error" not in r]
     checks += [("调试用的虚构文章：人物找到", total(fs, "people"), 0.9, "≥")] if fs else []
-    if held:
+    for n, round_ in held.items():
         # Totals only: the held-out articles' items are never printed, by any option.
-        print("\n留作检验的文章（benchmarks/intake_heldout/，经 source add 读入，没有记录引用）：只报总数\n")
-        for sid, r in held.items():
+        print(f"\n留作检验的文章，第 {n} 轮（benchmarks/{HELDOUT_ROUNDS[n].name}/，经 source add 读入，没有记录引用）："
+              "只报总数\n")
+        for sid, r in round_.items():
             if "error" in r:
                 print(f"{sid}（检验）：✘ {r['error']}")
                 continue
             print(f"{sid}（检验）：列出 {r['items']} 项，其中不在清单里的 {r['noise']} 项；做法 {pct(*r['methods'])}，"
                   f"数字 {pct(*r['figures'])}，人物 {pct(*r['people'])}；做法和数字列为“未覆盖”{pct(*r['listed_uncovered'])}")
-        hs = [r for r in held.values() if "error" not in r]
-        checks += [("检验文章：做法和数字列为未覆盖 ≥ 90%", total(hs, "listed_uncovered"), 0.9, "≥"),
-                   ("检验文章：人物找到 ≥ 90%", total(hs, "people"), 0.9, "≥")]
+        hs = [r for r in round_.values() if "error" not in r]
+        checks += [(f"检验文章第 {n} 轮：做法和数字列为未覆盖 ≥ 90%", total(hs, "listed_uncovered"), 0.9, "≥"),
+                   (f"检验文章第 {n} 轮：人物找到 ≥ 90%", total(hs, "people"), 0.9, "≥")]
     print("\n合计：")
     for label, (a, b), bound, sense in checks:
         good = a <= bound * max(b, 1) if sense == "≤" else a >= bound * b
         print(f"  {'✔' if good else '✘'} {label}：{pct(a, b)}")
     if "--json" in sys.argv:
-        print(json.dumps({"development": dev, "development_fiction": fiction, "held_out": held}, ensure_ascii=False,
-                         indent=2))
+        print(json.dumps({"development": dev, "development_fiction": fiction,
+                          "held_out": {f"round {n}": r for n, r in held.items()}}, ensure_ascii=False, indent=2))
     return 0
+
+
+def held_rounds() -> list[int]:
+    """The held-out rounds this run looks at: all of them, or the one named by ``--round N``."""
+    if "--round" not in sys.argv:
+        return sorted(HELDOUT_ROUNDS)
+    n = int(sys.argv[sys.argv.index("--round") + 1])
+    if n not in HELDOUT_ROUNDS:
+        raise SystemExit(f"✘ 没有第 {n} 轮检验文章（有 {'、'.join(map(str, HELDOUT_ROUNDS))}）")
+    return [n]
 
 
 def summarise(role: str, full: dict, gone: dict) -> dict:
