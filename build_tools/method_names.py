@@ -20,7 +20,9 @@ import re
 
 _SUFFIX = ("工作法|工作体系|工作格局|工作机制|机制|模式|平台|制度|工程|计划|行动|体系|服务站|服务队|服务圈|微服务|中心|"
            "清单|项目|品牌|活动|标准|载体|议事室|议事厅|议事会|联席会|调解室|工作室|大讲堂|读书角|联盟|创建|评选|建设|"
-           "做法|方式|架构|链条|组织架构|试点|基地|驿站|格局|政策|办法|接待日|开放日|宣讲|主题|培育|措施|改造")
+           "做法|方式|架构|链条|组织架构|试点|基地|驿站|格局|政策|办法|接待日|开放日|宣讲|主题|培育|措施|改造|"
+           # a named app (“柳岸e格”小程序), a meeting (“槿湖晚八点”民情恳谈会), the steps of a procedure (“…”的流程)
+           "小程序|公众号|APP|App|恳谈会|座谈会|听证会|说事会|故事会|流程")
 QUOTED = re.compile(r"“((?:[^“”]|“[^“”]*”){1,40}?)”")
 _AFTER = re.compile(rf"^(等?[^，,；;。：:“”、（(）)\s等]{{0,7}})({_SUFFIX})")
 # “红色湖湾”融合式党建, “元”动力党建: a quoted name with the kind of party building it is.
@@ -32,14 +34,15 @@ _AFTER_LIST = re.compile(rf"^(?:、[^，,；;。“”、]{{1,10}})+等[^，,；
 # 建立“编制周转池”, 组建“党员先锋队”, 承办“开门一件事”, 探索了“百姓议事堂”: a verb that sets up or takes on a practice.
 _VERB_BEFORE = re.compile(r"(?:建立|推行|实施|启动|开展|创新|创设|推广|设立|组建|成立|建成|评选|承办|开放|探索了?|探索出|"
                           r"采取|结合|围绕|畅通|实现|开发|推出|搭建|构建|创办|开设|开通|上线|启用|制定|出台|擦亮|打响|深化|做实|"
-                          r"用好|健全|完善|落实|命名为|取名为?|名为|叫作|叫做)$")
+                          r"用好|健全|完善|落实|命名为|取名为?|名为|叫作|叫做|实行|开办|纳入)$")
 # 打造5分钟便民服务“红心圈”, 创建示范“温馨家园”, 整合成“一张网”: a verb that makes a named thing, a few words
 # between (no preposition: 创新以“…”为内涵 is a gloss, not a name).
 _MAKES_BEFORE = re.compile(r"(?:打造|建设|创建|建立|推行|实施|推广|整合成|整合为|建成)[^，,；;。：:“”、（(）)以为对向从把将在]{0,8}$")
 # 以“红色新干线”提档升级为抓手, 加大“全科社工”培养力度: the quoted name is what the work is built on or stepped up.
 _FRAME = (re.compile(r"以[^，,；;。：:]{0,4}$"), re.compile(r"^[^，,；;。：:“”]{0,8}?为(?:抓手|切口|载体|依托|牵引)"))
 _STEP_UP = (re.compile(r"加大[^，,；;。：:]{0,4}$"), re.compile(r"^[^，,；;。：:“”]{0,6}?力度"))
-_ENDS = re.compile(rf"(?:{_SUFFIX}|党建|制|室|会|榜|团|站|坊|吧|堂|队|岗|学院|小屋|热线|大党委|大工委|[+＋][A-Za-z]+)$")
+_ENDS = re.compile(rf"(?:{_SUFFIX}|党建|制|室|会|榜|团|站|坊|吧|堂|队|岗|学院|小屋|书房|书屋|超市|夜校|热线|大党委|大工委|"
+                   rf"[+＋][A-Za-z]+)$")
 _NUMERAL_NAME = re.compile(r"^(?:[0-9]|[二三四五六七八九十两双]..)|[+＋·]|[一二三四五六七八九十两双][^一二三四五六七八九十]+[一二三四五六七八九十两双]"
                            r"|^.{2,}[一二三四五六七八九十两双]$")
 _SPEECH = re.compile(r"我们|我的|[。！？!?]")
@@ -51,7 +54,9 @@ _NAMED = ("机制|制度|模式|工程|工作法|计划|政策|联盟|工作体�
 _UNQUOTED = re.compile(rf"(?:(?:{_VERB})(?:[和与及]?(?:{_VERB}))*了?|以|[^，,；;。]的)"
                        rf"((?:[^，,；;。、：:“”（()）\s的]){{2,14}}?(?:{_NAMED}))")
 # 邻里守望工作法让…, 老周调解工作室: a name with a strong marker word standing at the start of a clause.
-_CLAUSE_NAME = re.compile(r"(?:^|(?<=[，,；;。：:！？!?\s]))([^，,；;。、：:“”（()）\s的]{2,10}?(?:工作法|工作室|议事会|议事厅|议事堂))")
+# Not a body named with its members or head (乡贤议事会成员在…, 担任村乡贤议事会会长).
+_CLAUSE_NAME = re.compile(r"(?:^|(?<=[，,；;。：:！？!?\s]))([^，,；;。、：:“”（()）\s的]{2,10}?(?:工作法|工作室|议事会|议事厅|议事堂))"
+                          r"(?!成员|会长|副会长|主任|委员)")
 _JOINED = re.compile(rf"^[和与及、]((?:[^，,；;。、：:“”（()）\s的和与及]){{2,14}}?(?:{_NAMED}))(?=[，,；;。、和与及后等])")
 # 推行红色代办服务, 推进两新党建扩容升级。: a practice put into effect, named by the rest of its clause.
 _PUT_INTO_EFFECT = re.compile(r"(?:推行|推进|实施|推广)([^，,；;。：:“”‘’、（(）)\s的和与及对在把将向0-9]{3,10})(?=[，,；;。])")
@@ -67,12 +72,22 @@ _PLUS_NAME = re.compile(rf"(?<![0-9A-Za-z“])([0-9A-Za-z一二三四五六七�
                         rf"([^，,；;。：:“”、（(）)\s等]{{0,7}}(?:{_SUFFIX}))?(?![=＝0-9])")
 # 创作的无锡首部党建情景剧《红色一家亲》: a work an organisation made (not a document: 《实施意见》).
 _WORK = re.compile(r"(?:剧|电影|短片|宣传片|读本|手册|歌曲|动漫)《([^《》]{2,20})》")
+# 制定了《柳岸镇网格员履职清单》: a list or rule an organisation sets itself (not a document: 印发《实施意见》).
+_OWN_RULES = re.compile(r"(?:制定|出台|印发|编制|推出|修订)了?《([^《》]{2,20}(?:清单|办法|公约|规范|指南|细则|守则|标准))》")
+# “镇党委—村党组织—网格党支部—党员中心户”四级组织体系: the counted system after a quoted chain is a name too.
+_COUNTED_TAIL = re.compile(r"”([一二三四五六七八九十两多][级方类层元][^，,；;。：:“”、（(）)\s]{0,6}?(?:体系|架构|网络|机制|模式))")
 _NUMBERED = re.compile(r"(?:^|[。；;])\s*(?:[一二三四五六七八九十]是|（[一二三四五六七八九十]）|[一二三四五六七八九十]、|\d{1,2}[.、．]|[①-⑩])"
                        r"([^，,。；;：:]{2,30})")
 
 
 def inside_quotes(line: str, pos: int) -> bool:
     return any(q.start() < pos < q.end() for q in QUOTED.finditer(line))
+
+
+def inside_a_name(line: str, pos: int) -> bool:
+    """Whether ``pos`` is inside a quoted name (“100+200+300”), not inside quoted speech (“…12户人家，…。”)."""
+    return any(q.start() < pos < q.end() and not _SPEECH.search(q.group(1)) and not re.search(r"[，,]", q.group(1))
+               for q in QUOTED.finditer(line))
 
 
 def quote_continued(lines: list[str], i: int) -> str:
@@ -98,7 +113,8 @@ def _good_quote(line: str, q: re.Match, heading: bool) -> bool:
 
 
 def _quoted_names(line: str) -> list[tuple[str, str, int]]:
-    quoted = [q for q in QUOTED.finditer(line) if not _SPEECH.search(q.group(1))]
+    # “90后”, “00后”: a generation, not a practice.
+    quoted = [q for q in QUOTED.finditer(line) if not _SPEECH.search(q.group(1)) and not re.fullmatch(r"\d0后", q.group(1))]
     # A headline (no full stop) names things by metaphor: 打造社区治理“样板间”.
     heading = "。" not in line
     good = {k for k, q in enumerate(quoted) if _good_quote(line, q, heading)}
@@ -171,6 +187,8 @@ def methods_in(line: str) -> list[tuple[str, str, int]]:
             out.append((part, part, col))
             col += len(part) + 1
     out += [(mt.group(1), mt.group(1), mt.start(1)) for mt in _WORK.finditer(line)]
+    out += [(mt.group(1), mt.group(1), mt.start(1)) for mt in _OWN_RULES.finditer(line)]
+    out += [(mt.group(1), mt.group(1), mt.start(1)) for mt in _COUNTED_TAIL.finditer(line)]
     out += [(mt.group(0), mt.group(1), mt.start(1)) for mt in _PLUS_NAME.finditer(line) if not inside_quotes(line, mt.start())]
     for mt in _NUMBERED.finditer(line):
         out.append((mt.group(1).strip(), mt.group(1).strip(), mt.start(1)))

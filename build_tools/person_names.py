@@ -26,25 +26,39 @@ _SURNAMES = (
     "金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪"
     "庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
     "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁"
-    "沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝束").replace("和", "")  # 和 after a post is 'and' (社工和居民)
+    "沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝束"
+    # The rest of the Hundred Family Surnames still in use, less those that mostly begin a word after a post
+    # (劳动, 扶贫, 丰富, 惠及, 怀着…): a name's surname is as often rare as common (蔺刚, 宓川, 荀立新).
+    "傅洪赖阎奚昌酆廉皮湛禹狄贝茅郁裘昝嵇钮荀羊於芮羿储汲邴糜隗宓蓬郗伊钭戎韶郜蓟邰鄂蔺屠胥闻莘贡逄堵郦雍璩濮"
+    "扈燕冀郏浦慕茹宦庾暨匡阙殳蔚夔晁訾阚乜鞠蒯荆竺逯桓杭练粟揭").replace("和", "")  # 和 after a post is 'and'
 _COMPOUND = ("欧阳", "司马", "上官", "诸葛", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "端木", "司徒", "宇文",
-             "澹台", "长孙", "独孤", "南宫", "呼延", "钟离", "东方")
+             "澹台", "长孙", "独孤", "南宫", "呼延", "钟离", "东方", "闻人", "万俟", "太史", "申屠", "公冶", "宗政",
+             "濮阳", "淳于", "单于", "赫连", "司空", "鲜于", "闾丘", "轩辕", "拓跋", "公羊", "仲孙", "颛孙", "左丘")
 SURNAME = f"(?:{'|'.join(_COMPOUND)}|[{''.join(sorted(set(_SURNAMES)))}])"
 _POSTS = ("党总支书记|党委书记|党支部书记|支部书记|书记|村支书|支书|副主任|主任|副部长|部长|局长|处长|科长|股长|主席|站长|"
           "所长|院长|校长|队长|组长|镇长|乡长|县长|区长|市长|村长|负责人|工作人员|工作者|网格员|网格长|楼栋长|调解员|"
           "传承人|传人|医生|村医|护士|律师|法官|快递员|外卖员|骑手|党代表|人大代表|联络员|指导员|信息员|宣讲员|讲解员|"
           "店主|老板|教师|教授|专家|干部|专员|干事|队员|义工|村官|乡贤|社工|村民|居民|党员|志愿者|老师|民警|辅警|委员|"
           "专干|楼长|楼道长|楼组长|单元长|栋长|片长|街长|巷长|河长|会长|理事长|经理|店长|厂长|董事长|创始人|代表|顾问|"
-          "咨询师|工程师|设计师|规划师|管家|小哥|军人|老兵|创业者|业主|商户|保安|保洁员|主播|好人”")
-_PERSON = re.compile(rf"(?:{_POSTS})的?(?={SURNAME})")  # 担任负责人的郝思远
+          "咨询师|工程师|设计师|规划师|管家|小哥|军人|老兵|创业者|业主|商户|保安|保洁员|主播|好人”|班长|社长|馆长|园长|"
+          "团长|庭长|行长|主管|总监|会计|司机|厨师|师傅|技师|匠人|手艺人|企业家|艺术家|作家|书法家|画家|老人|学生|"
+          "大户|种植户|养殖户|农户|院士|博士|"
+          "(?<!一)员")  # any 某某员 is a post (研究员, 管理员; not 其中一员): the last alternative, so longer posts match first
+# 担任负责人的郝思远; 村民、68岁的邬秋菊, 75岁的吕桂兰, 家住桃叶坊的戚晓梅 (a resident's age or home before the
+# name, with or without a post: 的 there is no possessive).
+_PERSON = re.compile(rf"(?:{_POSTS})(、\d{{1,3}}岁)?的?(?={SURNAME})|(?<![\d.])(\d{{1,3}}岁)的(?={SURNAME})"
+                     rf"|(家住[^，,。；;：:]{{2,12}}?)的(?={SURNAME})")
 # 张晓红，南岭社区党委书记，…; 李春生（退休教师）; 王芳是东湖社区的网格员: a name standing alone in its clause,
 # its post after it.
 # 返乡创业的柯振东是绿禾果蔬专业合作社负责人; 鲍志勇是“北湖管家”望湖苑项目的项目经理.
-_NAME_THEN_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s的]))({SURNAME}[\u4e00-\u9fff]{{1,2}})"
-                             rf"(?:[（(，,]|是)([^（()），,。；;]{{0,20}}(?:{_POSTS}))(?=[）)，,。；;])")
+# After a quote or 是 too: …”卜长贵（苔岭村退休教师）是…; 说这话的是付晓岚，禾埠镇社会事务办主任，….
+_NAME_THEN_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“”（(\s的是]))({SURNAME}[\u4e00-\u9fff]{{1,2}})"
+                             rf"(?:[（(，,]|是)([^（()），,。；;]{{0,20}}(?:{_POSTS}|(?<!\d)\d{{1,3}}岁))(?=[）)，,。；;])")
 # 社区的李明书记说: a name right before its post, after 的 or a mark.
 _NAME_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s的]))({SURNAME}[\u4e00-\u9fff]{{1,2}}?)({_POSTS})(?=[说表介告坦就在等、，,。：:（(和与也还])")
-_AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领指认谈的也还笑和与都又已是对向给把每今去从多经被现作负总当一早刚自主亲牵先不")
+_AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领指认谈的也还笑和与都又已是对向给把每今去从多经被现作负总当一早刚自主亲牵先不"
+                  "）)；;！？!?”"  # and the first characters of what a person does next (组织, 走访, 强调, 觉得, 平时…)
+                  "组参走提强希透感记觉通拿看站坐住来发听积率逐挨始仍依特很更非深解翻接打") | {""}  # "": line end
 _LIST_END = re.escape("".join(sorted(_AFTER_NAME | set("一"))))
 # A picture caption says what the person does (区委书记某某赴…, 某某和居民…, 某某看望…), not what they said.
 _CAPTION_AFTER = _AFTER_NAME | set("赴到来为走看慰查调检参出主讲入上陪")
@@ -54,7 +68,18 @@ _SPEECH = set("说表介告坦谈")
 # After a compound surname the given name is mostly two characters (欧阳志刚介绍): only a function word ends it at one.
 _FUNCTION_NEXT = set("说表介告坦谈就曾在等如也还和与都又已是到赴对向给把被的从每今去")  # 束长明说: 明说 is a word, but 说 here is what the person does
 # …”贺明说。 / …。欧阳志刚介绍，: a name that says something, between a mark and the verb.
-_SPEAKER = re.compile(rf"(?:^|(?<=[”。！？!?]))({SURNAME}[\u4e00-\u9fff]{{1,2}}?)(?:说|表示|介绍)(?=[，,。：:])")
+# A paragraph may open with one (晏清和表示，…), and more verbs say it (告诉记者, 认为, 坦言).
+_SPEAKER = re.compile(rf"(?:^\s*|(?<=[”。！？!?，,的]))({SURNAME}[\u4e00-\u9fff]{{1,2}}?)"
+                      r"(?:说|表示|介绍|告诉记者|认为|坦言|笑着说)(?=[，,。：:])", re.M)
+# A byline or a picture credit: names between spaces after the post (本报记者　岑若溪　通讯员　皇甫秋实　朱琳),
+# or before 摄 (…事宜。司马文涛　摄). The spaces end each name.
+_BYLINE = re.compile(rf"((?:本报|特约)?记者|通讯员|摄影记者|摄影|实习生)((?:[ \t　]+{SURNAME}[\u4e00-\u9fff]{{1,2}}(?=[ \t　]|$))+)")
+_CREDIT = re.compile(rf"(?:^|(?<=[。！？!?〕 \t　]))({SURNAME}[\u4e00-\u9fff]{{1,2}})[ \t　]+摄$")
+# 〔图片说明〕图为孔祥林（左二）与村民交流: where a person stands in the picture marks a name.
+_IN_PICTURE = re.compile(rf"(?:^|(?<=[，,。；;：:“”、\s和与为〕]))({SURNAME}[\u4e00-\u9fff]{{1,2}})"
+                         r"[（(](?:左|右|中|前排|后排)[一二三四五六七八九]?[）)]")
+# 一位名叫王大山的老党员: the name a person is called by, the post after it.
+_CALLED = re.compile(rf"(?:名叫|叫做)({SURNAME}[\u4e00-\u9fff]{{1,2}}?)的([^，,。；;]{{0,10}}?(?:{_POSTS}))(?=[，,。；;]|$)")
 _PLACE_END = set("村镇区县市乡街巷苑园湖")  # 芦湾村党支部书记: a place before a post, not a name
 _CAPTION_LIKE = re.compile(r"^[^。！？!?]{4,60}[。]?$")
 # Everyday words that start with a surname and may follow a post word (党员管理, 居民安全): never names.
@@ -69,9 +94,10 @@ def is_caption(line: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
+def _dictionary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """From jieba's dictionary: everyday words that begin with a surname (关爱, 商量, 陆续; not names like 王建国),
-    and every two-character word (针对: in 胡霞针对…, 针 begins the next word).
+    every two-character word (针对: in 胡霞针对…, 针 begins the next word), and the verbs of one or two characters
+    (管, 生产: 小组长管生产 is what the leader does).
 
     Read from the part-of-speech tagger's word table, which jieba builds from that dictionary when the tagger is
     imported: the tagger needs it anyway, and reading the file a second time cost about 0.4 s a check.
@@ -80,7 +106,8 @@ def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
 
     tags = jieba.posseg.dt.word_tag_tab
     everyday = {w for w, tag in tags.items() if 2 <= len(w) <= 3 and w[0] in SURNAME and not tag.startswith("nr")}
-    return frozenset(everyday), frozenset(w for w in tags if len(w) == 2)
+    verbs = frozenset(w for w, tag in tags.items() if len(w) <= 2 and tag in ("v", "vn"))
+    return frozenset(everyday), frozenset(w for w in tags if len(w) == 2), verbs
 
 
 def _words() -> frozenset[str]:
@@ -96,7 +123,11 @@ def _a_name(text: str) -> bool:
     n = _given(text)
     return (n + 1 <= len(text) <= n + 2 and re.fullmatch(rf"{SURNAME}[\u4e00-\u9fff]+", text) is not None
             and text not in _NOT_NAMES and text[:2] not in _NOT_NAMES and text not in _words()
-            and (n == 2 or text[:2] not in _words()) and not re.search(_POSTS, text))
+            and (n == 2 or text[:2] not in _words()) and not re.search(_POSTS, text)
+            and text[-1] != "副"  # 王副主任, 欧阳副书记: a surname and a post, a later mention
+            and not re.match(r"说|表示|介绍|告诉", text[n:])  # 部长闻人说: the surname alone, then what was said
+            # 网格员管上报: a verb (管) and its object verb (上报) read as a surname and a given name
+            and not (n == 1 and len(text) == 3 and text[0] in _dictionary()[2] and text[1:] in _dictionary()[2]))
 
 
 def speakers(text: str) -> frozenset[str]:
@@ -156,10 +187,11 @@ def people_in(line: str, caption: bool = False, known: frozenset[str] = frozense
     for mt in _PERSON.finditer(line):
         start = mt.end()
         # After 的 (负责人的郝思远) only a speaker or the tagger's name: 志愿者的贺卡 is no person.
-        name = _name_at(line, start, set() if mt.group(0).endswith("的") else after, known, tagged)
+        aged = mt.group(1) or mt.group(2) or mt.group(3)
+        name = _name_at(line, start, set() if mt.group(0).endswith("的") and not aged else after, known, tagged)
         if name is None:
             continue
-        left = max((x.end() for x in re.finditer(r"[，,；;。：:！？”“]", line[:mt.start()])), default=0)
+        left = max((x.end() for x in re.finditer(r"[，,；;。：:！？”“（(—]", line[:mt.start()])), default=0)
         role = re.sub(rf"^(?:{CAPTION_MARK})?(?:图为|图：|图:)?", "", line[left:start].strip()).removesuffix("的")
         if role.endswith("好人”"):
             opening = line.rfind("“", 0, start)
@@ -173,8 +205,13 @@ def people_in(line: str, caption: bool = False, known: frozenset[str] = frozense
             pos += nxt.end()
         if len(names) > 1 or line[start + len(name):start + len(name) + 1] != "、" or line[pos:pos + 2] == "、“":
             out += [(n, role, col) for n, col in names]
-    for mt in list(_NAME_THEN_POST.finditer(line)) + list(_NAME_POST.finditer(line)):
+    for mt in list(_NAME_THEN_POST.finditer(line)) + list(_NAME_POST.finditer(line)) + list(_CALLED.finditer(line)):
         name = mt.group(1)
         if _a_name(name) and name[-1] not in _PLACE_END and name not in {n for n, _, _ in out}:
             out.append((name, mt.group(2), mt.start(1)))
+    credits = [(nm.group(0), mt.group(1), mt.start(2) + nm.start()) for mt in _BYLINE.finditer(line)
+               for nm in re.finditer(r"[^ \t　]+", mt.group(2))]
+    credits += [(mt.group(1), "摄影", mt.start(1)) for mt in _CREDIT.finditer(line.rstrip())]
+    credits += [(mt.group(1), "", mt.start(1)) for mt in _IN_PICTURE.finditer(line)]
+    out += [(name, role, col) for name, role, col in credits if _a_name(name) and name not in {n for n, _, _ in out}]
     return out

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import model as m
 from .checks import normalise
 from .intake import PAGE_MARK
-from .method_names import inside_quotes, methods_in, quote_continued
+from .method_names import inside_a_name, methods_in, quote_continued
 from .person_names import is_caption, people_in, speakers
 
 KINDS = ("method", "figure", "person")
@@ -29,12 +29,12 @@ _QUAL_BEFORE = "近|约|超过|超|逾|不到|不足|至少|不低于|共|累计
 _UNITS = ("平方米|平方公里|万元|亿元|元|场次|人次|户次|个百分点|百分点|个|名|人|户|家|件|次|场|条|座|所|支|项|位|处|类|间|"
           "套|栋|幢|张|份|期|批|起|天|小时|分钟|%|％|亩|公顷|公里|米|吨|公斤|千克|辆|台|本|册|棵|株|盏|块|种|组|队|篇|"
           "幅|首|部|笔|单|例|宗|门|道|届|轮|倍|床|桌|箱|盒|袋|包|㎡|平米|立方米|千米|千瓦|斤|面|枚|封|只|班次|学时|"
-          "分(?![钟之])")
+          "分(?![钟之])|节|对(?![0-9])|日(?=以?内|之内)")  # 开设课程96节, 结对186对, 7日内答复 (16日 is a date)
 _FIGURE = re.compile(
     rf"(?<![0-9A-Za-z.第+＋])(?<![0-9],)(?:{_QUAL_BEFORE})?(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:[—\-~～至到]\d+(?:\.\d+)?)?)"
     rf"(?:万|亿)?(?:余|多)?"
     rf"(?:{_UNITS}|年(?=及以上|以上))(?:左右|及以上|以上|以下|以内)?(?![+＋])"
-    rf"|(?<![0-9A-Za-z.第+＋])\d+(?:\.\d+)?[万亿](?:余|多)?(?=[\u4e00-\u9fff])"  # 惠及3万群众
+    rf"|(?<![0-9A-Za-z.第+＋])\d+(?:\.\d+)?[万亿](?:余|多)?(?=[\u4e00-\u9fff，,。；;、）)])"  # 惠及3万群众, 人口近62万，
     rf"|(?<![0-9.])\d+[:：]\d+(?![0-9])"
     rf"|(?<![一二两三四五六七八九十百千万])(?:[千百万](?:余|多)|(?:上|近|数|逾)[千百万]余?)(?:件|个|名|人|户|场|次|家|条|项)")
 _CLAUSE = re.compile(r"[，,；;。！？!?：:]")
@@ -120,6 +120,10 @@ def find_items(text: str) -> list[Item]:
             add("figure", shown, key, i, 0, [(a + before, a + before + within) for a, _ in flat.occurrences(shown)])
         for name, role, col in people_in(line, is_caption(line), spoken):
             add("person", f"{name}（{role}）" if role else name, name, i, col, flat.occurrences(name))
+    # A name the article quotes as speaking (…”上官明远说。) is a person even where no post stands next to it.
+    for name in sorted(spoken - {it.key for it in items if it.kind == "person"}):
+        spans = flat.occurrences(name)
+        add("person", name, name, flat.line_of(spans[0][0]) - 1, 0, spans)
     items.sort(key=lambda it: (it.line, KINDS.index(it.kind)))
     return items
 
@@ -127,12 +131,12 @@ def find_items(text: str) -> list[Item]:
 def figures_in(line: str) -> list[tuple[str, str, int]]:
     """(clause, figure as written, where the figure starts in the clause) of the figures a line gives.
 
-    Numbers inside quoted names (“100+200+300”) are names, not figures.
+    Numbers inside quoted names (“100+200+300”) are names, not figures; inside quoted speech they are figures.
     """
     out = []
     for mt in _FIGURE.finditer(line):
         # 每1名、为1个: a rate, not a count.
-        if inside_quotes(line, mt.start()) or (
+        if inside_a_name(line, mt.start()) or (
                 re.match(r"1\D", mt.group(0)) and mt.start() > 0 and line[mt.start() - 1] in "每为"):
             continue
         left, right = clause_at(line, mt.start(), mt.end())
