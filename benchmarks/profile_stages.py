@@ -49,7 +49,7 @@ def run(stage: str, project: Path) -> None:
     if stage == "validate":
         run_validation(project / "cases", None, strict=False)
     elif stage == "generate":
-        Pipeline(project / "cases", None, strict=False).run()
+        Pipeline(project / "cases", None, strict=False).run().side_files()
     elif stage in ("build", "build_again"):
         build_site(project, OUT / f"profile-site-{project.name}")
     elif stage == "whoosh":

@@ -16,6 +16,7 @@ from typing import Callable
 
 from . import model as m
 from .corpus import Corpus, build_corpus
+from .background import Later
 from .builders import BUILDERS, BuildError, rejection, write_site  # noqa: F401 (BUILDERS, BuildError: re-exported)
 from .index import Weighted, browser_index, computed_related, rank_index, weigh
 from .load import load_cases
@@ -132,6 +133,16 @@ class SiteResult:
     search_files: dict[str, str]
     downloads: dict[str, bytes] = field(default_factory=dict)  # files offered for download (CSV, Excel)
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # computed, per record
+    later: Later | None = None  # more search files and downloads, still being made by a child process
+
+    def side_files(self) -> tuple[dict[str, str], dict[str, bytes]]:
+        """The search files and the downloads, all of them: waits for the child that makes some of them."""
+        if self.later is not None:
+            search_files, downloads = self.later.get()
+            self.search_files.update(search_files)
+            self.downloads.update(downloads)
+            self.later = None
+        return self.search_files, self.downloads
 
 
 class Pipeline:
@@ -177,9 +188,10 @@ class Pipeline:
         report.extend(problems)
         if not report.valid:
             return SiteResult(report, None, {}, {})
+        later = self.side_files_later(corpus, ix, courses)
         related = computed_related(corpus, weighted)
         del weighted
-        return self.outputs(corpus, report, related, ix, courses)
+        return self.outputs(corpus, report, related, ix, courses, later)
 
     def weigh(self, corpus: Corpus) -> tuple[Weighted, RankIndex]:
         """Segment the corpus once, with its own segmenter, and weigh it: both searches and related records use it."""
@@ -201,11 +213,25 @@ class Pipeline:
         query = lambda c, text: query_records(c, text, 20, ix)
         return load_courses(courses_dir, corpus, query) if courses_dir.is_dir() else ([], [])
 
-    def outputs(self, corpus: Corpus, report: Report, related: dict, ix: RankIndex, courses: list) -> SiteResult:
-        """Views, pages, compare scripts, course pages, the browser index and the downloads."""
-        from .courses import course_downloads, course_pages
-        from .diagrams import Diagrams
+    def side_files_later(self, corpus: Corpus, ix: RankIndex, courses: list) -> Later:
+        """The browser index and the downloads, made by a forked child while the pages are made and converted.
+
+        Nothing the pages need waits for them: the builder asks for them
+        (:meth:`SiteResult.side_files`) only when it writes them out, after
+        converting the pages, so on two cores they cost no time.
+        """
+        from .courses import course_downloads
         from .export import figure_downloads
+
+        downloads = self.cache_dir / "downloads"
+        return Later(lambda: (browser_index(ix), {**figure_downloads(corpus, downloads),
+                                                  **course_downloads(corpus, courses, downloads)}))
+
+    def outputs(self, corpus: Corpus, report: Report, related: dict, ix: RankIndex, courses: list,
+                later: Later) -> SiteResult:
+        """Views, pages, compare scripts and course pages; the browser index and downloads come from ``later``."""
+        from .courses import course_pages
+        from .diagrams import Diagrams
         from .views import record_view
         from .whoosh_index import query_records
 
@@ -217,10 +243,7 @@ class Pipeline:
         compare = compare_files(views)
         del views
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
-        search_files = {**browser_index(ix), **compare}
-        downloads = {**figure_downloads(corpus, self.cache_dir / "downloads"),
-                     **course_downloads(corpus, courses, self.cache_dir / "downloads")}
-        return SiteResult(report, corpus, pages, search_files, downloads, related)
+        return SiteResult(report, corpus, pages, compare, {}, related, later)
 
 
 def compare_files(views: dict) -> dict[str, str]:
@@ -282,11 +305,15 @@ class Build:
         report.extend(problems)
         if not report.valid:
             return report
+        later = p.side_files_later(corpus, ix, courses)
         related = computed_related(corpus, weighted)
         del weighted
         # The builder asks for the pages when it is ready for them, and holds them only as long as it needs.
-        make = lambda: p.outputs(corpus, report, related, ix, courses)
-        show("site", write_site(self.root, self.site_dir, make, self.config_file, self.builder))
+        make = lambda: p.outputs(corpus, report, related, ix, courses, later)
+        try:
+            show("site", write_site(self.root, self.site_dir, make, self.config_file, self.builder))
+        finally:
+            later.cancel()  # the builder took the files, or failed and will not
         if self.index_dir is not None:
             show("index", build_whoosh(corpus, self.index_dir, cache=p.segments_file, segmenter=p.segmenter,
                                        ranked=ix))

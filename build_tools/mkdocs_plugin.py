@@ -24,7 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .build import Pipeline
+from .build import Pipeline, SiteResult
 from .builders import rejection
 from .project import cache_dir, footer, relative_404
 from .session import Session
@@ -54,6 +54,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.page_paths: set[str] = set()  # the generated pages of the last build, after their texts went
         self.search_files: dict[str, str] = {}
         self.downloads: dict[str, bytes] = {}
+        self.side: SiteResult | None = None  # this build's result, until its side files are written
         self.fast: set[str] | None = None  # after a fast refresh: the only pages and files that changed
         # Set by a build that has validated and weighed the corpus already: it makes the result instead.
         self.prepared = None
@@ -72,7 +73,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                                                  self.config.strict)
             # A plain `mkdocs serve` empties the site before each build: it needs every file each time.
             self.session = Session(self.pipeline) if self.serving and self.dirty else None
-        self.pages, self.search_files, self.downloads = {}, {}, {}  # let the last build's go first
+        self.pages, self.search_files, self.downloads, self.side = {}, {}, {}, None  # let the last build's go first
         make, self.prepared = self.prepared, None
         if make is not None:
             result, self.fast = make(), None
@@ -83,8 +84,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(rejection(result.report))
         self.pages = result.pages
         config.copyright = footer(config.copyright)
-        self.search_files = result.search_files
-        self.downloads = result.downloads
+        # Not waited for yet: the rest are still being made beside MkDocs's own work (on_post_build).
+        self.side = result
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -128,6 +129,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             page.markdown = ""
         return html
 
+    def on_build_error(self, error):
+        # Nobody will write this build's side files: stop the child still making them.
+        if self.side is not None and self.side.later is not None:
+            self.side.later.cancel()
+        self.side = None
+
     def _trigger(self, config) -> Path:
         return cache_dir(self._root(config)) / "serve-catch-up"
 
@@ -144,6 +151,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_post_build(self, config):
         site = Path(config.site_dir)
         relative_404(site)
+        self.search_files, self.downloads = self.side.side_files()
+        self.side = None
         for rel, data in {**self.search_files, **self.downloads}.items():
             path = site / rel
             if self.fast is not None and rel not in self.fast:

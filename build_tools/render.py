@@ -17,11 +17,15 @@ import posixpath
 from markupsafe import Markup
 
 from . import model as m
+from .background import Later
 from .corpus import Corpus
 from .sections import FIGURE_HEADER, contract, parts, published
 from .templating import esc, markdown_env
 from .figures import figure_cells, is_result, role_label, sort_value
 from .views import COMPARE_HEADER, comparison, record_view
+
+
+PARALLEL_RECORDS = 1000  # records from which their pages are rendered on two cores (fewer: forking costs more)
 
 
 def rel(src: str, dst: str) -> str:
@@ -303,9 +307,18 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
         "mycourse.md": env.get_template("mycourse.md.j2").render(sections_json=sections_json(),
                                                                  limits_json=course_limits_json()),
     }
-    for rid, rec in corpus.records.items():
-        pages[record_path(rid)] = render_record(corpus, rec, computed_related.get(rid), env, (views or {}).get(rid),
-                                                (diagrams or {}).get(rid))
+    views, diagrams = views or {}, diagrams or {}
+
+    def records(ids: list[str]) -> dict[str, str]:
+        return {record_path(rid): render_record(corpus, corpus.records[rid], computed_related.get(rid), env,
+                                                views.get(rid), diagrams.get(rid)) for rid in ids}
+
+    ids = list(corpus.records)
+    # Many records: a forked child renders the second half on the other core.
+    cut = len(ids) // 2 if len(ids) >= PARALLEL_RECORDS else len(ids)
+    later = Later(lambda: records(ids[cut:]), fork=cut < len(ids))
+    pages.update(records(ids[:cut]))
+    pages.update(later.get())
     for slug in corpus.registry.places:
         pages[place_path(slug)] = render_place(corpus, slug, env)
     for slug in corpus.registry.tags:

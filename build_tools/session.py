@@ -74,6 +74,7 @@ class Session:
         self.result = None
         result = self.pipeline.run()
         if result.report.valid:
+            result.side_files()  # made here, not by a child: serve runs other threads
             # Kept between rebuilds without the texts of pages and files: they are
             # written by then, and a fast refresh rewrites only its own.
             self.result = replace(result, pages=dict.fromkeys(result.pages),

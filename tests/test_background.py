@@ -1,0 +1,88 @@
+"""build_tools.background: work made by a forked child, and the build's side files made that way."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from build_tools import background
+from build_tools.background import Later, can_fork
+from build_tools.build import Pipeline
+
+def test_the_value_is_made_by_a_child_process():
+    later = Later(lambda: os.getpid())
+    assert later.forked
+    assert later.get() != os.getpid()
+    assert later.get() == later.get()  # asked twice, made once
+
+
+def test_without_fork_the_value_is_made_at_once_here():
+    made = []
+    later = Later(lambda: made.append(1) or os.getpid(), fork=False)
+    assert not later.forked and made == [1]
+    assert later.get() == os.getpid()
+
+
+def test_no_child_while_another_thread_runs():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        later = Later(lambda: os.getpid())
+        assert not later.forked and later.get() == os.getpid()
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_failing_child_leaves_the_work_to_the_parent_which_raises_as_without_a_child():
+    def boom():
+        raise ValueError("坏数据")
+
+    later = Later(boom)
+    assert later.forked
+    with pytest.raises(ValueError, match="坏数据"):
+        later.get()
+
+
+def test_cancel_stops_the_child():
+    later = Later(lambda: threading.Event().wait(60))
+    later.cancel()
+    assert not later._proc.is_alive()
+
+
+def test_the_side_files_made_by_a_child_equal_those_made_in_place(valid_corpus, sources_dir, tmp_path, monkeypatch):
+    forked = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run()
+    assert forked.later is not None and forked.later.forked == can_fork()
+    search_files, downloads = forked.side_files()
+    assert forked.later is None
+    assert any(name.startswith("search/") for name in search_files)  # the browser index
+    assert any(name.startswith("compare/") for name in search_files)
+    assert downloads  # the figures' Excel and CSV files
+
+    monkeypatch.setattr(background, "can_fork", lambda: False)
+    here = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run()
+    assert not here.later.forked
+    assert here.side_files() == (search_files, downloads)
+    assert here.pages == forked.pages
+
+
+def test_record_pages_rendered_on_two_cores_equal_those_rendered_on_one(valid_corpus, sources_dir, tmp_path,
+                                                                      monkeypatch):
+    from build_tools import render
+
+    one = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run().pages
+    children = []
+
+    class Spy(Later):
+        def __init__(self, make, fork=True):
+            super().__init__(make, fork)
+            children.append(self.forked)
+
+    monkeypatch.setattr(render, "PARALLEL_RECORDS", 2)
+    monkeypatch.setattr(render, "Later", Spy)
+    two = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run().pages
+    assert children == [True]
+    assert list(two.items()) == list(one.items())  # same pages, same texts, same order
