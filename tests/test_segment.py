@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import re
+import sys
 
 from build_tools import segment
 from build_tools.build import load_corpus
@@ -64,3 +66,35 @@ def test_the_cache_on_disk_drops_only_cuts_a_changed_word_touches(tmp_path):
     other.load_cache(path)
     assert other.cache_size() == 1  # the text holding a word that came or went is cut again
     assert "睦邻议事点" not in other.tokens(TEXT, search_mode=False)
+
+
+def test_the_fast_tokenizer_cuts_every_shipped_text_and_query_as_jieba_does():
+    """jieba_fast stands in for jieba only because its cuts are jieba's: every record text and every test query."""
+    import logging
+    from pathlib import Path
+
+    import jieba
+    import yaml
+
+    from build_tools.index import record_fields
+
+    root = Path(__file__).resolve().parent.parent
+    corpus, _ = load_corpus(root / "cases", None, False)
+    words = corpus.domain_words()
+    seg = segment.Segmenter(words)
+    jieba.setLogLevel(logging.WARNING)
+    ref = jieba.Tokenizer()
+    ref.initialize()
+    for w in sorted(words):
+        ref.add_word(w, freq=segment.word_freq(w))
+    texts = [v for r in corpus.records.values() for v in record_fields(corpus, r).values() if v]
+    for name in ("search_queries.yml", "problem_queries.yml", "heldout_queries.yml"):
+        data = yaml.safe_load((root / "tests" / name).read_text(encoding="utf-8"))
+        texts += [q["q"] for part in data.values() if isinstance(part, list) for q in part if "q" in q]
+    assert len(texts) > 1400
+    keep = lambda w: (w and w not in segment.STOP and re.search(r"[\w\u4e00-\u9fff]", w)
+                      and not (len(w) == 1 and re.match(r"[\u4e00-\u9fff]", w)))
+    for text in texts:
+        want = [(w, s, e) for w, s, e in ref.tokenize(segment.normalise(text)) if keep(w.strip())]
+        assert [(w, s, e) for w, _, s, e in seg.tokens_with_positions(text)] == want, text
+    assert "jieba_fast" in sys.modules
