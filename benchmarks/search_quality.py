@@ -11,7 +11,9 @@ Query sets, each reported on its own:
   ``dev2`` / ``test2`` / ``absent_dev2`` / ``absent_test2``, and a third by
   a third writer, ``dev3`` / ``test3`` / ``absent_dev3`` / ``absent_test3``,
   split the same way; a fourth, ``test4`` / ``absent_test4``, is a test part
-  only, written after the ranking was settled on the development parts.
+  only, written after the ranking was settled on the development parts; a
+  fifth by a fifth writer, ``dev5`` / ``test5`` / ``absent_dev5`` /
+  ``absent_test5``, split into development and test parts like the first three.
 
 Both engines run the one plan (build_tools/ranking.py); the browser engine is
 driven in headless Chromium from file:// with every non-file request blocked.
@@ -59,6 +61,10 @@ SETS = [
     # Round 4 is a test part only: written after the last change to the ranking was decided on the dev parts.
     ("文章里的问题·第四轮（heldout test4，只作检验）", HELDOUT, "test4", False),
     ("库里没有的话题·第四轮（absent_test4，只作检验）", HELDOUT, "absent_test4", False),
+    ("文章里的问题·第五轮开发部分（heldout dev5）", HELDOUT, "dev5", True),
+    ("文章里的问题·第五轮测试部分（heldout test5，从未据此调参）", HELDOUT, "test5", False),
+    ("库里没有的话题·第五轮开发部分（absent_dev5）", HELDOUT, "absent_dev5", True),
+    ("库里没有的话题·第五轮测试部分（absent_test5，从未据此调参）", HELDOUT, "absent_test5", False),
 ]
 
 

@@ -166,7 +166,7 @@ def test_both_engines_give_the_same_answer_and_verdict(index_dir, engine_page):
     s = whoosh_index.Searcher(index_dir)
     try:
         differ = []
-        for part in ("dev", "absent_dev", "dev2", "absent_dev2", "dev3", "absent_dev3"):
+        for part in ("dev", "absent_dev", "dev2", "absent_dev2", "dev3", "absent_dev3", "dev5", "absent_dev5"):
             for q in load_queries(HELDOUT, part):
                 hits = s.search(q.q, limit=5)
                 cli = ([h.id for h in hits], hits.nothing)
