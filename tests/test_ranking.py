@@ -140,3 +140,24 @@ def test_two_shared_words_do_not_make_an_unknown_topic_known():
     assert plan.unknown and plan.concepts == []
     got = rank(ix, plan)
     assert got.nothing and got.direct == [False, False]
+
+
+# ------------------------------------------------------------ scores: how much the words covered count
+
+def _five_records(postings: dict, concepts: dict | None = None):
+    """Five records (a key concept may be held by at most a fifth of them, PLAN keyMaxShare)."""
+    from build_tools.ranking import RankIndex
+
+    return RankIndex(vocab=sorted(w for w in postings if not w.startswith("~")), postings=postings,
+                     docs=[[f"cases/{c}", c, "", "", "", ""] for c in "abcde"], n_records=5,
+                     place_words={}, tag_words={}, generic=set(), lexicon={},
+                     concepts=concepts or {"words": {}, "broader": {}, "df": {}})
+
+
+def test_a_record_with_every_word_outranks_one_three_times_as_strong_on_half_of_them():
+    # a: 开会 and 商量 (1 + 1), every word; b: 开会 only, three times as strong (3). The score is
+    # Σ × (coverBase + cover²): a 2 × 1.1 = 2.2, b 6 × 0.35 = 2.1. With coverBase 0.25 (before round 5) b came first.
+    ix = _five_records({"开会": [(0, 10), (1, 60)], "商量": [(0, 10)]})
+    got = rank(ix, parse(ix, "开会商量"))
+    assert [ix.docs[d][0] for d, _ in got.items] == ["cases/a", "cases/b"]
+    assert PLAN["coverBase"] == 0.1
