@@ -142,7 +142,7 @@ def test_two_shared_words_do_not_make_an_unknown_topic_known():
     assert got.nothing and got.direct == [False, False]
 
 
-# ------------------------------------------------------------ scores: how much the words covered count
+# ------------------------------------------------------------ scores: how much the words covered and the key concept count
 
 def _five_records(postings: dict, concepts: dict | None = None):
     """Five records (a key concept may be held by at most a fifth of them, PLAN keyMaxShare)."""
@@ -161,3 +161,16 @@ def test_a_record_with_every_word_outranks_one_three_times_as_strong_on_half_of_
     got = rank(ix, parse(ix, "开会商量"))
     assert [ix.docs[d][0] for d, _ in got.items] == ["cases/a", "cases/b"]
     assert PLAN["coverBase"] == 0.1
+
+
+def test_the_record_holding_the_key_concept_doubles_its_score():
+    # Both records have both words; b is stronger on 开会 (3 + 1 against 1 + 1), only a holds the concept 议事,
+    # the query's key: a (2 + 0.5) × 1.1 × (1 + keyBoost 1) = 5.5 beats b 4 × 1.1 = 4.4 (at 0.2, before round 5: 3.3).
+    ix = _five_records({"开会": [(0, 10), (1, 30)], "议事": [(0, 10), (1, 10)], "~yishi": [(0, 10)]},
+                       {"words": {"议事": "yishi"}, "broader": {}, "df": {"yishi": 1}})
+    plan = parse(ix, "开会议事")
+    assert plan.key == "yishi"
+    got = rank(ix, plan)
+    assert [ix.docs[d][0] for d, _ in got.items] == ["cases/a", "cases/b"]
+    assert got.items[0][1] == pytest.approx(5.5) and got.items[1][1] == pytest.approx(4.4)
+    assert PLAN["keyBoost"] == 1.0
