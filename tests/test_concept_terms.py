@@ -166,6 +166,7 @@ def test_both_engines_give_the_same_answer_and_verdict(index_dir, engine_page):
     s = whoosh_index.Searcher(index_dir)
     try:
         differ = []
+        # The development parts of every round (round 5: dev5, absent_dev5); test parts are compared by bench-search.
         for part in ("dev", "absent_dev", "dev2", "absent_dev2", "dev3", "absent_dev3", "dev5", "absent_dev5"):
             for q in load_queries(HELDOUT, part):
                 hits = s.search(q.q, limit=5)
@@ -237,16 +238,20 @@ def test_search_page_says_nothing_here_from_file(engine_page, width):
 # Final report of the round (read once, after the last change): test 0.737 / 0.895 (5 told "nothing here"), test2
 # 0.578 / 0.822 (10), test3 0.675 / 0.850 (4). Round 4 (test4, 40 queries written after the ranking was settled, a
 # test part only): 0.500 / 0.825, 13 told "nothing here" -- the floors record that, they are not targets.
-FLOORS = {"dev": (0.87, 0.96, 0), "test": (0.70, 0.88, 5), "dev2": (0.48, 0.84, 1), "test2": (0.55, 0.80, 10),
-          "dev3": (0.56, 0.84, 5), "test3": (0.65, 0.82, 4), "test4": (0.47, 0.80, 13)}
+# Round 5 (dev5 / absent_dev5 tuned on, 30 + 8; test5 / absent_test5 never, their floors come after the final run):
+# coverBase 0.25 -> 0.1 and keyBoost 0.2 -> 1.0 (PLAN) measure dev 0.935 / 1.000 (0), dev2 0.600 / 0.911 (1),
+# dev3 0.625 / 0.900 (5), dev5 0.900 / 1.000 (0); before them 0.903 / 1.000, 0.556 / 0.867, 0.575 / 0.850,
+# 0.867 / 1.000. The development floors sit one query below: undoing either change turns dev2 red.
+FLOORS = {"dev": (0.93, 0.96, 0), "test": (0.70, 0.88, 5), "dev2": (0.59, 0.90, 1), "test2": (0.55, 0.80, 10),
+          "dev3": (0.62, 0.89, 5), "test3": (0.65, 0.82, 4), "test4": (0.47, 0.80, 13), "dev5": (0.89, 0.96, 0)}
 # Topics no article covers told "nothing here": absent_dev 15/18, absent_test 11/16, absent_dev2 10/12, absent_test2 7/12.
 # Lowered from 13, 12 and 11 on purpose: the stricter "unknown topic" line (PLAN unknownMinChars 4, unknownShare 0.5)
 # trades them for 7 fewer present topics told "nothing here" in the test parts (benchmarks/README.md). absent_dev2
 # (11 -> 10) and absent_test2 (9 -> 7) lowered again on purpose: the analysis's words now explain more of a query,
 # which also spares present topics (test 8 -> 6 told "nothing here").
-# Round 3: absent_dev3 7/10, absent_test3 9/10. Round 4: absent_test4 9/10.
+# Round 3: absent_dev3 7/10, absent_test3 9/10. Round 4: absent_test4 9/10. Round 5: absent_dev5 6/8.
 ABSENT_FLOORS = {"absent_dev": 15, "absent_test": 11, "absent_dev2": 10, "absent_test2": 7, "absent_dev3": 7,
-                 "absent_test3": 9, "absent_test4": 9}
+                 "absent_test3": 9, "absent_test4": 9, "absent_dev5": 6}
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
