@@ -188,10 +188,9 @@ class Pipeline:
         report.extend(problems)
         if not report.valid:
             return SiteResult(report, None, {}, {})
-        later = self.side_files_later(corpus, ix, courses)
         related = computed_related(corpus, weighted)
         del weighted
-        return self.outputs(corpus, report, related, ix, courses, later)
+        return self.outputs(corpus, report, related, ix, courses)
 
     def weigh(self, corpus: Corpus) -> tuple[Weighted, RankIndex]:
         """Segment the corpus once, with its own segmenter, and weigh it: both searches and related records use it."""
@@ -214,11 +213,12 @@ class Pipeline:
         return load_courses(courses_dir, corpus, query) if courses_dir.is_dir() else ([], [])
 
     def side_files_later(self, corpus: Corpus, ix: RankIndex, courses: list) -> Later:
-        """The browser index and the downloads, made by a forked child while the pages are made and converted.
+        """The browser index and the downloads, made by a forked child while the builder converts the pages.
 
-        Nothing the pages need waits for them: the builder asks for them
+        Nothing the pages need waits for them: MkDocs asks for them
         (:meth:`SiteResult.side_files`) only when it writes them out, after
-        converting the pages, so on two cores they cost no time.
+        converting the pages on one core, so on two cores they cost no time.
+        Started after the pages, whose record pages use both cores themselves.
         """
         from .courses import course_downloads
         from .export import figure_downloads
@@ -227,9 +227,8 @@ class Pipeline:
         return Later(lambda: (browser_index(ix), {**figure_downloads(corpus, downloads),
                                                   **course_downloads(corpus, courses, downloads)}))
 
-    def outputs(self, corpus: Corpus, report: Report, related: dict, ix: RankIndex, courses: list,
-                later: Later) -> SiteResult:
-        """Views, pages, compare scripts and course pages; the browser index and downloads come from ``later``."""
+    def outputs(self, corpus: Corpus, report: Report, related: dict, ix: RankIndex, courses: list) -> SiteResult:
+        """Views, pages, compare scripts, course pages; the browser index and downloads from a child process."""
         from .courses import course_pages
         from .diagrams import Diagrams
         from .views import record_view
@@ -243,7 +242,7 @@ class Pipeline:
         compare = compare_files(views)
         del views
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
-        return SiteResult(report, corpus, pages, compare, {}, related, later)
+        return SiteResult(report, corpus, pages, compare, {}, related, self.side_files_later(corpus, ix, courses))
 
 
 def compare_files(views: dict) -> dict[str, str]:
@@ -305,15 +304,11 @@ class Build:
         report.extend(problems)
         if not report.valid:
             return report
-        later = p.side_files_later(corpus, ix, courses)
         related = computed_related(corpus, weighted)
         del weighted
         # The builder asks for the pages when it is ready for them, and holds them only as long as it needs.
-        make = lambda: p.outputs(corpus, report, related, ix, courses, later)
-        try:
-            show("site", write_site(self.root, self.site_dir, make, self.config_file, self.builder))
-        finally:
-            later.cancel()  # the builder took the files, or failed and will not
+        make = lambda: p.outputs(corpus, report, related, ix, courses)
+        show("site", write_site(self.root, self.site_dir, make, self.config_file, self.builder))
         if self.index_dir is not None:
             show("index", build_whoosh(corpus, self.index_dir, cache=p.segments_file, segmenter=p.segmenter,
                                        ranked=ix))
