@@ -25,7 +25,7 @@ from .figures import figure_cells, is_result, role_label, sort_value
 from .views import COMPARE_HEADER, comparison, record_view
 
 
-PARALLEL_RECORDS = 1000  # records from which their pages are rendered on two cores (fewer: forking costs more)
+PARALLEL_RECORDS = 1000  # records from which the pages are rendered on two cores (fewer: forking costs more)
 
 
 def rel(src: str, dst: str) -> str:
@@ -294,6 +294,22 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
     """
     computed_related = computed_related or {}
     env = markdown_env()
+    views, diagrams = views or {}, diagrams or {}
+
+    def records(ids: list[str]) -> dict[str, str]:
+        return {record_path(rid): render_record(corpus, corpus.records[rid], computed_related.get(rid), env,
+                                                views.get(rid), diagrams.get(rid)) for rid in ids}
+
+    def places_and_tags() -> tuple[dict[str, str], dict[str, str]]:
+        return ({place_path(slug): render_place(corpus, slug, env) for slug in corpus.registry.places},
+                {tag_path(slug): render_tag(corpus, slug, env) for slug in corpus.registry.tags})
+
+    ids = list(corpus.records)
+    # Many records: a forked child renders the place and tag pages and the second half of
+    # the record pages on the other core (at 10,000 records each side has about half the work).
+    two = len(ids) >= PARALLEL_RECORDS
+    cut = len(ids) // 2 if two else len(ids)
+    later = Later(lambda: (records(ids[cut:]), *places_and_tags()), fork=two)
     pages: dict[str, str] = {
         PROBLEMS_PAGE: render_problems(corpus, search or (lambda text, n: []), env),
         "index.md": render_home(corpus, env),
@@ -306,21 +322,7 @@ def render_pages(corpus: Corpus, computed_related: dict[str, list[tuple[str, flo
             sections_json=sections_json(), compared=[s.label for s in contract() if s.shown_in("compare")]),
         "mycourse.md": env.get_template("mycourse.md.j2").render(sections_json=sections_json(),
                                                                  limits_json=course_limits_json()),
+        **records(ids[:cut]),
     }
-    views, diagrams = views or {}, diagrams or {}
-
-    def records(ids: list[str]) -> dict[str, str]:
-        return {record_path(rid): render_record(corpus, corpus.records[rid], computed_related.get(rid), env,
-                                                views.get(rid), diagrams.get(rid)) for rid in ids}
-
-    ids = list(corpus.records)
-    # Many records: a forked child renders the second half on the other core.
-    cut = len(ids) // 2 if len(ids) >= PARALLEL_RECORDS else len(ids)
-    later = Later(lambda: records(ids[cut:]), fork=cut < len(ids))
-    pages.update(records(ids[:cut]))
-    pages.update(later.get())
-    for slug in corpus.registry.places:
-        pages[place_path(slug)] = render_place(corpus, slug, env)
-    for slug in corpus.registry.tags:
-        pages[tag_path(slug)] = render_tag(corpus, slug, env)
-    return pages
+    second_half, places, tags = later.get()
+    return {**pages, **second_half, **places, **tags}
