@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import model as m
+from . import side_files
 from .corpus import Corpus, build_corpus
 from .background import Later
 from .builders import BUILDERS, BuildError, rejection, write_site  # noqa: F401 (BUILDERS, BuildError: re-exported)
@@ -133,16 +134,44 @@ class SiteResult:
     search_files: dict[str, str]
     downloads: dict[str, bytes] = field(default_factory=dict)  # files offered for download (CSV, Excel)
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # computed, per record
-    later: Later | None = None  # more search files and downloads, still being made by a child process
+    later: Later | None = None  # more search files and downloads, being staged on disk by a child process
+    staging: Path | None = None  # where the child stages them
 
     def side_files(self) -> tuple[dict[str, str], dict[str, bytes]]:
-        """The search files and the downloads, all of them: waits for the child that makes some of them."""
+        """The search files and the downloads, all of them in memory: waits for the child that makes some."""
         if self.later is not None:
-            search_files, downloads = self.later.get()
+            search_files, downloads = side_files.read(self.later.get())
             self.search_files.update(search_files)
             self.downloads.update(downloads)
             self.later = None
         return self.search_files, self.downloads
+
+    def write_side_files(self, site: Path, only: set[str] | None = None) -> None:
+        """Write the search files and the downloads into ``site`` (only the names in ``only``, when given).
+
+        Those the child staged on disk are moved there, never read into memory:
+        MkDocs holds every page's HTML by then (10,000 records: the build's peak).
+        """
+        for rel, data in {**self.search_files, **self.downloads}.items():
+            if only is not None and rel not in only:
+                continue  # a fast refresh: the file from the last rebuild is still there
+            path = site / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        if self.later is not None:
+            side_files.move_into(self.later.get(), site, only)
+            self.later = None
+
+    def discard(self) -> None:
+        """The build failed: stop the child still making side files, and remove what it staged."""
+        if self.later is not None:
+            self.later.cancel()
+            self.later = None
+        if self.staging is not None:
+            side_files.discard(self.staging)
 
 
 class Pipeline:
@@ -212,7 +241,7 @@ class Pipeline:
         query = lambda c, text: query_records(c, text, 20, ix)
         return load_courses(courses_dir, corpus, query) if courses_dir.is_dir() else ([], [])
 
-    def side_files_later(self, corpus: Corpus, ix: RankIndex, courses: list) -> Later:
+    def side_files_later(self, corpus: Corpus, ix: RankIndex, courses: list) -> tuple[Later, Path]:
         """The browser index and the downloads, made by a forked child while the builder converts the pages.
 
         Nothing the pages need waits for them: MkDocs asks for them
@@ -223,9 +252,9 @@ class Pipeline:
         from .courses import course_downloads
         from .export import figure_downloads
 
-        downloads = self.cache_dir / "downloads"
-        return Later(lambda: (browser_index(ix), {**figure_downloads(corpus, downloads),
-                                                  **course_downloads(corpus, courses, downloads)}))
+        downloads, folder = self.cache_dir / "downloads", side_files.staging_folder(self.cache_dir)
+        return Later(lambda: side_files.stage(folder, browser_index(ix), {
+            **figure_downloads(corpus, downloads), **course_downloads(corpus, courses, downloads)})), folder
 
     def outputs(self, corpus: Corpus, report: Report, related: dict, ix: RankIndex, courses: list) -> SiteResult:
         """Views, pages, compare scripts, course pages; the browser index and downloads from a child process."""
@@ -242,7 +271,7 @@ class Pipeline:
         compare = compare_files(views)
         del views
         pages.update(course_pages(corpus, courses))  # the 课程 section exists even when empty
-        return SiteResult(report, corpus, pages, compare, {}, related, self.side_files_later(corpus, ix, courses))
+        return SiteResult(report, corpus, pages, compare, {}, related, *self.side_files_later(corpus, ix, courses))
 
 
 def compare_files(views: dict) -> dict[str, str]:

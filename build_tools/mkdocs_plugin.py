@@ -52,8 +52,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.serving = self.dirty = False
         self.pages: dict[str, str] = {}
         self.page_paths: set[str] = set()  # the generated pages of the last build, after their texts went
-        self.search_files: dict[str, str] = {}
-        self.downloads: dict[str, bytes] = {}
         self.side: SiteResult | None = None  # this build's result, until its side files are written
         self.fast: set[str] | None = None  # after a fast refresh: the only pages and files that changed
         # Set by a build that has validated and weighed the corpus already: it makes the result instead.
@@ -73,7 +71,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                                                  self.config.strict)
             # A plain `mkdocs serve` empties the site before each build: it needs every file each time.
             self.session = Session(self.pipeline) if self.serving and self.dirty else None
-        self.pages, self.search_files, self.downloads, self.side = {}, {}, {}, None  # let the last build's go first
+        self.pages, self.side = {}, None  # let the last build's go first
         make, self.prepared = self.prepared, None
         if make is not None:
             result, self.fast = make(), None
@@ -131,8 +129,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_build_error(self, error):
         # Nobody will write this build's side files: stop the child still making them.
-        if self.side is not None and self.side.later is not None:
-            self.side.later.cancel()
+        if self.side is not None:
+            self.side.discard()
         self.side = None
 
     def _trigger(self, config) -> Path:
@@ -151,17 +149,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_post_build(self, config):
         site = Path(config.site_dir)
         relative_404(site)
-        self.search_files, self.downloads = self.side.side_files()
+        self.side.write_side_files(site, self.fast)
         self.side = None
-        for rel, data in {**self.search_files, **self.downloads}.items():
-            path = site / rel
-            if self.fast is not None and rel not in self.fast:
-                continue  # a fast refresh: the file from the last rebuild is still there
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(data, encoding="utf-8")
         # Material loads search/search_index.js when opened from file://: it
         # needs only the config (its highlighter reads the separator); our
         # engine answers the queries. Written whole, not read back from

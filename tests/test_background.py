@@ -86,3 +86,24 @@ def test_record_pages_rendered_on_two_cores_equal_those_rendered_on_one(valid_co
     two = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run().pages
     assert children == [True]
     assert list(two.items()) == list(one.items())  # same pages, same texts, same order
+
+
+def test_side_files_staged_by_the_child_are_moved_into_the_site_not_read(valid_corpus, sources_dir, tmp_path,
+                                                                        monkeypatch):
+    from build_tools import side_files
+
+    made = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run()
+    want = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run().side_files()
+    monkeypatch.setattr(side_files, "read", lambda staged: pytest.fail("read into memory"))
+    site = tmp_path / "site"
+    made.write_side_files(site)
+    written = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert written == {rel: d if isinstance(d, bytes) else d.encode() for rel, d in {**want[0], **want[1]}.items()}
+    assert not any((tmp_path / "a" / "side-files").iterdir())  # the staging folder went
+
+
+def test_a_failed_build_stops_the_child_and_leaves_no_staged_files(valid_corpus, sources_dir, tmp_path):
+    made = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run()
+    made.discard()
+    assert made.later is None
+    assert not any((tmp_path / "a" / "side-files").iterdir())
