@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -83,7 +84,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pages = result.pages
         config.copyright = footer(config.copyright)
         # Not waited for yet: the rest are still being made beside MkDocs's own work (on_post_build).
-        self.side = result
+        # Kept without the pages, whose texts go once written (on_files).
+        self.side = replace(result, pages={})
         return config
 
     def on_files(self, files: Files, config) -> Files:

@@ -107,3 +107,19 @@ def test_a_failed_build_stops_the_child_and_leaves_no_staged_files(valid_corpus,
     made.discard()
     assert made.later is None
     assert not any((tmp_path / "a" / "side-files").iterdir())
+
+
+def test_the_plugin_keeps_the_side_files_to_come_but_not_the_page_texts(valid_corpus, sources_dir, tmp_path):
+    from types import SimpleNamespace
+
+    from build_tools.mkdocs_plugin import CasebookPlugin
+
+    result = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run()
+    plugin = CasebookPlugin()
+    plugin.load_config({})
+    plugin.prepared = lambda: result
+    plugin.on_config(SimpleNamespace(config_file_path=str(valid_corpus.parent / "mkdocs.yml"), copyright=""))
+    # The texts go once on_files has written them (10,000 records: about 100 MB less at MkDocs's peak).
+    assert plugin.pages == result.pages and plugin.side.pages == {}
+    assert plugin.side.later is result.later and plugin.side.staging == result.staging
+    result.discard()
