@@ -242,8 +242,15 @@ def test_search_page_says_nothing_here_from_file(engine_page, width):
 # coverBase 0.25 -> 0.1 and keyBoost 0.2 -> 1.0 (PLAN) measure dev 0.935 / 1.000 (0), dev2 0.600 / 0.911 (1),
 # dev3 0.625 / 0.900 (5), dev5 0.900 / 1.000 (0); before them 0.903 / 1.000, 0.556 / 0.867, 0.575 / 0.850,
 # 0.867 / 1.000. The development floors sit one query below: undoing either change turns dev2 red.
-FLOORS = {"dev": (0.93, 0.96, 0), "test": (0.70, 0.88, 5), "dev2": (0.59, 0.90, 1), "test2": (0.55, 0.80, 10),
-          "dev3": (0.62, 0.89, 5), "test3": (0.65, 0.82, 4), "test4": (0.47, 0.80, 13), "dev5": (0.89, 0.96, 0)}
+# Final report of round 5 (test parts read once, after both changes; with the old two constants in brackets, the
+# same code and records): test 0.697 / 0.895, 5 told "nothing here" (0.737 / 0.895, 5), test2 0.556 / 0.822, 10
+# (0.578 / 0.822, 10), test3 0.725 / 0.850, 4 (0.675 / 0.850, 4), test4 0.575 / 0.850, 13 (0.500 / 0.825, 13), and
+# the new test5, written before any change and never tuned on, 0.800 / 0.967, 5 (0.767 / 0.967, 5). test's and
+# test2's floors move down on purpose: the two changes cost them 3 and 1 queries of hit@1, and gained test3 2,
+# test4 3, test5 1. absent_test5 8/8 (8/8 before).
+FLOORS = {"dev": (0.93, 0.96, 0), "test": (0.68, 0.88, 5), "dev2": (0.59, 0.90, 1), "test2": (0.53, 0.80, 10),
+          "dev3": (0.62, 0.89, 5), "test3": (0.70, 0.82, 4), "test4": (0.55, 0.82, 13), "dev5": (0.89, 0.96, 0),
+          "test5": (0.77, 0.93, 5)}
 # Topics no article covers told "nothing here": absent_dev 15/18, absent_test 11/16, absent_dev2 10/12, absent_test2 7/12.
 # Lowered from 13, 12 and 11 on purpose: the stricter "unknown topic" line (PLAN unknownMinChars 4, unknownShare 0.5)
 # trades them for 7 fewer present topics told "nothing here" in the test parts (benchmarks/README.md). absent_dev2
@@ -251,7 +258,7 @@ FLOORS = {"dev": (0.93, 0.96, 0), "test": (0.70, 0.88, 5), "dev2": (0.59, 0.90, 
 # which also spares present topics (test 8 -> 6 told "nothing here").
 # Round 3: absent_dev3 7/10, absent_test3 9/10. Round 4: absent_test4 9/10. Round 5: absent_dev5 6/8.
 ABSENT_FLOORS = {"absent_dev": 15, "absent_test": 11, "absent_dev2": 10, "absent_test2": 7, "absent_dev3": 7,
-                 "absent_test3": 9, "absent_test4": 9, "absent_dev5": 6}
+                 "absent_test3": 9, "absent_test4": 9, "absent_dev5": 6, "absent_test5": 7}
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
