@@ -14,6 +14,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .background import Later
 from .corpus import Corpus
 from .ranking import DOC_FIELDS, FIELD_BOOSTS, PLAN, RankIndex
 from . import concept_terms, segment, synonyms
@@ -21,6 +22,7 @@ from . import concept_terms, segment, synonyms
 # Field weights, BM25's k1 and b and the weight scale are the shared plan's (build_tools/ranking.py).
 K1, B = PLAN["k1"], PLAN["b"]
 SUMMARY_CHARS = 110
+PARALLEL_RELATED = 1000  # records from which related records are scored on two cores
 
 
 def record_fields(corpus: Corpus, rec) -> dict[str, str]:
@@ -347,14 +349,22 @@ def computed_related(corpus: Corpus, weighted: Weighted, top: int = 3, terms_per
     for term, post in rare.items():
         for i, wt in post.items():
             by_doc[i].append((wt, term))
-    out: dict[str, list[tuple[str, float]]] = {}
-    for i, rid in enumerate(ids):
-        scores: dict[int, float] = defaultdict(float)
-        for wt, term in heapq.nlargest(terms_per_doc, by_doc[i]):
-            for j, wj in rare[term].items():
-                if j != i:
-                    scores[j] += wt * wj
-        linked = {l.target for l in corpus.links.get(rid, [])}
-        best = heapq.nsmallest(top + len(linked), ((-sc, ids[j]) for j, sc in scores.items()))
-        out[rid] = [(r, round(-sc, 2)) for sc, r in best if r not in linked][:top]
-    return out
+
+    def related(lo: int, hi: int) -> dict[str, list[tuple[str, float]]]:
+        out: dict[str, list[tuple[str, float]]] = {}
+        for i in range(lo, hi):
+            rid = ids[i]
+            scores: dict[int, float] = defaultdict(float)
+            for wt, term in heapq.nlargest(terms_per_doc, by_doc[i]):
+                for j, wj in rare[term].items():
+                    if j != i:
+                        scores[j] += wt * wj
+            linked = {l.target for l in corpus.links.get(rid, [])}
+            best = heapq.nsmallest(top + len(linked), ((-sc, ids[j]) for j, sc in scores.items()))
+            out[rid] = [(r, round(-sc, 2)) for sc, r in best if r not in linked][:top]
+        return out
+
+    # Many records: a forked child scores the second half on the other core.
+    half = n // 2 if n >= PARALLEL_RELATED else n
+    later = Later(lambda: related(half, n), fork=half < n)
+    return {**related(0, half), **later.get()}
