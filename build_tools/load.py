@@ -16,11 +16,13 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from .background import Later
 from .problems import Problem, problem
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 32
+PARALLEL_FILES = 2000  # record files from which a forked child parses half of them (fewer: not worth it)
 
 Path_ = tuple  # a data path such as ("metrics", 0, "value")
 
@@ -320,6 +322,16 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def load_files(paths: list[Path]) -> list[Document]:
+    """Read and parse ``paths`` in order; from :data:`PARALLEL_FILES` files a forked child parses the second half."""
+    def some(part: list[Path]) -> list[Document]:
+        return [load_file(p, display_path(p)) for p in part]
+
+    half = len(paths) // 2 if len(paths) >= PARALLEL_FILES else len(paths)
+    later = Later(lambda: some(paths[half:]), fork=half < len(paths))
+    return some(paths[:half]) + later.get()
+
+
 def record_files(cases_dir: Path) -> list[Path]:
     """Record files under ``cases_dir``; folders starting with ``_`` or ``.`` are not records."""
     out = []
@@ -351,7 +363,7 @@ class Loaded:
 def load_cases(cases_dir: Path, drafts: bool = False) -> Loaded:
     """Read every record and registry file under ``cases_dir`` (and the drafts in ``_drafts/`` if ``drafts``)."""
     reg = cases_dir / REGISTRY_DIR
-    records = [load_file(p, display_path(p)) for p in record_files(cases_dir)]
+    records = load_files(record_files(cases_dir))
     draft_docs = ([load_file(p, display_path(p)) for p in sorted((cases_dir / DRAFTS_DIR).glob("*.y*ml"))]
                   if drafts and (cases_dir / DRAFTS_DIR).is_dir() else [])
     place_files = sorted((reg / "places").glob("*.yml")) if (reg / "places").is_dir() else []

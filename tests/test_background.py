@@ -123,3 +123,41 @@ def test_the_plugin_keeps_the_side_files_to_come_but_not_the_page_texts(valid_co
     assert plugin.pages == result.pages and plugin.side.pages == {}
     assert plugin.side.later is result.later and plugin.side.staging == result.staging
     result.discard()
+
+
+def test_related_records_scored_on_two_cores_equal_those_scored_on_one(valid_corpus, sources_dir, tmp_path,
+                                                                       monkeypatch):
+    from build_tools import index
+
+    one = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run().related
+    children = []
+
+    class Spy(Later):
+        def __init__(self, make, fork=True):
+            super().__init__(make, fork)
+            children.append(self.forked)
+
+    monkeypatch.setattr(index, "PARALLEL_RELATED", 2)
+    monkeypatch.setattr(index, "Later", Spy)
+    two = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run().related
+    assert children == [True]
+    assert list(two.items()) == list(one.items())
+
+
+def test_record_files_parsed_on_two_cores_equal_those_parsed_on_one(valid_corpus, monkeypatch):
+    from build_tools import load
+
+    paths = load.record_files(valid_corpus)
+    one = [(d.display, d.data, d.positions, d.problems) for d in load.load_files(paths)]
+    children = []
+
+    class Spy(Later):
+        def __init__(self, make, fork=True):
+            super().__init__(make, fork)
+            children.append(self.forked)
+
+    monkeypatch.setattr(load, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(load, "Later", Spy)
+    two = [(d.display, d.data, d.positions, d.problems) for d in load.load_files(paths)]
+    assert children == [True] and len(paths) == 2
+    assert two == one
