@@ -191,9 +191,8 @@ def _zensical_site(root: Path, site_dir: Path, make: Callable) -> Path:
 
     result = make()
     tree_dir = project_cache_dir(root) / "zensical"
-    search_files, downloads = result.side_files()
-    tree = write_docs_tree(root, result.pages, search_files, tree_dir, downloads)
-    del search_files, downloads
+    # The side files are asked for after the pages are written: their child works meanwhile.
+    tree = write_docs_tree(root, result.pages, {}, tree_dir, side=result.side_files)
     del result  # written: Zensical reads the tree, and needs the memory more
     stamp_file = project_cache_dir(root) / "site-stamps.json"
     stamp = {"builder": "zensical", "input": _zensical_input(tree.digest)}

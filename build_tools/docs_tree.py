@@ -9,8 +9,10 @@ at it; any builder then turns that folder into ``site/``.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -24,6 +26,17 @@ ZENSICAL_OVERRIDES = "zensical"
 # Zensical's own names for its link checks (it maps MkDocs' validation keys onto these two).
 ZENSICAL_LINK_CHECKS = {"invalid_links": False, "invalid_link_anchors": False}
 SEARCH_BOX = {"extra_css": "assets/casebook-searchbox.css", "extra_javascript": "assets/casebook-searchbox.js"}
+
+
+def _write_changed(files: dict[Path, bytes]) -> None:
+    """Write each file whose bytes differ from what is on disk (an unchanged file keeps its date)."""
+    for path, data in files.items():
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            continue
+        if path.is_dir():  # a folder of an earlier tree where a file now goes
+            shutil.rmtree(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def plugin_options(root: Path, config_file: str = "mkdocs.yml") -> dict:
@@ -44,14 +57,17 @@ class DocsTree:
 
 
 def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, str], out: Path,
-                    downloads: dict[str, bytes] | None = None) -> DocsTree:
+                    downloads: dict[str, bytes] | None = None,
+                    side: Callable[[], tuple[dict[str, str], dict[str, bytes]]] | None = None) -> DocsTree:
     """Write ``content/`` plus the generated pages and search files under ``out``; return its config and digest.
 
     The folder is synchronised, not recreated: a file whose bytes did not
     change keeps its date, files no longer generated are removed, and the
     builder's own cache (Zensical's ``.cache/``) survives, so building again
     reuses its work. The digest covers the same bytes as the folder (names
-    included), taken from memory rather than read back.
+    included), taken from memory rather than read back. ``side()``, when
+    given, returns more search files and downloads: it is asked for only once
+    the pages are written, so a child process still making them works meanwhile.
     """
     root, out = Path(root), Path(out)
     want: dict[Path, bytes] = {}
@@ -66,17 +82,19 @@ def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, s
         want[out / "docs" / rel] = text.encode("utf-8")
     for rel, data in (downloads or {}).items():
         want[out / "docs" / rel] = data
+    _write_changed(want)
+    if side is not None:
+        more_search, more_downloads = side()
+        more = {out / "docs" / rel: text.encode("utf-8") for rel, text in more_search.items()}
+        more.update({out / "docs" / rel: data for rel, data in more_downloads.items()})
+        _write_changed(more)
+        want.update(more)
     for folder in (out / "docs", out / "overrides"):
         for p in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
             if p.is_file() and p not in want:
                 p.unlink()
             elif p.is_dir() and not any(p.iterdir()):
                 p.rmdir()
-    for path, data in want.items():
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"

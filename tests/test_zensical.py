@@ -68,6 +68,25 @@ def test_docs_tree_is_synchronised_so_zensical_keeps_its_cache(tmp_path):
     assert (out / "docs" / "guide" / "cadres.md").is_file()  # the hand-written pages are there too
 
 
+def test_docs_tree_asks_for_the_side_files_only_once_the_pages_are_written(tmp_path):
+    """A child still making the browser index works while the pages are written; its files join the tree and digest."""
+    from build_tools.docs_tree import write_docs_tree
+
+    out, seen = tmp_path / "tree", []
+
+    def side():
+        seen.append((out / "docs" / "cases" / "a.md").is_file())
+        return {"search/x.js": "var x;\n"}, {"downloads/f.csv": b"a,b\n"}
+
+    tree = write_docs_tree(ROOT, {"cases/a.md": "# 甲\n"}, {}, out, side=side)
+    assert seen == [True]
+    assert (out / "docs" / "search" / "x.js").read_text(encoding="utf-8") == "var x;\n"
+    assert (out / "docs" / "downloads" / "f.csv").read_bytes() == b"a,b\n"
+    same = write_docs_tree(ROOT, {"cases/a.md": "# 甲\n"}, {"search/x.js": "var x;\n"}, out,
+                           {"downloads/f.csv": b"a,b\n"})
+    assert same.digest == tree.digest  # the same files, whichever way they came
+
+
 def test_docs_tree_leaves_link_checks_to_the_mkdocs_build(tmp_path):
     """Zensical checks links by scanning every page byte by byte in Python on every build, cache or
     not (1,000 records: 8 of the 8.5 CPU seconds of a build again): the tree's config turns that off."""
