@@ -146,6 +146,17 @@ class SiteResult:
             self.later = None
         return self.search_files, self.downloads
 
+    def side_bytes(self) -> dict[str, bytes]:
+        """Every search file and download as bytes, read once and not kept here (for a docs tree)."""
+        out = {rel: data if isinstance(data, bytes) else data.encode("utf-8")
+               for rel, data in {**self.search_files, **self.downloads}.items()}
+        if self.later is not None:
+            staged = self.later.get()
+            out.update({rel: (staged.folder / rel).read_bytes() for rel in (*staged.search, *staged.downloads)})
+            side_files.discard(staged.folder)
+            self.later = None
+        return out
+
     def write_side_files(self, site: Path, only: set[str] | None = None) -> None:
         """Write the search files and the downloads into ``site`` (only the names in ``only``, when given).
 

@@ -192,7 +192,7 @@ def _zensical_site(root: Path, site_dir: Path, make: Callable) -> Path:
     result = make()
     tree_dir = project_cache_dir(root) / "zensical"
     # The side files are asked for after the pages are written: their child works meanwhile.
-    tree = write_docs_tree(root, result.pages, {}, tree_dir, side=result.side_files)
+    tree = write_docs_tree(root, result.pages, {}, tree_dir, side=result.side_bytes)
     del result  # written: Zensical reads the tree, and needs the memory more
     stamp_file = project_cache_dir(root) / "site-stamps.json"
     stamp = {"builder": "zensical", "input": _zensical_input(tree.digest)}

@@ -58,7 +58,7 @@ class DocsTree:
 
 def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, str], out: Path,
                     downloads: dict[str, bytes] | None = None,
-                    side: Callable[[], tuple[dict[str, str], dict[str, bytes]]] | None = None) -> DocsTree:
+                    side: Callable[[], dict[str, bytes]] | None = None) -> DocsTree:
     """Write ``content/`` plus the generated pages and search files under ``out``; return its config and digest.
 
     The folder is synchronised, not recreated: a file whose bytes did not
@@ -66,7 +66,7 @@ def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, s
     builder's own cache (Zensical's ``.cache/``) survives, so building again
     reuses its work. The digest covers the same bytes as the folder (names
     included), taken from memory rather than read back. ``side()``, when
-    given, returns more search files and downloads: it is asked for only once
+    given, returns more search files and downloads (as bytes): it is asked for only once
     the pages are written, so a child process still making them works meanwhile.
     """
     root, out = Path(root), Path(out)
@@ -84,9 +84,7 @@ def write_docs_tree(root: Path, pages: dict[str, str], search_files: dict[str, s
         want[out / "docs" / rel] = data
     _write_changed(want)
     if side is not None:
-        more_search, more_downloads = side()
-        more = {out / "docs" / rel: text.encode("utf-8") for rel, text in more_search.items()}
-        more.update({out / "docs" / rel: data for rel, data in more_downloads.items()})
+        more = {out / "docs" / rel: data for rel, data in side().items()}
         _write_changed(more)
         want.update(more)
     for folder in (out / "docs", out / "overrides"):

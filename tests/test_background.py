@@ -161,3 +161,11 @@ def test_record_files_parsed_on_two_cores_equal_those_parsed_on_one(valid_corpus
     two = [(d.display, d.data, d.positions, d.problems) for d in load.load_files(paths)]
     assert children == [True] and len(paths) == 2
     assert two == one
+
+
+def test_side_bytes_for_a_docs_tree_are_the_side_files_read_once(valid_corpus, sources_dir, tmp_path):
+    made = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run()
+    search, downloads = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run().side_files()
+    got = made.side_bytes()
+    assert got == {rel: d if isinstance(d, bytes) else d.encode() for rel, d in {**search, **downloads}.items()}
+    assert made.later is None and not any((tmp_path / "a" / "side-files").iterdir())

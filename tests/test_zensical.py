@@ -76,7 +76,7 @@ def test_docs_tree_asks_for_the_side_files_only_once_the_pages_are_written(tmp_p
 
     def side():
         seen.append((out / "docs" / "cases" / "a.md").is_file())
-        return {"search/x.js": "var x;\n"}, {"downloads/f.csv": b"a,b\n"}
+        return {"search/x.js": b"var x;\n", "downloads/f.csv": b"a,b\n"}
 
     tree = write_docs_tree(ROOT, {"cases/a.md": "# 甲\n"}, {}, out, side=side)
     assert seen == [True]
