@@ -163,15 +163,8 @@ class SiteResult:
         Those the child staged on disk are moved there, never read into memory:
         MkDocs holds every page's HTML by then (10,000 records: the build's peak).
         """
-        for rel, data in {**self.search_files, **self.downloads}.items():
-            if only is not None and rel not in only:
-                continue  # a fast refresh: the file from the last rebuild is still there
-            path = site / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(data, encoding="utf-8")
+        # A fast refresh names the files it changed; the others from the last rebuild are still there.
+        side_files.write_files(site, {**self.search_files, **self.downloads}, only)
         if self.later is not None:
             side_files.move_into(self.later.get(), site, only)
             self.later = None

@@ -26,14 +26,21 @@ def staging_folder(cache_dir: Path) -> Path:
 
 def stage(folder: Path, search: dict[str, str], downloads: dict[str, bytes]) -> Staged:
     """Write the files under ``folder``: the parent moves them into the site without holding them in memory."""
-    for rel, data in {**search, **downloads}.items():
-        path = folder / rel
+    write_files(folder, {**search, **downloads})
+    return Staged(folder, tuple(search), tuple(downloads))
+
+
+def write_files(folder: Path, files: dict[str, str | bytes], only: set[str] | None = None) -> None:
+    """Write text (UTF-8) and bytes under ``folder`` by relative name (only the names in ``only``, when given)."""
+    for rel, data in files.items():
+        if only is not None and rel not in only:
+            continue
+        path = Path(folder) / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, bytes):
             path.write_bytes(data)
         else:
             path.write_text(data, encoding="utf-8")
-    return Staged(folder, tuple(search), tuple(downloads))
 
 
 def read(staged: Staged) -> tuple[dict[str, str], dict[str, bytes]]:

@@ -11,6 +11,18 @@ from build_tools import background
 from build_tools.background import Later, can_fork
 from build_tools.build import Pipeline
 
+def _spy():
+    """A Later that notes whether each instance forked: (the notes, the class)."""
+    children = []
+
+    class Spy(Later):
+        def __init__(self, make, fork=True):
+            super().__init__(make, fork)
+            children.append(self.forked)
+
+    return children, Spy
+
+
 def test_the_value_is_made_by_a_child_process():
     later = Later(lambda: os.getpid())
     assert later.forked
@@ -74,13 +86,7 @@ def test_record_pages_rendered_on_two_cores_equal_those_rendered_on_one(valid_co
     from build_tools import render
 
     one = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run().pages
-    children = []
-
-    class Spy(Later):
-        def __init__(self, make, fork=True):
-            super().__init__(make, fork)
-            children.append(self.forked)
-
+    children, Spy = _spy()
     monkeypatch.setattr(render, "PARALLEL_RECORDS", 2)
     monkeypatch.setattr(render, "Later", Spy)
     two = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run().pages
@@ -130,13 +136,7 @@ def test_related_records_scored_on_two_cores_equal_those_scored_on_one(valid_cor
     from build_tools import index
 
     one = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run().related
-    children = []
-
-    class Spy(Later):
-        def __init__(self, make, fork=True):
-            super().__init__(make, fork)
-            children.append(self.forked)
-
+    children, Spy = _spy()
     monkeypatch.setattr(index, "PARALLEL_RELATED", 2)
     monkeypatch.setattr(index, "Later", Spy)
     two = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run().related
@@ -149,13 +149,7 @@ def test_record_files_parsed_on_two_cores_equal_those_parsed_on_one(valid_corpus
 
     paths = load.record_files(valid_corpus)
     one = [(d.display, d.data, d.positions, d.problems) for d in load.load_files(paths)]
-    children = []
-
-    class Spy(Later):
-        def __init__(self, make, fork=True):
-            super().__init__(make, fork)
-            children.append(self.forked)
-
+    children, Spy = _spy()
     monkeypatch.setattr(load, "PARALLEL_FILES", 2)
     monkeypatch.setattr(load, "Later", Spy)
     two = [(d.display, d.data, d.positions, d.problems) for d in load.load_files(paths)]
