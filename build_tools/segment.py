@@ -86,8 +86,12 @@ def _jieba_tokenizer(like: "Segmenter | None"):
     """
     import jieba_fast
 
-    jieba_fast.setLogLevel(logging.WARNING)
-    logging.getLogger("jieba_fast").setLevel(logging.WARNING)
+    # jieba's own logger too (importing jieba sets it to DEBUG, so after the import): Material's search
+    # plugin loads jieba for the hand-written pages, and "Building prefix dict…" is not for `make site`'s reader.
+    import jieba
+
+    for lib in (jieba, jieba_fast):
+        lib.setLogLevel(logging.WARNING)
     tk = jieba_fast.Tokenizer()
     if like is None:
         tk.initialize()

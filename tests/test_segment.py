@@ -98,3 +98,15 @@ def test_the_fast_tokenizer_cuts_every_shipped_text_and_query_as_jieba_does():
         want = [(w, s, e) for w, s, e in ref.tokenize(segment.normalise(text)) if keep(w.strip())]
         assert [(w, s, e) for w, _, s, e in seg.tokens_with_positions(text)] == want, text
     assert "jieba_fast" in sys.modules
+
+
+def test_jieba_says_nothing_while_the_site_is_built():
+    """Material's search plugin loads jieba too: its "Building prefix dict…" lines stay out of `make site`."""
+    import logging
+
+    import jieba
+
+    logging.getLogger("jieba").setLevel(logging.DEBUG)  # as importing jieba first leaves it
+    segment.Segmenter(["议事厅"])
+    assert logging.getLogger("jieba").getEffectiveLevel() >= logging.WARNING
+    assert logging.getLogger("jieba_fast").getEffectiveLevel() >= logging.WARNING
