@@ -71,6 +71,16 @@ class Later(Generic[T]):
             self._value = self._make = None
 
 
+def in_two(n: int, minimum: int, part: Callable[[int, int], T]) -> tuple[T, T]:
+    """``part(0, half)`` here while a forked child makes ``part(half, n)``, from ``minimum`` items; else all here.
+
+    Below ``minimum`` (forking would cost more than it saves) the second part is ``part(n, n)``.
+    """
+    half = n // 2 if n >= minimum else n
+    later = Later(lambda: part(half, n), fork=half < n)
+    return part(0, half), later.get()
+
+
 def _make_into(make: Callable, conn) -> None:
     """The child's side of :class:`Later`: make the value and send it back, or say that it failed."""
     try:

@@ -151,9 +151,7 @@ class SiteResult:
         out = {rel: data if isinstance(data, bytes) else data.encode("utf-8")
                for rel, data in {**self.search_files, **self.downloads}.items()}
         if self.later is not None:
-            staged = self.later.get()
-            out.update({rel: (staged.folder / rel).read_bytes() for rel in (*staged.search, *staged.downloads)})
-            side_files.discard(staged.folder)
+            out.update(side_files.read_bytes(self.later.get()))
             self.later = None
         return out
 

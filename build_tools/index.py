@@ -14,7 +14,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .background import Later
+from .background import in_two
 from .corpus import Corpus
 from .ranking import DOC_FIELDS, FIELD_BOOSTS, PLAN, RankIndex
 from . import concept_terms, segment, synonyms
@@ -365,6 +365,5 @@ def computed_related(corpus: Corpus, weighted: Weighted, top: int = 3, terms_per
         return out
 
     # Many records: a forked child scores the second half on the other core.
-    half = n // 2 if n >= PARALLEL_RELATED else n
-    later = Later(lambda: related(half, n), fork=half < n)
-    return {**related(0, half), **later.get()}
+    first, second = in_two(n, PARALLEL_RELATED, related)
+    return {**first, **second}

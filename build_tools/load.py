@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .background import Later
+from .background import in_two
 from .problems import Problem, problem
 
 MAX_BYTES = 1_000_000
@@ -324,12 +324,9 @@ def display_path(path: Path) -> str:
 
 def load_files(paths: list[Path]) -> list[Document]:
     """Read and parse ``paths`` in order; from :data:`PARALLEL_FILES` files a forked child parses the second half."""
-    def some(part: list[Path]) -> list[Document]:
-        return [load_file(p, display_path(p)) for p in part]
-
-    half = len(paths) // 2 if len(paths) >= PARALLEL_FILES else len(paths)
-    later = Later(lambda: some(paths[half:]), fork=half < len(paths))
-    return some(paths[:half]) + later.get()
+    first, second = in_two(len(paths), PARALLEL_FILES,
+                           lambda lo, hi: [load_file(p, display_path(p)) for p in paths[lo:hi]])
+    return first + second
 
 
 def record_files(cases_dir: Path) -> list[Path]:

@@ -43,12 +43,17 @@ def write_files(folder: Path, files: dict[str, str | bytes], only: set[str] | No
             path.write_text(data, encoding="utf-8")
 
 
-def read(staged: Staged) -> tuple[dict[str, str], dict[str, bytes]]:
-    """The staged files as text and bytes (for a builder that wants them in memory); the folder goes."""
-    search = {rel: (staged.folder / rel).read_text(encoding="utf-8") for rel in staged.search}
-    downloads = {rel: (staged.folder / rel).read_bytes() for rel in staged.downloads}
+def read_bytes(staged: Staged) -> dict[str, bytes]:
+    """Every staged file's bytes by name (for a builder that wants them in memory); the folder goes."""
+    out = {rel: (staged.folder / rel).read_bytes() for rel in (*staged.search, *staged.downloads)}
     discard(staged.folder)
-    return search, downloads
+    return out
+
+
+def read(staged: Staged) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The staged files as text (search files) and bytes (downloads); the folder goes."""
+    files = read_bytes(staged)
+    return {rel: files[rel].decode("utf-8") for rel in staged.search}, {rel: files[rel] for rel in staged.downloads}
 
 
 def move_into(staged: Staged, site: Path, only: set[str] | None = None) -> None:

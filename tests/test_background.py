@@ -12,13 +12,14 @@ from build_tools.background import Later, can_fork
 from build_tools.build import Pipeline
 
 def _spy():
-    """A Later that notes whether each instance forked: (the notes, the class)."""
+    """A Later that notes each child it forks: (the notes, the class)."""
     children = []
 
     class Spy(Later):
         def __init__(self, make, fork=True):
             super().__init__(make, fork)
-            children.append(self.forked)
+            if self.forked:  # the small parts made in place (loading two files, say) are not children
+                children.append(self.forked)
 
     return children, Spy
 
@@ -81,17 +82,21 @@ def test_the_side_files_made_by_a_child_equal_those_made_in_place(valid_corpus, 
     assert here.pages == forked.pages
 
 
-def test_record_pages_rendered_on_two_cores_equal_those_rendered_on_one(valid_corpus, sources_dir, tmp_path,
-                                                                      monkeypatch):
-    from build_tools import render
+@pytest.mark.parametrize("module, threshold, later_in, made", [
+    ("render", "PARALLEL_RECORDS", "render", "pages"),      # pages: same texts, same order
+    ("index", "PARALLEL_RELATED", "background", "related"),  # related records (by background.in_two)
+])
+def test_work_split_over_two_cores_equals_the_work_done_on_one(valid_corpus, sources_dir, tmp_path, monkeypatch,
+                                                               module, threshold, later_in, made):
+    import importlib
 
-    one = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run().pages
+    one = getattr(Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run(), made)
     children, Spy = _spy()
-    monkeypatch.setattr(render, "PARALLEL_RECORDS", 2)
-    monkeypatch.setattr(render, "Later", Spy)
-    two = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run().pages
+    monkeypatch.setattr(importlib.import_module(f"build_tools.{module}"), threshold, 2)
+    monkeypatch.setattr(importlib.import_module(f"build_tools.{later_in}"), "Later", Spy)
+    two = getattr(Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run(), made)
     assert children == [True]
-    assert list(two.items()) == list(one.items())  # same pages, same texts, same order
+    assert list(two.items()) == list(one.items())
 
 
 def test_side_files_staged_by_the_child_are_moved_into_the_site_not_read(valid_corpus, sources_dir, tmp_path,
@@ -131,19 +136,6 @@ def test_the_plugin_keeps_the_side_files_to_come_but_not_the_page_texts(valid_co
     result.discard()
 
 
-def test_related_records_scored_on_two_cores_equal_those_scored_on_one(valid_corpus, sources_dir, tmp_path,
-                                                                       monkeypatch):
-    from build_tools import index
-
-    one = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "a").run().related
-    children, Spy = _spy()
-    monkeypatch.setattr(index, "PARALLEL_RELATED", 2)
-    monkeypatch.setattr(index, "Later", Spy)
-    two = Pipeline(valid_corpus, sources_dir, strict=True, cache_dir=tmp_path / "b").run().related
-    assert children == [True]
-    assert list(two.items()) == list(one.items())
-
-
 def test_record_files_parsed_on_two_cores_equal_those_parsed_on_one(valid_corpus, monkeypatch):
     from build_tools import load
 
@@ -151,7 +143,7 @@ def test_record_files_parsed_on_two_cores_equal_those_parsed_on_one(valid_corpus
     one = [(d.display, d.data, d.positions, d.problems) for d in load.load_files(paths)]
     children, Spy = _spy()
     monkeypatch.setattr(load, "PARALLEL_FILES", 2)
-    monkeypatch.setattr(load, "Later", Spy)
+    monkeypatch.setattr(background, "Later", Spy)
     two = [(d.display, d.data, d.positions, d.problems) for d in load.load_files(paths)]
     assert children == [True] and len(paths) == 2
     assert two == one
