@@ -354,14 +354,17 @@
         });
         mark();
         var add = el("button", null, "md-button cb-sr-add", { type: "button", "data-cb-add": id, "data-cb-name": name });
-        /* Once added, the button is disabled and would drop the focus: 对比 takes it over. */
-        add.addEventListener("click", function () {
-          if (document.activeElement === add) setTimeout(function () { if (add.disabled) pick.focus(); });
-        });
         bar.append(pick, " ", add);
         li.insertBefore(bar, a.nextSibling);
         a.setAttribute("aria-describedby", hint.id);
         bindAdd(add);
+        /* Once added, the button is disabled and would drop the focus: 对比 takes it over at once,
+           in the same click (bindAdd's listener, registered first, has disabled it by now). A
+           timer here lost the race on a busy machine: the focus stayed on the disabled button. */
+        add.addEventListener("click", function () {
+          var at = document.activeElement;
+          if (add.disabled && (at === add || at === document.body || !at)) pick.focus();
+        });
       });
     };
     list.addEventListener("keydown", function (ev) {
