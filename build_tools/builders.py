@@ -177,25 +177,42 @@ def _zensical_site(root: Path, site_dir: Path, make: Callable) -> Path:
     """The pipeline's pages as a docs tree, built by Zensical into ``site_dir`` unless it holds that build already.
 
     Zensical has no dirty build: every run renders and writes the whole site
-    (10,000 records: about 7 s, and 2 s more to swap it in). Its output
-    depends only on what it reads (the same input gives the same bytes), so
-    when the tree and config are byte for byte those of the last successful
-    build of this folder, and the folder is as that build left it, the site
-    is kept as it is. The stamp is written only after a successful swap: a
-    failed build leaves both the site and the stamp as they were.
+    (10,000 records, its cache kept: about 8 s, and 2 s more to swap it in;
+    from scratch it renders every page, in two processes at once from 1,000
+    records, see :mod:`build_tools.zensical_run`). Its output depends only on
+    what it reads (the same input gives the same bytes), so when the trees and
+    config are byte for byte those of the last successful build of this
+    folder, and the folder is as that build left it, the site is kept as it
+    is. The stamp is written only after a successful swap: a failed build
+    leaves both the site and the stamp as they were.
     """
+    import hashlib
     import shutil
     import tempfile
 
+    from . import zensical_run
     from .docs_tree import write_docs_tree
 
     result = make()
-    tree_dir = project_cache_dir(root) / "zensical"
+    cache = project_cache_dir(root)
+    dirs = [cache / "zensical", cache / "zensical-2"]
+    split = zensical_run.split_pages(result.pages)
+    trees, real = [], []
+    if split is None:
+        shutil.rmtree(dirs[1], ignore_errors=True)  # an earlier split build's second tree
+    else:
+        # The second tree first: the child making the side files works meanwhile.
+        trees.append(write_docs_tree(root, split.second, {}, dirs[1]))
+        real.append(split.second_real)
+    pages = result.pages if split is None else split.first
+    del split
     # The side files are asked for after the pages are written: their child works meanwhile.
-    tree = write_docs_tree(root, result.pages, {}, tree_dir, side=result.side_bytes)
-    del result  # written: Zensical reads the tree, and needs the memory more
-    stamp_file = project_cache_dir(root) / "site-stamps.json"
-    stamp = {"builder": "zensical", "input": _zensical_input(tree.digest)}
+    trees.insert(0, write_docs_tree(root, pages, {}, dirs[0], side=result.side_bytes))
+    del result, pages  # written: Zensical reads the trees, and needs the memory more
+    digest = trees[0].digest if len(trees) == 1 else hashlib.sha256(
+        "\0".join(t.digest for t in trees).encode()).hexdigest()
+    stamp_file = cache / "site-stamps.json"
+    stamp = {"builder": "zensical", "input": _zensical_input(digest)}
     last = _stamps(stamp_file).get(str(site_dir))
     if (isinstance(last, dict) and {k: last.get(k) for k in stamp} == stamp and site_dir.is_dir()
             and last.get("site") == _site_marks(site_dir)):
@@ -203,7 +220,10 @@ def _zensical_site(root: Path, site_dir: Path, make: Callable) -> Path:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        _zensical_build(tree_dir, tree.config, tmp)
+        zensical_run.build(dirs[:len(trees)], [t.config for t in trees], tmp, real)
+    except zensical_run.ZensicalError as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(f"Zensical 构建失败：\n{err}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -246,20 +266,3 @@ def _site_marks(site: Path) -> str:
             rel = os.path.relpath(os.path.join(folder, name), site)
             h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
-
-
-def _zensical_build(tree: Path, config: Path, out: Path) -> None:
-    """Run Zensical on the docs tree in ``tree`` and move its site to ``out``."""
-    import shutil
-    import subprocess
-    import sys
-
-    from .project import relative_404
-
-    run = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(config)],
-                         capture_output=True, text=True, cwd=tree)
-    if run.returncode != 0 or not (tree / "site" / "index.html").is_file():
-        raise BuildError("Zensical 构建失败：\n" + (run.stderr or run.stdout).strip()[-2000:])
-    relative_404(tree / "site")
-    shutil.rmtree(out)
-    shutil.move(str(tree / "site"), str(out))

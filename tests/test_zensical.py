@@ -130,3 +130,50 @@ def test_zensical_header_box_is_a_combobox_answered_by_our_engine(zsite, browser
     assert page.locator("article mark").count() >= 1  # the query's words, marked where it opened
     assert page.errors == [] and browser.external == []
     page.close()
+
+
+def test_a_page_stub_keeps_its_front_matter_and_title_only():
+    from build_tools.zensical_run import stub
+
+    assert stub("# 甲\n\n正文\n\n## 乙\n") == "# 甲\n"
+    assert stub("---\nhide:\n  - toc\n---\n\n# 数据一览\n\n| a |\n") == "---\nhide:\n  - toc\n---\n# 数据一览\n"
+    assert stub("没有标题的页面\n") == "没有标题的页面\n"  # kept whole: Zensical would take its title from the text
+
+
+def test_record_pages_are_split_in_two_from_the_minimum_and_every_page_is_real_in_one_tree():
+    from build_tools.zensical_run import split_pages, stub
+
+    pages = {"index.md": "# 首页\n", "cases/index.md": "# 全部案例\n" + "长" * 400, "places/wuxi.md": "# 无锡\n" + "列" * 300}
+    pages.update({f"cases/r{i:02d}.md": f"# 记录{i}\n" + "字" * 300 for i in range(10)})
+    assert split_pages(pages, minimum=11) is None
+    split = split_pages(pages, minimum=10)
+    assert split.second_real == [f"cases/r{i:02d}.md" for i in range(4, 10)]  # the last SECOND_SHARE of them
+    for rel, text in pages.items():
+        mine, other = (split.second, split.first) if rel in split.second_real else (split.first, split.second)
+        assert mine[rel] == text and other[rel] == stub(text)
+
+
+def test_two_zensical_runs_at_once_make_the_same_site_as_one(site_of, tmp_path, monkeypatch):
+    """From SPLIT_MIN_RECORDS record pages two Zensical processes render half the records each, at once
+    (10,000 records: 58 s against 88 s on two cores); their site is byte for byte the site of one run."""
+    import subprocess
+
+    from build_tools import zensical_run
+    from build_tools.build import build_site
+
+    whole = site_of("zensical")
+    runs, real = [], subprocess.run
+
+    def run(cmd, *args, **kwargs):
+        if "zensical" in cmd:
+            runs.append(cmd)
+        return real(cmd, *args, **kwargs)
+
+    monkeypatch.setenv("CASEBOOK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(zensical_run, "SPLIT_MIN_RECORDS", 2)
+    monkeypatch.setattr(subprocess, "run", run)
+    split = build_site(ROOT, tmp_path / "site", builder="zensical")
+    assert len(runs) == 2 and (tmp_path / "cache" / "zensical-2" / "docs" / "cases").is_dir()
+    files = sorted(p.relative_to(whole) for p in whole.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(split) for p in split.rglob("*") if p.is_file())
+    assert [rel for rel in files if (whole / rel).read_bytes() != (split / rel).read_bytes()] == []
