@@ -13,7 +13,8 @@ Query sets, each reported on its own:
   split the same way; a fourth, ``test4`` / ``absent_test4``, is a test part
   only, written after the ranking was settled on the development parts; a
   fifth by a fifth writer, ``dev5`` / ``test5`` / ``absent_dev5`` /
-  ``absent_test5``, split into development and test parts like the first three.
+  ``absent_test5``, split into development and test parts like the first three;
+  a sixth by a sixth writer, ``dev6`` / ``test6`` / ``absent_dev6`` / ``absent_test6``, the same way.
 
 Both engines run the one plan (build_tools/ranking.py); the browser engine is
 driven in headless Chromium from file:// with every non-file request blocked.
@@ -65,6 +66,10 @@ SETS = [
     ("文章里的问题·第五轮测试部分（heldout test5，从未据此调参）", HELDOUT, "test5", False),
     ("库里没有的话题·第五轮开发部分（absent_dev5）", HELDOUT, "absent_dev5", True),
     ("库里没有的话题·第五轮测试部分（absent_test5，从未据此调参）", HELDOUT, "absent_test5", False),
+    ("文章里的问题·第六轮开发部分（heldout dev6）", HELDOUT, "dev6", True),
+    ("文章里的问题·第六轮测试部分（heldout test6，从未据此调参）", HELDOUT, "test6", False),
+    ("库里没有的话题·第六轮开发部分（absent_dev6）", HELDOUT, "absent_dev6", True),
+    ("库里没有的话题·第六轮测试部分（absent_test6，从未据此调参）", HELDOUT, "absent_test6", False),
 ]
 
 
