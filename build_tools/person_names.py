@@ -30,7 +30,7 @@ _SURNAMES = (
     # The rest of the Hundred Family Surnames still in use, less those that mostly begin a word after a post
     # (劳动, 扶贫, 丰富, 惠及, 怀着…): a name's surname is as often rare as common (蔺刚, 宓川, 荀立新).
     "傅洪赖阎奚昌酆廉皮湛禹狄贝茅郁裘昝嵇钮荀羊於芮羿储汲邴糜隗宓蓬郗伊钭戎韶郜蓟邰鄂蔺屠胥闻莘贡逄堵郦雍璩濮"
-    "扈燕冀郏浦慕茹宦庾暨匡阙殳蔚夔晁訾阚乜鞠蒯荆竺逯桓杭练粟揭").replace("和", "")  # 和 after a post is 'and'
+    "扈燕冀郏浦慕茹宦庾暨匡阙殳蔚夔晁訾阚乜鞠蒯荆竺逯桓杭练粟揭班萧").replace("和", "")  # 和 after a post is 'and'
 _COMPOUND = ("欧阳", "司马", "上官", "诸葛", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "端木", "司徒", "宇文",
              "澹台", "长孙", "独孤", "南宫", "呼延", "钟离", "东方", "闻人", "万俟", "太史", "申屠", "公冶", "宗政",
              "濮阳", "淳于", "单于", "赫连", "司空", "鲜于", "闾丘", "轩辕", "拓跋", "公羊", "仲孙", "颛孙", "左丘")
@@ -38,11 +38,13 @@ SURNAME = f"(?:{'|'.join(_COMPOUND)}|[{''.join(sorted(set(_SURNAMES)))}])"
 _POSTS = ("党总支书记|党委书记|党支部书记|支部书记|书记|村支书|支书|副主任|主任|副部长|部长|局长|处长|科长|股长|主席|站长|"
           "所长|院长|校长|队长|组长|镇长|乡长|县长|区长|市长|村长|负责人|工作人员|工作者|网格员|网格长|楼栋长|调解员|"
           "传承人|传人|医生|村医|护士|律师|法官|快递员|外卖员|骑手|党代表|人大代表|联络员|指导员|信息员|宣讲员|讲解员|"
-          "店主|老板|教师|教授|专家|干部|专员|干事|队员|义工|村官|乡贤|社工|村民|居民|党员|志愿者|老师|民警|辅警|委员|"
+          "店主|老板|教师|教授|专家|干部|专员|干事|队员|义工|村官|乡贤|社工|村民|居民|党员|志愿者|老师傅|老师|民警|辅警|委员|"
           "专干|楼长|楼道长|楼组长|单元长|栋长|片长|街长|巷长|河长|会长|理事长|经理|店长|厂长|董事长|创始人|代表|顾问|"
           "咨询师|工程师|设计师|规划师|管家|小哥|军人|老兵|创业者|业主|商户|保安|保洁员|主播|好人”|班长|社长|馆长|园长|"
           "团长|庭长|行长|主管|总监|会计|司机|厨师|师傅|技师|匠人|手艺人|企业家|艺术家|作家|书法家|画家|老人|学生|"
           "大户|种植户|养殖户|农户|院士|博士|"
+          # an enterprise's or an association's post, and people known by what they are (返乡青年, 致富带头人)
+          "秘书长|秘书|董事|监事|理事|总裁|合伙人|出纳|带头人|当家人|能人|青年|农民工|农民|牧民|渔民|市民|住户|租户|"
           "(?<!一)员")  # any 某某员 is a post (研究员, 管理员; not 其中一员): the last alternative, so longer posts match first
 # 担任负责人的郝思远; 村民、68岁的邬秋菊, 75岁的吕桂兰, 家住桃叶坊的戚晓梅 (a resident's age or home before the
 # name, with or without a post: 的 there is no possessive).
@@ -57,29 +59,41 @@ _NAME_THEN_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“”（(\s的是]))({
 # 社区的李明书记说: a name right before its post, after 的 or a mark.
 _NAME_POST = re.compile(rf"(?:^|(?<=[，,。；;：:“（(\s的]))({SURNAME}[\u4e00-\u9fff]{{1,2}}?)({_POSTS})(?=[说表介告坦就在等、，,。：:（(和与也还])")
 _AFTER_NAME = set("说表介告坦就曾正便回在等、，,。：:（(如带领指认谈的也还笑和与都又已是对向给把每今去从多经被现作负总当一早刚自主亲牵先不"
+                  "则却"  # 种粮大户某某则把…, 某某却…: a conjunction that turns to what this person does
                   "）)；;！？!?”"  # and the first characters of what a person does next (组织, 走访, 强调, 觉得, 平时…)
                   "组参走提强希透感记觉通拿看站坐住来发听积率逐挨始仍依特很更非深解翻接打") | {""}  # "": line end
 _LIST_END = re.escape("".join(sorted(_AFTER_NAME | set("一"))))
 # A picture caption says what the person does (区委书记某某赴…, 某某和居民…, 某某看望…), not what they said.
 _CAPTION_AFTER = _AFTER_NAME | set("赴到来为走看慰查调检参出主讲入上陪")
 # A third character that is more likely the next word than part of the name (书记陈岗说：, 网格员王芳也…).
-_NOT_LAST = set("说表介告坦就曾在等如带领认谈的也还笑和与都又已是到赴对向给把每今去从多经被现作负总当一早刚自主亲牵先不")
+_NOT_LAST = set("说表介告坦就曾在等如带领认谈的也还笑和与都又已是到赴对向给把每今去从多经被现作负总当一早刚自主亲牵先不则却")
 _SPEECH = set("说表介告坦谈")
 # After a compound surname the given name is mostly two characters (欧阳志刚介绍): only a function word ends it at one.
 _FUNCTION_NEXT = set("说表介告坦谈就曾在等如也还和与都又已是到赴对向给把被的从每今去")  # 束长明说: 明说 is a word, but 说 here is what the person does
 # …”贺明说。 / …。欧阳志刚介绍，: a name that says something, between a mark and the verb.
 # A paragraph may open with one (晏清和表示，…), and more verbs say it (告诉记者, 认为, 坦言).
 _SPEAKER = re.compile(rf"(?:^\s*|(?<=[”。！？!?，,的]))({SURNAME}[\u4e00-\u9fff]{{1,2}}?)"
-                      r"(?:说|表示|介绍|告诉记者|认为|坦言|笑着说)(?=[，,。：:])", re.M)
+                      r"(?:说|表示|介绍|告诉记者|认为|坦言|笑着说|说道|直言|感慨|感叹|回忆|补充说)(?=[，,。：:])", re.M)
 # A byline or a picture credit: names between spaces after the post (本报记者　岑若溪　通讯员　皇甫秋实　朱琳),
 # or before 摄 (…事宜。司马文涛　摄). The spaces end each name.
-_BYLINE = re.compile(rf"((?:本报|特约)?记者|通讯员|摄影记者|摄影|实习生)((?:[ \t　]+{SURNAME}[\u4e00-\u9fff]{{1,2}}(?=[ \t　]|$))+)")
+# In brackets at the end of the article ((通讯员　潘某　翟某)) the bracket ends the last name; 摄 right after a name
+# (通讯员　葛某某摄) is the credit, never part of it.
+_BYLINE = re.compile(rf"((?:本报|特约)?记者|通讯员|摄影记者|摄影|实习生)"
+                     rf"((?:[ \t　]+{SURNAME}[\u4e00-\u9fff]{{1,2}}?(?=[ \t　）)摄]|$))+)")
 _CREDIT = re.compile(rf"(?:^|(?<=[。！？!?〕 \t　]))({SURNAME}[\u4e00-\u9fff]{{1,2}})[ \t　]+摄$")
 # 〔图片说明〕图为孔祥林（左二）与村民交流: where a person stands in the picture marks a name.
 _IN_PICTURE = re.compile(rf"(?:^|(?<=[，,。；;：:“”、\s和与为〕]))({SURNAME}[\u4e00-\u9fff]{{1,2}})"
                          r"[（(](?:左|右|中|前排|后排)[一二三四五六七八九]?[）)]")
 # 一位名叫王大山的老党员: the name a person is called by, the post after it.
 _CALLED = re.compile(rf"(?:名叫|叫做)({SURNAME}[\u4e00-\u9fff]{{1,2}}?)的([^，,。；;]{{0,10}}?(?:{_POSTS}))(?=[，,。；;]|$)")
+# 记者见到了返乡创业的青年某某。: the reporter meets someone, and the clause ends with the name, with or without a post.
+_MET_VERB = r"(?:(?:记者|笔者)[^，,。；;！？!?“”]{0,10}?(?:见到|遇到|碰到|找到|采访|结识|拜访)了?|(?:见到|遇到|碰到|结识|拜访)了)"
+_MET = re.compile(rf"{_MET_VERB}([^，,。；;！？!?“”（()）]{{2,30}}?)(?=[，,。；;！？!?（(]|$)")
+# 牧民阿依古丽·吐尔逊说: a transliterated name, its parts joined by a middle dot. It begins after a post, 的 or
+# 是 (or at a mark when the person speaks) and ends before what the person does.
+_DOT = "·・•"
+_DOTTED = re.compile(rf"[\u4e00-\u9fff]{{1,14}}(?:[{_DOT}][\u4e00-\u9fff]{{1,10}})+")
+_DOTTED_END = set("说表介告坦谈认就在等也还和与都又已是对向给把的从被正曾便带领笑")
 _PLACE_END = set("村镇区县市乡街巷苑园湖")  # 芦湾村党支部书记: a place before a post, not a name
 _CAPTION_LIKE = re.compile(r"^[^。！？!?]{4,60}[。]?$")
 # Everyday words that start with a surname and may follow a post word (党员管理, 居民安全): never names.
@@ -174,6 +188,41 @@ def _name_at(line: str, start: int, after: set[str], known: frozenset[str], tagg
     return two if two_ok else None
 
 
+def _name_ending(line: str, end: int, tagged) -> str | None:
+    """The name that ends at ``end`` (a clause's end): the tagger's, else the longest that reads as a name (a post
+    right before a name has been read by then: 老师傅王刚 gives 王刚 as a name after a post)."""
+    for col, word in tagged().items():
+        if col + len(word) == end:
+            return word
+    fits = [line[end - n:end] for n in (4, 3, 2) if end - n >= 0 and _a_name(line[end - n:end])]
+    return next((f for f in fits if len(f) - _given(f) in (1, 2) and not (len(f) == 4 and _given(f) == 1)), None)
+
+
+def _dotted(line: str) -> list[tuple[str, str, int]]:
+    """(name, role, column) of the transliterated names with a middle dot (村医热依汗·买买提说) in ``line``."""
+    out = []
+    for mt in _DOTTED.finditer(line):
+        parts = re.split(f"[{_DOT}]", mt.group(0))
+        # Where the name begins: after the last post, 的 or 是 in the first part (which keeps a character or more);
+        # with none, where the match begins, and then only a speaker (…。”某某·某某说) is a name.
+        cut = max([m.end() for m in re.finditer(rf"(?:{_POSTS})|的|是|名叫|叫", parts[0]) if m.end() < len(parts[0])],
+                  default=0)
+        # Where it ends: before what the person does (说, 介绍, 在…), the last part keeping two characters or more.
+        last = parts[-1]
+        last = last[:next((i for i in range(2, len(last)) if last[i] in _DOTTED_END), len(last))]
+        parts = [parts[0][cut:], *parts[1:-1], last]
+        name = line[mt.start() + cut:mt.start() + cut + sum(map(len, parts)) + len(parts) - 1]
+        if not 2 <= len(parts[0]) <= 7 or any(re.search(_POSTS, p) for p in parts):  # 村民代表·党员某某: posts
+            continue
+        opens = mt.start() == 0 or line[mt.start() - 1] in "，,。；;：:“”（(、 \t　"
+        spoken = re.match(r"说|表示|介绍|告诉|认为|坦言|笑着说", line[mt.start() + cut + len(name):])
+        if cut or (opens and spoken):
+            left = max((x.end() for x in re.finditer(r"[，,；;。：:！？”“（(—]", line[:mt.start()])), default=0)
+            role = (line[left:mt.start()] + mt.group(0)[:cut]).removesuffix("的").removesuffix("是")
+            out.append((name, role, mt.start() + cut))
+    return out
+
+
 def people_in(line: str, caption: bool = False, known: frozenset[str] = frozenset(),
               tagger: bool = True) -> list[tuple[str, str, int]]:
     """(name, role, column) of the people a line names next to their post (in a caption, next to what they do).
@@ -192,7 +241,8 @@ def people_in(line: str, caption: bool = False, known: frozenset[str] = frozense
         if name is None:
             continue
         left = max((x.end() for x in re.finditer(r"[，,；;。：:！？”“（(—]", line[:mt.start()])), default=0)
-        role = re.sub(rf"^(?:{CAPTION_MARK})?(?:图为|图：|图:)?", "", line[left:start].strip()).removesuffix("的")
+        role = re.sub(rf"^(?:{CAPTION_MARK})?(?:图为|图：|图:)?(?:{_MET_VERB})?", "",
+                      line[left:start].strip()).removesuffix("的")
         if role.endswith("好人”"):
             opening = line.rfind("“", 0, start)
             role = line[opening:start] if opening >= 0 else role
@@ -209,6 +259,11 @@ def people_in(line: str, caption: bool = False, known: frozenset[str] = frozense
         name = mt.group(1)
         if _a_name(name) and name[-1] not in _PLACE_END and name not in {n for n, _, _ in out}:
             out.append((name, mt.group(2), mt.start(1)))
+    for mt in _MET.finditer(line):
+        name = _name_ending(line, mt.end(1), tagged)
+        if name and name not in {n for n, _, _ in out}:
+            out.append((name, line[mt.start(1):mt.end(1) - len(name)].removesuffix("的"), mt.end(1) - len(name)))
+    out += [p for p in _dotted(line) if p[0] not in {n for n, _, _ in out}]
     credits = [(nm.group(0), mt.group(1), mt.start(2) + nm.start()) for mt in _BYLINE.finditer(line)
                for nm in re.finditer(r"[^ \t　]+", mt.group(2))]
     credits += [(mt.group(1), "摄影", mt.start(1)) for mt in _CREDIT.finditer(line.rstrip())]

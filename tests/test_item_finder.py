@@ -48,6 +48,23 @@ CASES = {
                          "家住东湖小区的居民都来了。", ["居民"]),
     "place-in-the-picture": ("person", "〔图片说明〕图为孔祥林（左二）与村民交流。", ["孔祥林"],
                              "〔图片说明〕村民（左）在田间。", ["村民"]),
+    # People, round 6 (issue 25): enterprise and association posts, people known by what they are, rarer surnames.
+    "association-posts": ("person", "协会秘书长滕思远介绍，合作社理事殷长河也在场。", ["滕思远", "殷长河"],
+                          "协会秘书长介绍，理事会开了会。", ["理事会"]),
+    "surnames-ban-and-xiao": ("person", "工程师班晓宁说，副主任萧国栋介绍。", ["班晓宁", "萧国栋"],
+                              "党员干部班子成员说，居民萧条的日子过去了。", ["班子", "萧条"]),
+    "youth-back-home": ("person", "返乡青年鲁一川在村里办起了网店。", ["鲁一川"], "返乡青年在村里办起了网店。", ["在村"]),
+    "old-master-before-name": ("person", "老师傅冷铁生说，好。", ["冷铁生"], "老师傅说，好。", ["傅说"]),
+    "ze-que-after-name": ("person", "种粮大户庞守田则把地交给了合作社，村民沈玉却不肯。", ["庞守田", "沈玉"],
+                          "种粮大户则把地交给了合作社。", ["则把"]),
+    "byline-in-brackets-and-credit-without-space": (
+        "person", "（通讯员　苗若川　宁一舟）\n\n〔图片说明〕村民在晒谷。通讯员　甘晓溪摄", ["苗若川", "宁一舟", "甘晓溪"],
+        "（通讯员　供稿）", ["供稿"]),
+    "met-by-the-reporter": ("person", "在果园里，记者见到了正在剪枝的樊绍安。", ["樊绍安"],
+                            "记者见到了成效，也找到了方向，采访了当地干部。", ["成效", "方向", "当地"]),
+    "middle-dot-names": ("person", "“草场分好了。”牧民巴特尔·朝鲁说。村医热依汗·买买提介绍，村里有了卫生室。",
+                         ["巴特尔·朝鲁", "热依汗·买买提"], "开展“党建·治理”活动，“红色·家园”很热闹。", ["党建", "红色"]),
+    "more-speech-verbs": ("person", "“修路的钱是大家凑的。”邝志成感慨。", ["邝志成"], "“要抓落实。”文件指出，", ["文件"]),
     # Methods.
     "app-meeting-procedure": ("method", "随手上传到“北湖随手拍”小程序；举办“槿湖晚八点”民情恳谈会；按照“居民提事、网格议事”的流程办。",
                               ["北湖随手拍", "槿湖晚八点", "居民提事、网格议事"], "大家在“朋友圈”里说，“老街”变样了。",
@@ -91,6 +108,8 @@ AFTER_THE_NAME = (
     ("网格员金晖强调，安全第一。", ["金晖"]),
     ("（网格员金晖）", ["金晖"]),
     ("网格员金晖灿烂", []),  # near miss: nothing a person does follows 金晖 or 金晖灿
+    ("种粮大户庞守田则把地交给了合作社。", ["庞守田"]),  # 则, 却: a conjunction turning to what the person does
+    ("村民沈玉却不肯。", ["沈玉"]),
 )
 
 
@@ -99,3 +118,9 @@ def test_where_a_name_ends_without_the_tagger(line, names):
     from build_tools.person_names import people_in
 
     assert [n for n, _, _ in people_in(line, tagger=False)] == names
+
+
+def test_the_reporter_meeting_someone_is_no_part_of_the_role():
+    from build_tools.person_names import people_in
+
+    assert people_in("记者见到了鹭湾机械厂的产线组长黎振华。") == [("黎振华", "鹭湾机械厂的产线组长", 15)]
