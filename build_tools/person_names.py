@@ -3,7 +3,8 @@
 A person is a name next to a post: after it (村党总支书记束长明说,
 网格员张小红、李大海和…, 担任负责人的郝思远), before it (李春生，东湖社区党委书记，…;
 王芳是东湖社区的网格员), or, in a picture caption, a name after a post
-followed by what the person does (区委书记某某赴…, 某某和居民…).
+followed by what the person does (区委书记某某赴…, 某某和居民…). Also: bylines and credits, speakers,
+the person a reporter meets (记者见到了…某某。), and transliterated names with a middle dot (牧民某某·某某说).
 
 Where a name ends is the hard part: 网格员贺明白天… (明白, 白天 are words).
 Three things decide it, in this order: a name the article gives elsewhere
