@@ -55,8 +55,7 @@ PLAN = {
     "latinWeight": 0.5,     # completions of a Latin/number piece
     "genericWeight": 0.3,   # words that say little
     "genericShare": 0.2,    # a word in more than this share of the records says little
-    "lexiconWeight": 0.3,   # official terms reached from an everyday word; 0.8 before round 3: 0.3 gains on two
-                            # rounds (dev2 +2, dev3 +1 hit@1) and problem_queries, loses nowhere (benchmarks/README.md)
+    "lexiconWeight": 0.3,   # official terms reached from an everyday word; 0.8 before round 3 (benchmarks/README.md)
     # step 4a: general synonyms (build_tools/synonyms.py, the Cilin thesaurus)
     "synonymWeight": 0.8,   # index words that mean the same as a word of the query (餐厅 → 食堂)
     "synonymMaxGroup": 5,   # only the thesaurus's tight groups (finest level, "=") of at most this many words
@@ -65,9 +64,8 @@ PLAN = {
     "conceptWeight": 0.5,   # a concept the query names (its pseudo-term ~id)
     "broaderWeight": 0.3,   # a broader concept of one the query names
     "maxConceptWord": 12,   # longest concept word looked for in a query
-    "keyBoost": 1.0,        # records holding the query's key (rarest) concept score this much more (× 2); 0.2 before
-                            # round 5: 1.0 on coverBase 0.1 gains on all four dev rounds (hit@1 dev +1, dev2 +2,
-                            # dev3 +1, dev5 +1), names +2, problems unchanged (benchmarks/README.md, 第五轮查询)
+    "keyBoost": 1.0,        # records holding the query's key (rarest) concept score this much more (× 2); 0.2 before round 5:
+                            # gains on all four dev rounds, names +2, problems unchanged (benchmarks/README.md, 第五轮查询)
     # step 7: what answers the query
     "honestMinChars": 2,    # shorter queries (a character being typed) get no "nothing here" verdict
     "directCover": 0.5,     # share of the query's words a record must have to answer it (with nothing unknown)
@@ -75,26 +73,23 @@ PLAN = {
     "unknownMinChars": 4,   # the query names a topic the library does not know when this many of its characters
     "unknownShare": 0.5,    # (and this share of those that are not filler) stand in pieces no index word or concept explains;
                             # 3 / 0.4 told 19 of 45 untuned present topics "nothing here" (benchmarks/README.md)
-    "verdictEvidenceWords": 3,  # ...unless a record holds this many of the query's meaningful words and concepts:
-                            # dev3 told "nothing here" 8 -> 5, no absent topic or hit lost (benchmarks/README.md)
+    "verdictEvidenceWords": 3,  # ...unless a record holds this many of the query's meaningful words and concepts
     "fillerChars": "的了和与及等在是为对把被让将由从向以之其或并而也都就又要有个中上下很少多太老总没不能会该"
                    "想给去来着过得地吗呢啊吧怎么办哪些谁什啥这那里外自己到底再还才刚已经每各找做用我们你他她咱",
     "relatedMax": 3,        # "nothing here": at most this many 可能相关 records
     # step 6: scores
     "fieldBoosts": {"title": 6.0, "aliases": 5.0, "problems": 6.0, "tags": 2.5, "place": 2.5, "lexicon": 2.0,
                     "body": 1.0, "analysis": 0.7, "concepts": 1.5, "conceptsImplied": 0.5},
-    # the problems a method answers weigh nearly as much as its name; the editor's analysis (why the problem
-    # arises) below what the record says: chosen on both development rounds (0.7 to 1.5 tie on dev, 0.7 and 1.0
-    # best on dev2), lessons and teaching notes left out (benchmarks/README.md)
+    # the problems a method answers weigh nearly as much as its name; the editor's analysis below what the record
+    # says: 0.7 chosen on two development rounds, lessons and teaching notes left out (benchmarks/README.md)
     "k1": 1.2,              # BM25 term-frequency saturation
     "b": 0.75,              # BM25 length normalisation
     "weightScale": 10,      # postings keep weight × this as an integer (small index files)
     "tagBoost": 0.5,        # per boosted tag a record has
     "titleBonus": 1.5,      # the whole query stands in the title or aliases
     "titleMinChars": 2,     # shortest Han query that can earn the title bonus
-    "coverBase": 0.1,       # score share of a document that has none of the full words; 0.25 before round 5:
-                            # 0.1 gains on dev2 (hit@5 +1) and dev3 (hit@1, hit@5 +1), costs names one hit@1
-                            # (benchmarks/README.md, 第五轮查询)
+    "coverBase": 0.1,       # score share of a document that has none of the full words; 0.25 before round 5: gains on
+                            # dev2 (hit@5 +1) and dev3 (hit@1, hit@5 +1), costs names one hit@1 (benchmarks/README.md)
     "pool": 40,             # candidates re-checked for the title bonus
     "limit": 20,            # results when the caller does not say how many
     # results shown: a snippet around the first matched word
@@ -345,20 +340,25 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
     required = sum(1 for w in terms.values() if w >= PLAN["fullWeight"])
     scores: dict[int, float] = {}
     hits: dict[int, int] = {}
-    owns: dict[int, int] = {}  # the query's own words a document has, generic ones included
     # A very frequent word never answers a query on its own: when the query has a word that says
-    # something, only such words count towards an answer.
-    telling = [w for w in plan.full if w not in ix.generic]
-    own_words = set(telling or plan.full)
+    # something, only such words count towards an answer; nor does a word no record holds (the
+    # unknown-topic test counts it). A record holds a word when it has it or a thesaurus synonym.
+    held = [w for w in plan.full if any(d < ix.n_records for d, _ in ix.postings.get(w, []))]
+    own_words = [w for w in held if w not in ix.generic] or held or plan.full
     enough = max(1, math.ceil(PLAN["directCover"] * len(own_words)))
+    owns: dict[int, int] = {}  # how many of the own words a document holds
+    for w in own_words:
+        for d in {d for t in [w, *(x for x in ix.synonym_of.get(w, []) if x in terms)]
+                  for d, _ in ix.postings.get(t, [])}:
+            owns[d] = owns.get(d, 0) + 1
     scale = PLAN["weightScale"]
     for t, qw in terms.items():
         posts = ix.postings.get(t, [])
         for d, w10 in posts:  # each document sums its terms in the plan's order: the same floats every time
             scores[d] = scores.get(d, 0.0) + w10 / scale * qw
-        for counts in ([hits] if qw >= PLAN["fullWeight"] else []) + ([owns] if t in own_words else []):
+        if qw >= PLAN["fullWeight"]:
             for d, _ in posts:
-                counts[d] = counts.get(d, 0) + 1
+                hits[d] = hits.get(d, 0) + 1
     if not terms and allow is not None:
         scores = {d: 1.0 for d in allow}
     keyed = {d for d, _ in ix.postings.get(concept_terms.term(plan.key), [])} if plan.key else set()

@@ -346,12 +346,20 @@
       f.tag.forEach(function (t) { restrict("#" + t); });
       var scores = {}, hits = {}, required = 0, boost = {}, owns = {}, keyed = {};
       /* A very frequent word never answers a query on its own: when the query has a word
-         that says something, only such words count towards an answer. */
-      var telling = parsed.full.filter(function (w) { return !self.generic[w]; });
-      if (!telling.length) telling = parsed.full;
-      var ownWords = {};
-      telling.forEach(function (w) { ownWords[w] = true; });
+         that says something, only such words count towards an answer; nor does a word no record
+         holds (the unknown-topic test counts it). A record holds a word when it has it or a
+         thesaurus synonym of it (ranking.rank). */
+      var held = parsed.full.filter(function (w) { return (post[w] || []).some(function (p) { return p[0] < nRecords; }); });
+      var telling = held.filter(function (w) { return !self.generic[w]; });
+      if (!telling.length) telling = held.length ? held : parsed.full;
       var enough = Math.max(1, Math.ceil(P.directCover * telling.length));
+      telling.forEach(function (w) {
+        var holds = {};
+        [w].concat((self.synonymOf[w] || []).filter(function (x) { return terms[x] !== undefined; })).forEach(function (t) {
+          (post[t] || []).forEach(function (p) { holds[p[0]] = true; });
+        });
+        for (var h in holds) owns[h] = (owns[h] || 0) + 1;
+      });
       if (parsed.key) (post["~" + parsed.key] || []).forEach(function (p) { keyed[p[0]] = true; });
       names.forEach(function (t) { if (terms[t] >= P.fullWeight) required++; });
       f.tagBoost.forEach(function (t) { (post["#" + t] || []).forEach(function (p) { boost[p[0]] = (boost[p[0]] || 0) + 1; }); });
@@ -359,7 +367,6 @@
         (post[t] || []).forEach(function (p) {
           scores[p[0]] = (scores[p[0]] || 0) + p[1] * terms[t];
           if (terms[t] >= P.fullWeight) hits[p[0]] = (hits[p[0]] || 0) + 1;
-          if (ownWords[t] === true) owns[p[0]] = (owns[p[0]] || 0) + 1;
         });
       });
       if (!names.length && allow) for (var d in allow) scores[d] = 1;
