@@ -259,17 +259,24 @@ def test_search_page_says_nothing_here_from_file(engine_page, width):
 # the new test5, written before any change and never tuned on, 0.800 / 0.967, 5 (0.767 / 0.967, 5). test's and
 # test2's floors move down on purpose: the two changes cost them 3 and 1 queries of hit@1, and gained test3 2,
 # test4 3, test5 1. absent_test5 8/8 (8/8 before).
-FLOORS = {"dev": (0.93, 0.96, 0), "test": (0.68, 0.88, 5), "dev2": (0.59, 0.90, 1), "test2": (0.53, 0.80, 10),
-          "dev3": (0.62, 0.89, 5), "test3": (0.70, 0.82, 4), "test4": (0.55, 0.82, 13), "dev5": (0.89, 0.96, 0),
-          "test5": (0.77, 0.93, 5)}
+# Round 6 (dev6 / absent_dev6 tuned on, 30 + 8, first looked at before any change: 0.700 / 0.933, 2 told "nothing
+# here"; test6 / absent_test6 never): a word no record holds is not asked of one and a synonym counts as the word
+# (verdict only: test2 told "nothing here" 10 -> 8, test5 5 -> 3, dev6 2 -> 1, no absent topic lost), and the concept
+# fuwu-kaoping (dev3 hit@5 0.900 -> 0.925). Final report, test parts read once: test6 0.667 / 0.867, 6 told
+# "nothing here"; the other test parts as in round 5 but for the verdicts above (benchmarks/README.md, 第六轮查询).
+FLOORS = {"dev": (0.93, 0.96, 0), "test": (0.68, 0.88, 5), "dev2": (0.59, 0.90, 1), "test2": (0.53, 0.80, 8),
+          "dev3": (0.62, 0.92, 5), "test3": (0.70, 0.82, 4), "test4": (0.55, 0.82, 13), "dev5": (0.89, 0.96, 0),
+          "test5": (0.77, 0.93, 3), "dev6": (0.69, 0.93, 1), "test6": (0.66, 0.86, 6)}
 # Topics no article covers told "nothing here": absent_dev 15/18, absent_test 11/16, absent_dev2 10/12, absent_test2 7/12.
 # Lowered from 13, 12 and 11 on purpose: the stricter "unknown topic" line (PLAN unknownMinChars 4, unknownShare 0.5)
 # trades them for 7 fewer present topics told "nothing here" in the test parts (benchmarks/README.md). absent_dev2
 # (11 -> 10) and absent_test2 (9 -> 7) lowered again on purpose: the analysis's words now explain more of a query,
 # which also spares present topics (test 8 -> 6 told "nothing here").
 # Round 3: absent_dev3 7/10, absent_test3 9/10. Round 4: absent_test4 9/10. Round 5: absent_dev5 6/8.
+# Round 6: absent_dev6 6/8, absent_test6 6/8.
 ABSENT_FLOORS = {"absent_dev": 15, "absent_test": 11, "absent_dev2": 10, "absent_test2": 7, "absent_dev3": 7,
-                 "absent_test3": 9, "absent_test4": 9, "absent_dev5": 6, "absent_test5": 7}
+                 "absent_test3": 9, "absent_test4": 9, "absent_dev5": 6, "absent_test5": 7, "absent_dev6": 6,
+                 "absent_test6": 6}
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
