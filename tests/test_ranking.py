@@ -41,14 +41,19 @@ def _rank_by_sorting_everything(ix, plan, limit: int) -> tuple[Ranked, int, bool
         for d, _ in ix.postings.get(f"#{t}", []):
             boost[d] = boost.get(d, 0) + 1
     required = sum(1 for w in terms.values() if w >= PLAN["fullWeight"])
-    scores, hits, owns = {}, {}, {}
-    own_words = set([w for w in plan.full if w not in ix.generic] or plan.full)
+    scores, hits = {}, {}
+    # Own words: the query's words some record holds, less the generic ones (unless all are); a record holds
+    # a word when it has the word or a synonym of it that the plan searches for.
+    held = [w for w in plan.full if any(d < ix.n_records for d, _ in ix.postings.get(w, []))]
+    own_words = [w for w in held if w not in ix.generic] or held or plan.full
     enough = max(1, math.ceil(PLAN["directCover"] * len(own_words)))
+    holders = {w: {d for t in [w] + [x for x in ix.synonym_of.get(w, []) if x in terms]
+                   for d, _ in ix.postings.get(t, [])} for w in own_words}
+    owns = {d: sum(d in h for h in holders.values()) for h in holders.values() for d in h}
     for t, qw in terms.items():
         for d, w10 in ix.postings.get(t, []):
             scores[d] = scores.get(d, 0.0) + w10 / PLAN["weightScale"] * qw
             hits[d] = hits.get(d, 0) + (qw >= PLAN["fullWeight"])
-            owns[d] = owns.get(d, 0) + (t in own_words)
     if not terms and allow is not None:
         scores = {d: 1.0 for d in allow}
     keyed = {d for d, _ in ix.postings.get(concept_terms.term(plan.key), [])} if plan.key else set()
