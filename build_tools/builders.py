@@ -186,33 +186,17 @@ def _zensical_site(root: Path, site_dir: Path, make: Callable) -> Path:
     is. The stamp is written only after a successful swap: a failed build
     leaves both the site and the stamp as they were.
     """
-    import hashlib
     import shutil
     import tempfile
 
     from . import zensical_run
-    from .docs_tree import write_docs_tree
 
     result = make()
     cache = project_cache_dir(root)
-    dirs = [cache / "zensical", cache / "zensical-2"]
-    split = zensical_run.split_pages(result.pages)
-    trees, real = [], []
-    if split is None:
-        shutil.rmtree(dirs[1], ignore_errors=True)  # an earlier split build's second tree
-    else:
-        # The second tree first: the child making the side files works meanwhile.
-        trees.append(write_docs_tree(root, split.second, {}, dirs[1]))
-        real.append(split.second_real)
-    pages = result.pages if split is None else split.first
-    del split
-    # The side files are asked for after the pages are written: their child works meanwhile.
-    trees.insert(0, write_docs_tree(root, pages, {}, dirs[0], side=result.side_bytes))
-    del result, pages  # written: Zensical reads the trees, and needs the memory more
-    digest = trees[0].digest if len(trees) == 1 else hashlib.sha256(
-        "\0".join(t.digest for t in trees).encode()).hexdigest()
+    trees = zensical_run.write_trees(root, result.pages, cache, result.side_bytes)
+    del result  # written: Zensical reads the trees, and needs the memory more
     stamp_file = cache / "site-stamps.json"
-    stamp = {"builder": "zensical", "input": _zensical_input(digest)}
+    stamp = {"builder": "zensical", "input": _zensical_input(trees.digest)}
     last = _stamps(stamp_file).get(str(site_dir))
     if (isinstance(last, dict) and {k: last.get(k) for k in stamp} == stamp and site_dir.is_dir()
             and last.get("site") == _site_marks(site_dir)):
@@ -220,7 +204,7 @@ def _zensical_site(root: Path, site_dir: Path, make: Callable) -> Path:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        zensical_run.build(dirs[:len(trees)], [t.config for t in trees], tmp, real)
+        zensical_run.build(trees, tmp)
     except zensical_run.ZensicalError as err:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(f"Zensical 构建失败：\n{err}") from None

@@ -189,6 +189,11 @@ def _name_at(line: str, start: int, after: set[str], known: frozenset[str], tagg
     return two if two_ok else None
 
 
+def _clause_start(line: str, col: int) -> int:
+    """Where the clause holding column ``col`` begins: after the last mark before it (a role is read from there)."""
+    return max((x.end() for x in re.finditer(r"[，,；;。：:！？”“（(—]", line[:col])), default=0)
+
+
 def _name_ending(line: str, end: int, tagged) -> str | None:
     """The name that ends at ``end`` (a clause's end): the tagger's, else the longest that reads as a name (a post
     right before a name has been read by then: 老师傅王刚 gives 王刚 as a name after a post)."""
@@ -218,7 +223,7 @@ def _dotted(line: str) -> list[tuple[str, str, int]]:
         opens = mt.start() == 0 or line[mt.start() - 1] in "，,。；;：:“”（(、 \t　"
         spoken = re.match(r"说|表示|介绍|告诉|认为|坦言|笑着说", line[mt.start() + cut + len(name):])
         if cut or (opens and spoken):
-            left = max((x.end() for x in re.finditer(r"[，,；;。：:！？”“（(—]", line[:mt.start()])), default=0)
+            left = _clause_start(line, mt.start())
             role = (line[left:mt.start()] + mt.group(0)[:cut]).removesuffix("的").removesuffix("是")
             out.append((name, role, mt.start() + cut))
     return out
@@ -241,7 +246,7 @@ def people_in(line: str, caption: bool = False, known: frozenset[str] = frozense
         name = _name_at(line, start, set() if mt.group(0).endswith("的") and not aged else after, known, tagged)
         if name is None:
             continue
-        left = max((x.end() for x in re.finditer(r"[，,；;。：:！？”“（(—]", line[:mt.start()])), default=0)
+        left = _clause_start(line, mt.start())
         role = re.sub(rf"^(?:{CAPTION_MARK})?(?:图为|图：|图:)?(?:{_MET_VERB})?", "",
                       line[left:start].strip()).removesuffix("的")
         if role.endswith("好人”"):

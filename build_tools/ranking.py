@@ -17,8 +17,7 @@ the same index data, with the constants below shipped in the index
 5. Generic words (社区, 治理, words in over a fifth of the records) count little.
 6. Score = Σ term weight × BM25 weight of the term in the document (fields
    weighted, ``problems`` high, the editor's ``analysis`` below the body),
-   × (0.1 + cover²) where cover is the share of the query's full words the
-   document has, × (1 + TAG_BOOST per boosted tag);
+   × (0.1 + cover²), cover the share of the query's full words it has, × (1 + TAG_BOOST per boosted tag);
    titles or aliases containing the whole query rank higher (TITLE_BONUS).
 7. When no record has every word, the best partial matches are listed and the
    result says so (``partial``); only a query with no known word returns nothing.
@@ -71,8 +70,7 @@ PLAN = {
     "directCover": 0.5,     # share of the query's words a record must have to answer it (with nothing unknown)
     "keyMaxShare": 0.2,     # a concept held by more of the records is too broad to be the key
     "unknownMinChars": 4,   # the query names a topic the library does not know when this many of its characters
-    "unknownShare": 0.5,    # (and this share of those that are not filler) stand in pieces no index word or concept explains;
-                            # 3 / 0.4 told 19 of 45 untuned present topics "nothing here" (benchmarks/README.md)
+    "unknownShare": 0.5,    # (and this share of those not filler) stand in pieces nothing explains (benchmarks/README.md)
     "verdictEvidenceWords": 3,  # ...unless a record holds this many of the query's meaningful words and concepts
     "fillerChars": "的了和与及等在是为对把被让将由从向以之其或并而也都就又要有个中上下很少多太老总没不能会该"
                    "想给去来着过得地吗呢啊吧怎么办哪些谁什啥这那里外自己到底再还才刚已经每各找做用我们你他她咱",
@@ -128,6 +126,9 @@ class RankIndex:
 
     def has(self, w: str) -> bool:
         return w in self._vocab
+
+    def in_records(self, w: str) -> bool:
+        return any(d < self.n_records for d, _ in self.postings.get(w, []))
 
     def expand(self, prefix: str, limit: int) -> list[str]:
         """Index words that start with ``prefix`` (for a word still being typed)."""
@@ -297,8 +298,8 @@ def _unexplained(ix: RankIndex, parts: list[str]) -> list[str]:
         for piece in concept_terms.leftovers(ix.concepts.get("words", {}), part, PLAN["maxConceptWord"]):
             words, gaps = segment_han(ix, piece)
             out += [g for g in gaps if len(g) < PLAN["minGap"] or not ix.expand(g, 1)]
-            out += [w for w in words if w not in ix.lexicon and w not in ix.synonym_of and w not in ix.place_words
-                    and not any(d < ix.n_records for d, _ in ix.postings.get(w, []))]
+            out += [w for w in words if not (w in ix.lexicon or w in ix.synonym_of or w in ix.place_words
+                                             or ix.in_records(w))]
     return out
 
 
@@ -340,10 +341,9 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
     required = sum(1 for w in terms.values() if w >= PLAN["fullWeight"])
     scores: dict[int, float] = {}
     hits: dict[int, int] = {}
-    # A very frequent word never answers a query on its own: when the query has a word that says
-    # something, only such words count towards an answer; nor does a word no record holds (the
-    # unknown-topic test counts it). A record holds a word when it has it or a thesaurus synonym.
-    held = [w for w in plan.full if any(d < ix.n_records for d, _ in ix.postings.get(w, []))]
+    # A very frequent word, or one no record holds (the unknown-topic test counts it), never answers on its
+    # own; a record holds a word when it has the word or a thesaurus synonym of it.
+    held = [w for w in plan.full if ix.in_records(w)]
     own_words = [w for w in held if w not in ix.generic] or held or plan.full
     enough = max(1, math.ceil(PLAN["directCover"] * len(own_words)))
     owns: dict[int, int] = {}  # how many of the own words a document holds

@@ -15,12 +15,14 @@ whole tree (tests/test_zensical.py; at 10,000 records all 22,507 files).
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 # From this many record pages two Zensical processes share them (below, one is quicker: each run
 # starts Zensical and renders the hand-written pages).
@@ -81,31 +83,55 @@ def html_of(rel: str) -> str:
     return rel[:-len(".md")] + ".html"
 
 
-def build(trees: list[Path], configs: list[Path], out: Path, real: list[list[str]]) -> None:
-    """Run Zensical on every tree at once and move the first tree's site to ``out``.
+@dataclass
+class Trees:
+    """Docs trees written for one build: their configs (the first tree's, then the second's when split)."""
 
-    ``real[k]`` names the pages that tree ``k`` (from the second on) renders for real: their HTML
-    replaces the first site's stubs. Raises :class:`ZensicalError` when a run fails.
+    configs: list[Path]
+    moved: list[str]  # the pages the second tree renders for real
+    digest: str       # of every byte the runs read
+
+
+def write_trees(root: Path, pages: dict[str, str], folder: Path, side: Callable[[], dict[str, bytes]]) -> Trees:
+    """Write the pages as one docs tree in ``folder``/zensical, or, split, as two (the second in zensical-2).
+
+    The second tree is written first and the side files are asked for last: the child making them works meanwhile.
+    """
+    from .docs_tree import write_docs_tree
+
+    first, second = folder / "zensical", folder / "zensical-2"
+    split = split_pages(pages)
+    if split is None:
+        shutil.rmtree(second, ignore_errors=True)  # an earlier split build's second tree
+        written, moved = [write_docs_tree(root, pages, {}, first, side=side)], []
+    else:
+        other = write_docs_tree(root, split.second, {}, second)
+        written, moved = [write_docs_tree(root, split.first, {}, first, side=side), other], split.second_real
+    digest = hashlib.sha256("\0".join(t.digest for t in written).encode()).hexdigest()
+    return Trees([t.config for t in written], moved, digest)
+
+
+def build(trees: Trees, out: Path) -> None:
+    """Run Zensical on every tree at once and move the first tree's site, with the second's real pages, to ``out``.
+
+    Raises :class:`ZensicalError` when a run fails.
     """
     from .project import relative_404
 
-    def one(k: int) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(configs[k])],
-                              capture_output=True, text=True, cwd=trees[k])
+    def one(config: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(config)],
+                              capture_output=True, text=True, cwd=config.parent)
 
-    if len(trees) == 1:
-        runs = [one(0)]
-    else:
-        with ThreadPoolExecutor(len(trees)) as pool:  # each run is a process; the threads only wait
-            runs = list(pool.map(one, range(len(trees))))
-    for tree, run in zip(trees, runs):
-        if run.returncode != 0 or not (tree / "site" / "index.html").is_file():
+    with ThreadPoolExecutor(len(trees.configs)) as pool:  # each run is a process; the threads only wait
+        runs = list(pool.map(one, trees.configs))
+    sites = [c.parent / "site" for c in trees.configs]
+    for site, run in zip(sites, runs):
+        if run.returncode != 0 or not (site / "index.html").is_file():
             raise ZensicalError((run.stderr or run.stdout).strip()[-2000:])
-    site = trees[0] / "site"
-    for tree, rels in zip(trees[1:], real):
-        for rel in rels:
-            shutil.move(str(tree / "site" / html_of(rel)), str(site / html_of(rel)))
-        shutil.rmtree(tree / "site", ignore_errors=True)
-    relative_404(site)
+    for site in sites[1:]:
+        for rel in trees.moved:
+            shutil.move(str(site / html_of(rel)), str(sites[0] / html_of(rel)))
+        shutil.rmtree(site, ignore_errors=True)
+    relative_404(sites[0])
     shutil.rmtree(out)
-    shutil.move(str(site), str(out))
+    shutil.move(str(sites[0]), str(out))

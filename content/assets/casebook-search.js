@@ -333,7 +333,8 @@
       .concat(f.tag.map(function (t) { return "#" + t; }))
       .concat(f.tagBoost.map(function (t) { return "#" + t; }));
     return this.postings(names.concat(pseudo, parsed.probe)).then(function (post) {
-      var dead = parsed.probe.filter(function (w) { return !(post[w] || []).some(function (p) { return p[0] < nRecords; }); });
+      var inRecords = function (w) { return (post[w] || []).some(function (p) { return p[0] < nRecords; }); };
+      var dead = parsed.probe.filter(function (w) { return !inRecords(w); });
       var unknown = unknownTopic(parsed.unseen.concat(dead), parsed.han, P);
       var allow = null;
       var restrict = function (key) {
@@ -349,7 +350,7 @@
          that says something, only such words count towards an answer; nor does a word no record
          holds (the unknown-topic test counts it). A record holds a word when it has it or a
          thesaurus synonym of it (ranking.rank). */
-      var held = parsed.full.filter(function (w) { return (post[w] || []).some(function (p) { return p[0] < nRecords; }); });
+      var held = parsed.full.filter(inRecords);
       var telling = held.filter(function (w) { return !self.generic[w]; });
       if (!telling.length) telling = held.length ? held : parsed.full;
       var enough = Math.max(1, Math.ceil(P.directCover * telling.length));
