@@ -291,6 +291,22 @@ def test_browser_loads_only_the_shards_a_query_needs(engine_page):
     page.close()
 
 
+INDEX_SCRIPTS = "Array.from(document.scripts).filter(s => s.src.endsWith('/search/casebook-index.js')).length"
+AFTER_IDLE = "() => new Promise(r => (window.requestIdleCallback || setTimeout)(() => setTimeout(r, 100)))"
+
+
+def test_the_index_is_fetched_once_the_page_is_idle_before_anything_is_typed(engine_page):
+    """A reader's first query waits only for its own shards: the index came while the page sat idle."""
+    b, _, site = engine_page
+    for name in ("index.html", "search.html"):
+        page = b.context.new_page()
+        page.goto((site / name).as_uri())
+        page.wait_for_function(f"{INDEX_SCRIPTS} > 0", timeout=10_000)  # nothing focused, nothing typed
+        page.evaluate(AFTER_IDLE)
+        assert page.evaluate(INDEX_SCRIPTS) == 1, name  # the 检索 page's engine and the header's share it
+        page.close()
+
+
 def test_browser_fetches_the_text_of_the_results_shown_and_of_titles_that_may_hold_the_query(engine_page):
     b, page, site = engine_page
     from browsereval import open_engine

@@ -158,14 +158,21 @@
       self.listeners.slice().forEach(function (fn) { fn(ev); });
     }, 0);
   };
+  /* The index script, fetched once for every engine of the page (the header box's, the 检索 page's). */
+  var indexLoading = null;
+  function loadIndex(root) {
+    if (!indexLoading)
+      indexLoading = window.__casebook_index ? Promise.resolve() : loadScript(root + "search/casebook-index.js");
+    return indexLoading;
+  }
+
   SearchWorker.prototype.ready = function () {
     var self = this;
     if (!this.loading) {
-      this.loading = (window.__casebook_index ? Promise.resolve() : loadScript(this.root + "search/casebook-index.js"))
-        .then(function () {
-          self.engine = new Engine(window.__casebook_index, self.root);
-          window.__casebook_engine = self.engine;
-        });
+      this.loading = loadIndex(this.root).then(function () {
+        self.engine = new Engine(window.__casebook_index, self.root);
+        window.__casebook_engine = self.engine;
+      });
     }
     return this.loading;
   };
@@ -201,6 +208,16 @@
     if (!NativeWorker) throw new Error("Worker unsupported");
     return new NativeWorker(url, options);
   };
+  /* Material would send SETUP with its own index, which cannot be fetched from file://, and Zensical's
+     box is ours: either way the index used to load on the first query. Fetch it once the page is idle
+     instead, as Material's worker fetches its index at start-up, so that the reader's first query waits
+     only for its own shards. A failure is reported by the query that needs the index. */
+  function preload() {
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
+    idle(function () { loadIndex(Core.siteRoot()).catch(function () {}); });
+  }
+  if (document.readyState === "complete") preload(); else window.addEventListener("load", preload, { once: true });
+
   /* The engine without Material's search box (the 检索 page uses it). */
   var opened = null;
   function openEngine(root) {
