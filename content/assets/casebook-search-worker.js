@@ -213,7 +213,7 @@
      instead, as Material's worker fetches its index at start-up, so that the reader's first query waits
      only for its own shards. A failure is reported by the query that needs the index. */
   function preload() {
-    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
+    var idle = window.requestIdleCallback || setTimeout;
     idle(function () { loadIndex(Core.siteRoot()).catch(function () {}); });
   }
   if (document.readyState === "complete") preload(); else window.addEventListener("load", preload, { once: true });
