@@ -14,7 +14,8 @@ Query sets, each reported on its own:
   only, written after the ranking was settled on the development parts; a
   fifth by a fifth writer, ``dev5`` / ``test5`` / ``absent_dev5`` /
   ``absent_test5``, split into development and test parts like the first three;
-  a sixth by a sixth writer, ``dev6`` / ``test6`` / ``absent_dev6`` / ``absent_test6``, the same way.
+  a sixth by a sixth writer, ``dev6`` / ``test6`` / ``absent_dev6`` / ``absent_test6``, the same way;
+  a seventh, ``dev7`` / ``test7`` / ``absent_dev7`` / ``absent_test7``, likewise.
 
 Both engines run the one plan (build_tools/ranking.py); the browser engine is
 driven in headless Chromium from file:// with every non-file request blocked.
@@ -70,6 +71,10 @@ SETS = [
     ("文章里的问题·第六轮测试部分（heldout test6，从未据此调参）", HELDOUT, "test6", False),
     ("库里没有的话题·第六轮开发部分（absent_dev6）", HELDOUT, "absent_dev6", True),
     ("库里没有的话题·第六轮测试部分（absent_test6，从未据此调参）", HELDOUT, "absent_test6", False),
+    ("文章里的问题·第七轮开发部分（heldout dev7）", HELDOUT, "dev7", True),
+    ("文章里的问题·第七轮测试部分（heldout test7，从未据此调参）", HELDOUT, "test7", False),
+    ("库里没有的话题·第七轮开发部分（absent_dev7）", HELDOUT, "absent_dev7", True),
+    ("库里没有的话题·第七轮测试部分（absent_test7，从未据此调参）", HELDOUT, "absent_test7", False),
 ]
 
 

@@ -73,7 +73,8 @@ PLAN = {
     "unknownShare": 0.5,    # (and this share of those not filler) stand in pieces nothing explains (benchmarks/README.md)
     "verdictEvidenceWords": 3,  # ...unless a record holds this many of the query's meaningful words and concepts
     "fillerChars": "的了和与及等在是为对把被让将由从向以之其或并而也都就又要有个中上下很少多太老总没不能会该"
-                   "想给去来着过得地吗呢啊吧怎么办哪些谁什啥这那里外自己到底再还才刚已经每各找做用我们你他她咱",
+                   "想给去来着过得地吗呢啊吧怎么办哪些谁什啥这那里外自己到底再还才刚已经每各找做用我们你他她咱"
+                   "咋呀嘛啦呗哦咯么儿帮搞弄整点些",  # round 7: colloquial 咋整、搞出点、找谁帮 (benchmarks/README.md)
     "relatedMax": 3,        # "nothing here": at most this many 可能相关 records
     # step 6: scores
     "fieldBoosts": {"title": 6.0, "aliases": 5.0, "problems": 6.0, "tags": 2.5, "place": 2.5, "lexicon": 2.0,
