@@ -31,14 +31,17 @@ _SURNAMES = (
     # The rest of the Hundred Family Surnames still in use, less those that mostly begin a word after a post
     # (劳动, 扶贫, 丰富, 惠及, 怀着…): a name's surname is as often rare as common (蔺刚, 宓川, 荀立新).
     "傅洪赖阎奚昌酆廉皮湛禹狄贝茅郁裘昝嵇钮荀羊於芮羿储汲邴糜隗宓蓬郗伊钭戎韶郜蓟邰鄂蔺屠胥闻莘贡逄堵郦雍璩濮"
-    "扈燕冀郏浦慕茹宦庾暨匡阙殳蔚夔晁訾阚乜鞠蒯荆竺逯桓杭练粟揭班萧").replace("和", "")  # 和 after a post is 'and'
+    "扈燕冀郏浦慕茹宦庾暨匡阙殳蔚夔晁訾阚乜鞠蒯荆竺逯桓杭练粟揭班萧"
+    # and those whose words after a post are all dictionary words, which never read as names (幸福, 井盖, 宣传,
+    # 权益, 满意, 厉害, 祖国, 封闭): 村民幸丽娟, 老党员井玉山
+    "井幸宣权满厉祖封凤伏贲弓戈巢").replace("和", "")  # 和 after a post is 'and'
 _COMPOUND = ("欧阳", "司马", "上官", "诸葛", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "端木", "司徒", "宇文",
              "澹台", "长孙", "独孤", "南宫", "呼延", "钟离", "东方", "闻人", "万俟", "太史", "申屠", "公冶", "宗政",
              "濮阳", "淳于", "单于", "赫连", "司空", "鲜于", "闾丘", "轩辕", "拓跋", "公羊", "仲孙", "颛孙", "左丘")
 SURNAME = f"(?:{'|'.join(_COMPOUND)}|[{''.join(sorted(set(_SURNAMES)))}])"
 _POSTS = ("党总支书记|党委书记|党支部书记|支部书记|书记|村支书|支书|副主任|主任|副部长|部长|局长|处长|科长|股长|主席|站长|"
           "所长|院长|校长|队长|组长|镇长|乡长|县长|区长|市长|村长|负责人|工作人员|工作者|网格员|网格长|楼栋长|调解员|"
-          "传承人|传人|医生|村医|护士|律师|法官|快递员|外卖员|骑手|党代表|人大代表|联络员|指导员|信息员|宣讲员|讲解员|"
+          "传承人|传人|医生|村医|护士长|护士|律师|法官|快递员|外卖员|骑手|党代表|人大代表|联络员|指导员|信息员|宣讲员|讲解员|"
           "店主|老板|教师|教授|专家|干部|专员|干事|队员|义工|村官|乡贤|社工|村民|居民|党员|志愿者|老师傅|老师|民警|辅警|委员|"
           "专干|楼长|楼道长|楼组长|单元长|栋长|片长|街长|巷长|河长|会长|理事长|经理|店长|厂长|董事长|创始人|代表|顾问|"
           "咨询师|工程师|设计师|规划师|管家|小哥|军人|老兵|创业者|业主|商户|保安|保洁员|主播|好人”|班长|社长|馆长|园长|"
@@ -46,6 +49,9 @@ _POSTS = ("党总支书记|党委书记|党支部书记|支部书记|书记|村�
           "大户|种植户|养殖户|农户|院士|博士|"
           # an enterprise's or an association's post, and people known by what they are (返乡青年, 致富带头人)
           "秘书长|秘书|董事|监事|理事|总裁|合伙人|出纳|带头人|当家人|能人|青年|农民工|农民|牧民|渔民|市民|住户|租户|"
+          # an assistant, staff and workers (村主任助理, 务工人员, 企业职工; not 员工: 党员工程师), a newly-wed
+          # couple, a parent, and whoever leads or started something (牵头人, 召集人)
+          "助理|人员|职工|工人|新人|新郎|新娘|家长|老板娘|牵头人|召集人|发起人|联系人|主理人|经营者|"
           "(?<!一)员")  # any 某某员 is a post (研究员, 管理员; not 其中一员): the last alternative, so longer posts match first
 # 担任负责人的郝思远; 村民、68岁的邬秋菊, 75岁的吕桂兰, 家住桃叶坊的戚晓梅 (a resident's age or home before the
 # name, with or without a post: 的 there is no possessive).
@@ -87,15 +93,20 @@ _IN_PICTURE = re.compile(rf"(?:^|(?<=[，,。；;：:“”、\s和与为〕]))(
                          r"[（(](?:左|右|中|前排|后排)[一二三四五六七八九]?[）)]")
 # 一位名叫王大山的老党员: the name a person is called by, the post after it.
 _CALLED = re.compile(rf"(?:名叫|叫做)({SURNAME}[\u4e00-\u9fff]{{1,2}}?)的([^，,。；;]{{0,10}}?(?:{_POSTS}))(?=[，,。；;]|$)")
-# 记者见到了返乡创业的青年某某。: the reporter meets someone, and the clause ends with the name, with or without a post.
+# 记者见到了返乡创业的青年某某。: the reporter meets someone, and the clause ends with the name, with or without a post;
+# or it says when (记者见到某某时，他正在…; …的时候): 时 then ends the name.
 _MET_VERB = r"(?:(?:记者|笔者)[^，,。；;！？!?“”]{0,10}?(?:见到|遇到|碰到|找到|采访|结识|拜访)了?|(?:见到|遇到|碰到|结识|拜访)了)"
-_MET = re.compile(rf"{_MET_VERB}([^，,。；;！？!?“”（()）]{{2,30}}?)(?=[，,。；;！？!?（(]|$)")
+_MET = re.compile(rf"{_MET_VERB}([^，,。；;！？!?“”（()）]{{2,30}}?)(?:的?时候|时)?(?=[，,。；;！？!?（(]|$)")
+# 邝志远、龚秀兰等5名老党员: names listed before 等 and the post they share (张村、李庄等村的党员: places).
+_LISTED_BEFORE = re.compile(rf"(?:^|(?<=[，,。；;：:“”（(\s]))"
+                            rf"((?:{SURNAME}[\u4e00-\u9fff]{{1,2}}、)+{SURNAME}[\u4e00-\u9fff]{{1,2}})"
+                            rf"等((?:\d+|[两三四五六七八九十几多]+)?[名位]?[^，,。；;、的]{{0,6}}?(?:{_POSTS}))")
 # 牧民阿依古丽·吐尔逊说: a transliterated name, its parts joined by a middle dot. It begins after a post, 的 or
 # 是 (or at a mark when the person speaks) and ends before what the person does.
 _DOT = "·・•"
 _DOTTED = re.compile(rf"[\u4e00-\u9fff]{{1,14}}(?:[{_DOT}][\u4e00-\u9fff]{{1,10}})+")
 _DOTTED_END = set("说表介告坦谈认就在等也还和与都又已是对向给把的从被正曾便带领笑")
-_PLACE_END = set("村镇区县市乡街巷苑园湖")  # 芦湾村党支部书记: a place before a post, not a name
+_PLACE_END = set("村镇区县市乡街巷苑园湖庄")  # 芦湾村党支部书记: a place before a post, not a name
 _CAPTION_LIKE = re.compile(r"^[^。！？!?]{4,60}[。]?$")
 # Everyday words that start with a surname and may follow a post word (党员管理, 居民安全): never names.
 _NOT_NAMES = set("管理 安全 文明 方便 全面 常态 明确 应急 高度 时间 关心 包括 严格 齐心 成为 和谐 向上 党建 党性 党组织 "
@@ -265,6 +276,14 @@ def people_in(line: str, caption: bool = False, known: frozenset[str] = frozense
         name = mt.group(1)
         if _a_name(name) and name[-1] not in _PLACE_END and name not in {n for n, _, _ in out}:
             out.append((name, mt.group(2), mt.start(1)))
+    for mt in _LISTED_BEFORE.finditer(line):
+        names = mt.group(1).split("、")
+        if all(_a_name(n) and n[-1] not in _PLACE_END for n in names):  # 黄豆、红豆等种植户: words, not names
+            col = mt.start(1)
+            for n in names:
+                if n not in {x for x, _, _ in out}:
+                    out.append((n, re.sub(r"^(?:\d+|[两三四五六七八九十几多]+)[名位个]", "", mt.group(2)), col))
+                col += len(n) + 1
     for mt in _MET.finditer(line):
         name = _name_ending(line, mt.end(1), tagged)
         if name and name not in {n for n, _, _ in out}:
