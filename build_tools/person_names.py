@@ -93,6 +93,9 @@ _IN_PICTURE = re.compile(rf"(?:^|(?<=[，,。；;：:“”、\s和与为〕]))(
                          r"[（(](?:左|右|中|前排|后排)[一二三四五六七八九]?[）)]")
 # 一位名叫王大山的老党员: the name a person is called by, the post after it.
 _CALLED = re.compile(rf"(?:名叫|叫做)({SURNAME}[\u4e00-\u9fff]{{1,2}}?)的([^，,。；;]{{0,10}}?(?:{_POSTS}))(?=[，,。；;]|$)")
+# 她叫尉迟芳，是社区的网格员。他叫钱大有，今年56岁。: a name, then a post or an age in the next clause (not 他叫车回家).
+_NAMED = re.compile(rf"(?:(?<=[她他我])叫|名叫|叫做)({SURNAME}[\u4e00-\u9fff]{{1,2}})(?=[，,。；;])")
+_NAMED_POST = re.compile(rf"[，,](?:是|现任|担任|今年)?([^，,。；;]{{0,20}}?(?:{_POSTS}|(?<!\d)\d{{1,3}}岁))(?=[，,。；;]|$)")
 # 记者见到了返乡创业的青年某某。: the reporter meets someone, and the clause ends with the name, with or without a post;
 # or it says when (记者见到某某时，他正在…; …的时候): 时 then ends the name.
 _MET_VERB = r"(?:(?:记者|笔者)[^，,。；;！？!?“”]{0,10}?(?:见到|遇到|碰到|找到|采访|结识|拜访)了?|(?:见到|遇到|碰到|结识|拜访)了)"
@@ -258,6 +261,8 @@ def people_in(line: str, caption: bool = False, known: frozenset[str] = frozense
         if name is None:
             continue
         left = _clause_start(line, mt.start())
+        # 理事长滕大海、副理事长冯小川: the second person's role begins after the first person's name
+        left = max([left] + [c + len(n) + 1 for n, _, c in out if left <= c < mt.start()])
         role = re.sub(rf"^(?:{CAPTION_MARK})?(?:图为|图：|图:)?(?:{_MET_VERB})?", "",
                       line[left:start].strip()).removesuffix("的")
         if role.endswith("好人”"):
@@ -270,12 +275,20 @@ def people_in(line: str, caption: bool = False, known: frozenset[str] = frozense
                and _a_name(nxt.group(1))):
             names.append((nxt.group(1), pos + 1))
             pos += nxt.end()
-        if len(names) > 1 or line[start + len(name):start + len(name) + 1] != "、" or line[pos:pos + 2] == "、“":
+        # A name and 、 after a post is a list of words (not a name) unless another post and name follow the 、
+        # (理事长滕大海、副理事长冯小川).
+        post_next = re.match(rf"、[^，,。；;、]{{0,12}}?(?:{_POSTS})(?={SURNAME})", line[pos:])
+        if len(names) > 1 or line[start + len(name):start + len(name) + 1] != "、" or line[pos:pos + 2] == "、“" \
+                or post_next:
             out += [(n, role, col) for n, col in names]
     for mt in list(_NAME_THEN_POST.finditer(line)) + list(_NAME_POST.finditer(line)) + list(_CALLED.finditer(line)):
         name = mt.group(1)
         if _a_name(name) and name[-1] not in _PLACE_END and name not in {n for n, _, _ in out}:
             out.append((name, mt.group(2), mt.start(1)))
+    for mt in _NAMED.finditer(line):
+        post = _NAMED_POST.match(line, mt.end())
+        if post and _a_name(mt.group(1)) and mt.group(1) not in {n for n, _, _ in out}:
+            out.append((mt.group(1), post.group(1), mt.start(1)))
     for mt in _LISTED_BEFORE.finditer(line):
         names = mt.group(1).split("、")
         if all(_a_name(n) and n[-1] not in _PLACE_END for n in names):  # 黄豆、红豆等种植户: words, not names

@@ -78,6 +78,10 @@ CASES = {
                  "记者见到蓝守义时，他正在修水渠。", ["义时", "守义时"]),
     "names-listed-before-their-post": ("person", "邝志远、龚秀兰等5名老党员组成巡逻队。", ["邝志远", "龚秀兰"],
                                        "张村、李庄等村的党员都来了，黄豆、红豆等种植户也来了。", ["张村", "李庄", "黄豆"]),
+    "called-by-name-then-post-or-age": ("person", "她叫尉迟芳，是社区的网格员。他叫钱大有，今年56岁。", ["尉迟芳", "钱大有"],
+                                        "他叫车回家，她叫齐人手，天黑了。", ["车回家", "齐人手"]),
+    "post-and-name-twice": ("person", "合作社理事长滕大海、副理事长冯小川带头入股。", ["滕大海", "冯小川"],
+                            "网格员金晖、银杏树都种下了。", ["金晖"]),
     # Methods.
     "app-meeting-procedure": ("method", "随手上传到“北湖随手拍”小程序；举办“槿湖晚八点”民情恳谈会；按照“居民提事、网格议事”的流程办。",
                               ["北湖随手拍", "槿湖晚八点", "居民提事、网格议事"], "大家在“朋友圈”里说，“老街”变样了。",
@@ -141,3 +145,10 @@ def test_the_reporter_meeting_someone_is_no_part_of_the_role():
     from build_tools.person_names import people_in
 
     assert people_in("记者见到了鹭湾机械厂的产线组长黎振华。") == [("黎振华", "鹭湾机械厂的产线组长", 15)]
+
+
+def test_each_post_in_a_row_of_people_is_its_own_role():
+    from build_tools.person_names import people_in
+
+    assert [(n, r) for n, r, _ in people_in("合作社理事长滕大海、副理事长冯小川带头入股。")] == [
+        ("滕大海", "合作社理事长"), ("冯小川", "副理事长")]
