@@ -178,9 +178,9 @@ def test_both_engines_give_the_same_answer_and_verdict(index_dir, engine_page):
     s = whoosh_index.Searcher(index_dir)
     try:
         differ = []
-        # The development parts of every round (round 6: dev6, absent_dev6); test parts are compared by bench-search.
+        # The development parts of every round (round 7: dev7, absent_dev7); test parts are compared by bench-search.
         parts = ("dev", "absent_dev", "dev2", "absent_dev2", "dev3", "absent_dev3", "dev5", "absent_dev5", "dev6",
-                 "absent_dev6")
+                 "absent_dev6", "dev7", "absent_dev7")
         for q in [q.q for part in parts for q in load_queries(HELDOUT, part)] + ["12345投诉太多", "大学老师帮着提炼"]:
             hits = s.search(q, limit=5)
             cli = ([h.id for h in hits], hits.nothing)
@@ -266,19 +266,25 @@ def test_search_page_says_nothing_here_from_file(engine_page, width):
 # (verdict only: test2 told "nothing here" 10 -> 8, test5 5 -> 3, dev6 2 -> 1, no absent topic lost), and the concept
 # fuwu-kaoping (dev3 hit@5 0.900 -> 0.925). Final report, test parts read once: test6 0.667 / 0.867, 6 told
 # "nothing here"; the other test parts as in round 5 but for the verdicts above (benchmarks/README.md, 第六轮查询).
-FLOORS = {"dev": (0.93, 0.96, 0), "test": (0.68, 0.88, 5), "dev2": (0.59, 0.90, 1), "test2": (0.53, 0.80, 8),
-          "dev3": (0.62, 0.92, 5), "test3": (0.70, 0.82, 4), "test4": (0.55, 0.82, 13), "dev5": (0.89, 0.96, 0),
-          "test5": (0.77, 0.93, 3), "dev6": (0.69, 0.93, 1), "test6": (0.66, 0.86, 6)}
+# Round 7 (dev7 / absent_dev7 tuned on, first looked at before any change: 0.667 / 0.967, 5 told "nothing here";
+# test7 / absent_test7 never): spoken particles and light verbs are filler for the unknown-topic test (verdict only:
+# dev3 5 -> 4, dev7 5 -> 3, test 5 -> 4, test2 8 -> 7, absent_test7 5 -> 6, no absent topic lost). Final report,
+# test parts read once: test7 0.767 / 0.967, 6 told "nothing here" (benchmarks/README.md, 第七轮查询).
+FLOORS = {"dev": (0.93, 0.96, 0), "test": (0.68, 0.88, 4), "dev2": (0.59, 0.90, 1), "test2": (0.53, 0.80, 7),
+          "dev3": (0.62, 0.92, 4), "test3": (0.70, 0.82, 4), "test4": (0.55, 0.82, 13), "dev5": (0.89, 0.96, 0),
+          "test5": (0.77, 0.93, 3), "dev6": (0.69, 0.93, 1), "test6": (0.66, 0.86, 6), "dev7": (0.66, 0.96, 3),
+          "test7": (0.76, 0.96, 6)}
 # Topics no article covers told "nothing here": absent_dev 15/18, absent_test 11/16, absent_dev2 10/12, absent_test2 7/12.
 # Lowered from 13, 12 and 11 on purpose: the stricter "unknown topic" line (PLAN unknownMinChars 4, unknownShare 0.5)
 # trades them for 7 fewer present topics told "nothing here" in the test parts (benchmarks/README.md). absent_dev2
 # (11 -> 10) and absent_test2 (9 -> 7) lowered again on purpose: the analysis's words now explain more of a query,
 # which also spares present topics (test 8 -> 6 told "nothing here").
 # Round 3: absent_dev3 7/10, absent_test3 9/10. Round 4: absent_test4 9/10. Round 5: absent_dev5 6/8.
-# Round 6: absent_dev6 6/8, absent_test6 6/8.
+# Round 6: absent_dev6 6/8, absent_test6 6/8. Round 7: absent_dev7 6/8, absent_test7 6/8 in bench-search, 5/8 here
+# (this index holds the records only: without the guide pages' words one query of it is cut into other pieces).
 ABSENT_FLOORS = {"absent_dev": 15, "absent_test": 11, "absent_dev2": 10, "absent_test2": 7, "absent_dev3": 7,
                  "absent_test3": 9, "absent_test4": 9, "absent_dev5": 6, "absent_test5": 7, "absent_dev6": 6,
-                 "absent_test6": 6}
+                 "absent_test6": 6, "absent_dev7": 6, "absent_test7": 5}
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
