@@ -30,6 +30,12 @@ _UNITS = ("平方米|平方公里|万元|亿元|元|场次|人次|户次|个百�
           "套|栋|幢|张|份|期|批|起|天|小时|分钟|%|％|亩|公顷|公里|米|吨|公斤|千克|辆|台|本|册|棵|株|盏|块|种|组|队|篇|"
           "幅|首|部|笔|单|例|宗|门|道|届|轮|倍|床|桌|箱|盒|袋|包|㎡|平米|立方米|千米|千瓦|斤|面|枚|封|只|班次|学时|"
           "分(?![钟之])|节|章|对(?![0-9])|日(?=以?内|之内)")  # 开设课程96节, 7章32条, 结对186对, 7日内答复 (16日: a date)
+_CN = "一二两三四五六七八九"
+# Units that count something (money, people, households, items, times), for numbers in Chinese numerals; not tiers
+# (三级), bodies (两委), periods (三年, 三个月) or parts of names (一张网, 二期).
+_CN_UNITS = ("万元|亿元|元|人次|户次|场次|个|名|人|户|家|条|项|支|位|件|场|座|所|处|类|间|套|栋|幢|份|批|起|种|组|队|篇|"
+             "笔|桌|对|辆|台|盏|块|棵|亩|趟|次|章")
+_CN_RANGES = {"一两", "两三", "二三", "三四", "四五", "五六", "六七", "七八", "八九", "三五"}
 _FIGURE = re.compile(
     rf"(?<![0-9A-Za-z.第+＋])(?<![0-9],)(?:{_QUAL_BEFORE})?(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:[—\-~～至到]\d+(?:\.\d+)?)?)"
     rf"(?:万|亿)?(?:余|多)?"
@@ -39,7 +45,11 @@ _FIGURE = re.compile(
     rf"|(?<![一二两三四五六七八九十百千万])(?:[千百万](?:余|多)|(?:上|近|数|逾)[千百万]余?)(?:件|个|名|人|户|场|次|家|条|项)"
     # A share or a ratio in Chinese numerals: 占六成以上, 下降了四成左右, 增长了近一倍 (一成不变 is a saying).
     rf"|(?<![一二两三四五六七八九十])(?:占|近|约|超过|逾)?[一二两三四五六七八九]成(?:以上|左右|以下|多)"
-    rf"|(?<![一二两三四五六七八九十])(?:近|约|超过|逾)?[一两二三四五六七八九十]倍")
+    rf"|(?<![一二两三四五六七八九十])(?:近|约|超过|逾)?[一两二三四五六七八九十]倍"
+    # Money and counts in Chinese numerals, exact or approximate: 二三十万元, 十来个人, 两名成员, 三次上门 (checked by
+    # _chinese_count: not 一个 or 一次, not 几十桌, not 第三个 or 三个月).
+    rf"|(?<![{_CN}十百千万零几第初周之其逐统唯〇0-9A-Za-z”])(?:{_QUAL_BEFORE})?"
+    rf"(?P<cn>[{_CN}十百千零几来]+(?:多|余)?(?:[万亿](?:多|余)?)?)(?P<cu>{_CN_UNITS})(?:左右|以上)?")
 _CLAUSE = re.compile(r"[，,；;。！？!?：:]")
 
 
@@ -131,6 +141,47 @@ def find_items(text: str) -> list[Item]:
     return items
 
 
+def _word_tag(text: str) -> str:
+    """The part of speech jieba's dictionary gives the word ``text`` begins with (longest first), else ""."""
+    import jieba.posseg
+
+    tags = jieba.posseg.dt.word_tag_tab
+    return next((tags[text[:n]] for n in (4, 3, 2, 1) if text[:n] in tags), "")
+
+
+def _chinese_count(line: str, mt: re.Match) -> bool:
+    """Whether a number in Chinese numerals with a unit (``cn``, ``cu`` of ``mt``) counts something.
+
+    A count is a well-formed number (十来, 二三十, 三百五十, 两万多; not 一五一十), not bare 一 or 二 (一个 is an
+    article, 一次 "once", 二次供水 a name), not vague without a numeral (几十桌, 百姓), not a period (三个月), not a
+    frequency (每月…两次), not 两家 as "the two families" (a verb follows) and not part of a saying that pairs two
+    numbers (三番五次, 三位一体, 千家万户).
+    """
+    num, unit = mt.group("cn"), mt.group("cu")
+    scaled = re.search(r"[万亿]", num)
+    digits = re.sub(r"(?:多|余)?(?:[万亿](?:多|余)?)?$", "", num)
+    if digits in ("一", "二") and not scaled or digits[0] in "十百千零几来" and digits[0] != "十":
+        return False
+    if re.search(r"来.|[^十百千]来|[^十百千]几", digits) or re.search(r"[百千]", digits) and digits[0] == "十":
+        return False
+    groups = re.split(r"[十百千]", digits.replace("几", "").replace("来", "").replace("零", ""))
+    mags = re.findall(r"[十百千]", digits)
+    if any(len(g) > 2 or len(g) == 2 and g not in _CN_RANGES for g in groups) or len(set(mags)) < len(mags) \
+            or mags != sorted(mags, key="千百十".index):
+        return False
+    if unit == "个" and re.match(r"(?:多|半)?(?:月|星期|礼拜|季度|小时|钟头|工作日|年头)", line[mt.end():]):
+        return False
+    # 两家企业 counts firms; in 两家签下协议, 两家各退半步 the two families are the subject, not a count.
+    if unit in ("家", "户") and _word_tag(line[mt.end():])[:1] in ("v", "d", "r", "c", "u", "p", "f"):
+        return False
+    clause = line[clause_at(line, mt.start(), mt.end())[0]:mt.start()]
+    if unit == "次" and re.search(r"每(?:年|月|周|天|日|季度|季|星期|学期|半年)", clause):
+        return False
+    at = mt.start("cn")
+    return not (re.match(rf"[{_CN}十百千万]", line[mt.end():mt.end() + 1])
+                or at >= 2 and line[at - 2] in _CN + "十百千万")
+
+
 def figures_in(line: str) -> list[tuple[str, str, int]]:
     """(clause, figure as written, where the figure starts in the clause) of the figures a line gives.
 
@@ -141,6 +192,8 @@ def figures_in(line: str) -> list[tuple[str, str, int]]:
         # 每1名、为1个: a rate, not a count.
         if inside_a_name(line, mt.start()) or (
                 re.match(r"1\D", mt.group(0)) and mt.start() > 0 and line[mt.start() - 1] in "每为"):
+            continue
+        if mt.group("cn") and not _chinese_count(line, mt):
             continue
         left, right = clause_at(line, mt.start(), mt.end())
         if right - left > m.EVIDENCE_MAX:  # a long clause: the part of its list (、) that holds the figure
