@@ -65,6 +65,7 @@ PLAN = {
     "maxConceptWord": 12,   # longest concept word looked for in a query
     "keyBoost": 1.0,        # records holding the query's key (rarest) concept score this much more (× 2); 0.2 before round 5:
                             # gains on all four dev rounds, names +2, problems unchanged (benchmarks/README.md, 第五轮查询)
+    "conceptCover": 0.5,    # a query naming several concepts: × (1 + this × the share of them a record holds); round 7
     # step 7: what answers the query
     "honestMinChars": 2,    # shorter queries (a character being typed) get no "nothing here" verdict
     "directCover": 0.5,     # share of the query's words a record must have to answer it (with nothing unknown)
@@ -363,6 +364,9 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
     if not terms and allow is not None:
         scores = {d: 1.0 for d in allow}
     keyed = {d for d, _ in ix.postings.get(concept_terms.term(plan.key), [])} if plan.key else set()
+    # A record that holds more of the concepts a query names answers more of it (one concept: the key does that).
+    holds = [{d for d, _ in ix.postings.get(concept_terms.term(c), [])} for c in plan.concepts]
+    several = len(holds) > 1
     known = concept_terms.known_to(ix.postings, plan.concepts, owns, ix.n_records, PLAN) if plan.unknown else set()
     # Scores only, no object per candidate: at 10,000 records thousands of live rows per query set off the
     # garbage collector's full passes over the index's millions of posting tuples (CLI p95 80 ms), and sorting
@@ -376,6 +380,8 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
         full = full or cover >= 1
         score = s * (PLAN["coverBase"] + cover * cover) * (1 + PLAN["tagBoost"] * boost.get(d, 0))
         final[d] = score * (1 + PLAN["keyBoost"] * (d in keyed))
+        if several:
+            final[d] *= 1 + PLAN["conceptCover"] * (sum(d in h for h in holds) / len(holds))
     # The same documents in the same order as sorting them all by (-score, doc) and cutting (heapq's contract).
     pool = heapq.nsmallest(max(limit, PLAN["pool"]), final, key=lambda d: (-final[d], d))
     # Every meaningful word of the query, none of it unknown (or the record shows the topic is known),

@@ -69,7 +69,12 @@ def _rank_by_sorting_everything(ix, plan, limit: int) -> tuple[Ranked, int, bool
         known = not plan.unknown or (d < ix.n_records and evidence.get(d, 0) >= PLAN["verdictEvidenceWords"])
         direct = not terms or (known and (d in keyed or owns.get(d, 0) >= enough))
         score = s * (PLAN["coverBase"] + cover * cover) * (1 + PLAN["tagBoost"] * boost.get(d, 0))
-        rows.append([score * (1 + PLAN["keyBoost"] * (d in keyed)), d, direct, cover])
+        score *= 1 + PLAN["keyBoost"] * (d in keyed)
+        if len(plan.concepts) > 1:  # the share of the query's concepts the record holds
+            held_concepts = sum(any(x == d for x, _ in ix.postings.get(concept_terms.term(c), []))
+                                for c in plan.concepts)
+            score *= 1 + PLAN["conceptCover"] * (held_concepts / len(plan.concepts))
+        rows.append([score, d, direct, cover])
     rows.sort(key=lambda r: (-r[0], r[1]))
     pool = rows[:max(limit, PLAN["pool"])]
     before = [r[1] for r in pool]
