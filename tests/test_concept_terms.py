@@ -269,10 +269,12 @@ def test_search_page_says_nothing_here_from_file(engine_page, width):
 # Round 7 (dev7 / absent_dev7 tuned on, first looked at before any change: 0.667 / 0.967, 5 told "nothing here";
 # test7 / absent_test7 never): spoken particles and light verbs are filler for the unknown-topic test (verdict only:
 # dev3 5 -> 4, dev7 5 -> 3, test 5 -> 4, test2 8 -> 7, absent_test7 5 -> 6, no absent topic lost). Final report,
-# test parts read once: test7 0.767 / 0.967, 6 told "nothing here" (benchmarks/README.md, 第七轮查询).
-FLOORS = {"dev": (0.93, 0.96, 0), "test": (0.68, 0.88, 4), "dev2": (0.59, 0.90, 1), "test2": (0.53, 0.80, 7),
+# test parts read once: test7 0.767 / 0.967, 6 told "nothing here" (benchmarks/README.md, 第七轮查询). Then, chosen on
+# the development parts only, a record holding more of the query's concepts ranks higher (PLAN conceptCover): dev6
+# hit@5 0.933 -> 0.967, dev7 hit@1 0.667 -> 0.700; test2 hit@5 0.822 -> 0.844, absent_test7 6/8 -> 5/8 in bench-search.
+FLOORS = {"dev": (0.93, 0.96, 0), "test": (0.68, 0.88, 4), "dev2": (0.59, 0.90, 1), "test2": (0.53, 0.83, 7),
           "dev3": (0.62, 0.92, 4), "test3": (0.70, 0.82, 4), "test4": (0.55, 0.82, 13), "dev5": (0.89, 0.96, 0),
-          "test5": (0.77, 0.93, 3), "dev6": (0.69, 0.93, 1), "test6": (0.66, 0.86, 6), "dev7": (0.66, 0.96, 3),
+          "test5": (0.77, 0.93, 3), "dev6": (0.69, 0.96, 1), "test6": (0.66, 0.86, 6), "dev7": (0.69, 0.96, 3),
           "test7": (0.76, 0.96, 6)}
 # Topics no article covers told "nothing here": absent_dev 15/18, absent_test 11/16, absent_dev2 10/12, absent_test2 7/12.
 # Lowered from 13, 12 and 11 on purpose: the stricter "unknown topic" line (PLAN unknownMinChars 4, unknownShare 0.5)

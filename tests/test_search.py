@@ -19,11 +19,12 @@ from sitekit import ROOT, search
 
 QUERIES = load_queries(ROOT / "tests" / "search_queries.yml")
 # Floors just below what `make bench-search` measures on tests/problem_queries.yml (both engines).
-PROBLEM_FLOOR_HIT5 = 0.98  # measured 0.985 (67 queries)
+PROBLEM_FLOOR_HIT5 = 0.99  # measured 1.000 (67 queries) since a record holding more of the query's concepts ranks higher
 # Moved from 0.82: the content sweep's record edits took it to 0.791; the editor's analysis in search (and lessons
 # and teaching notes out, PLAN fieldBoosts) brought it back to 0.821 (0.836 on the records before the latest edits).
 # Raised to 0.83: lexicon terms at 0.3 instead of 0.8 (PLAN lexiconWeight) measure 0.836; at 0.8 it is 0.821, red here.
-PROBLEM_FLOOR_HIT1 = 0.83
+# Raised to 0.84: PLAN conceptCover measures 0.851.
+PROBLEM_FLOOR_HIT1 = 0.84
 
 
 @pytest.fixture(scope="module")
