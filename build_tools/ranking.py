@@ -365,8 +365,11 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
         scores = {d: 1.0 for d in allow}
     keyed = {d for d, _ in ix.postings.get(concept_terms.term(plan.key), [])} if plan.key else set()
     # A record that holds more of the concepts a query names answers more of it (one concept: the key does that).
-    holds = [{d for d, _ in ix.postings.get(concept_terms.term(c), [])} for c in plan.concepts]
-    several = len(holds) > 1
+    several = len(plan.concepts) > 1
+    concepts_held: dict[int, int] = {}
+    for c in plan.concepts if several else []:
+        for d, _ in ix.postings.get(concept_terms.term(c), []):
+            concepts_held[d] = concepts_held.get(d, 0) + 1
     known = concept_terms.known_to(ix.postings, plan.concepts, owns, ix.n_records, PLAN) if plan.unknown else set()
     # Scores only, no object per candidate: at 10,000 records thousands of live rows per query set off the
     # garbage collector's full passes over the index's millions of posting tuples (CLI p95 80 ms), and sorting
@@ -381,7 +384,7 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
         score = s * (PLAN["coverBase"] + cover * cover) * (1 + PLAN["tagBoost"] * boost.get(d, 0))
         final[d] = score * (1 + PLAN["keyBoost"] * (d in keyed))
         if several:
-            final[d] *= 1 + PLAN["conceptCover"] * (sum(d in h for h in holds) / len(holds))
+            final[d] *= 1 + PLAN["conceptCover"] * (concepts_held.get(d, 0) / len(plan.concepts))
     # The same documents in the same order as sorting them all by (-score, doc) and cutting (heapq's contract).
     pool = heapq.nsmallest(max(limit, PLAN["pool"]), final, key=lambda d: (-final[d], d))
     # Every meaningful word of the query, none of it unknown (or the record shows the topic is known),

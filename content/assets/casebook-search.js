@@ -363,12 +363,10 @@
       });
       if (parsed.key) (post["~" + parsed.key] || []).forEach(function (p) { keyed[p[0]] = true; });
       /* A record that holds more of the concepts a query names answers more of it (ranking.rank). */
-      var holds = parsed.concepts.map(function (c) {
-        var set = {};
-        (post["~" + c] || []).forEach(function (p) { set[p[0]] = true; });
-        return set;
+      var several = parsed.concepts.length > 1, conceptsHeld = {};
+      if (several) parsed.concepts.forEach(function (c) {
+        (post["~" + c] || []).forEach(function (p) { conceptsHeld[p[0]] = (conceptsHeld[p[0]] || 0) + 1; });
       });
-      var several = holds.length > 1;
       names.forEach(function (t) { if (terms[t] >= P.fullWeight) required++; });
       f.tagBoost.forEach(function (t) { (post["#" + t] || []).forEach(function (p) { boost[p[0]] = (boost[p[0]] || 0) + 1; }); });
       names.forEach(function (t) {
@@ -396,7 +394,7 @@
         var direct = !names.length || ((!unknown || known(id)) && (keyed[id] === true || (owns[id] || 0) >= enough));
         var score = scores[id] * (P.coverBase + cover * cover) * (1 + P.tagBoost * (boost[id] || 0));
         score = score * (1 + P.keyBoost * (keyed[id] === true ? 1 : 0));
-        if (several) score *= 1 + P.conceptCover * (holds.filter(function (h) { return h[id] === true; }).length / holds.length);
+        if (several) score *= 1 + P.conceptCover * ((conceptsHeld[id] || 0) / parsed.concepts.length);
         ranked.push({ id: id, score: score, direct: direct });
       }
       var order = function (a, b) { return b.score - a.score || a.id - b.id; };
