@@ -118,7 +118,15 @@ def known_to(postings: dict, named: list[str], owns: dict[int, int], n_records: 
     the query names, together (the same test runs in casebook-search.js).
     """
     evidence = dict(owns)
+    for d, n in held_counts(postings, named).items():
+        evidence[d] = evidence.get(d, 0) + n
+    return {d for d, n in evidence.items() if n >= plan["verdictEvidenceWords"] and d < n_records}
+
+
+def held_counts(postings: dict, named: list[str]) -> dict[int, int]:
+    """How many of the concepts ``named`` each document holds (the same count runs in casebook-search.js)."""
+    held: dict[int, int] = {}
     for cid in named:
         for d, _ in postings.get(term(cid), []):
-            evidence[d] = evidence.get(d, 0) + 1
-    return {d for d, n in evidence.items() if n >= plan["verdictEvidenceWords"] and d < n_records}
+            held[d] = held.get(d, 0) + 1
+    return held

@@ -10,17 +10,14 @@ the same index data, with the constants below shipped in the index
 2. Cut each run of Han characters into index words by dynamic programming
    (longest words first: score Σ length²); a place name restricts the results
    to that place; a practice name (tag name or synonym) boosts its records.
-3. Pieces left over, and the last word being typed, are completed from the
-   vocabulary (prefix search) with lower weights.
-4. Everyday words from the lexicon (太累 → 减负) add their official terms
-   (weight LEXICON_WEIGHT) and boost their tags.
+3. Leftover pieces and the word being typed are completed from the vocabulary.
+4. Everyday words (太累 → 减负) add their official terms and tags; thesaurus
+   synonyms and the governance concepts the query names add pseudo-terms.
 5. Generic words (社区, 治理, words in over a fifth of the records) count little.
 6. Score = Σ term weight × BM25 weight of the term in the document (fields
-   weighted, ``problems`` high, the editor's ``analysis`` below the body),
-   × (0.1 + cover²), cover the share of the query's full words it has, × (1 + TAG_BOOST per boosted tag);
-   titles or aliases containing the whole query rank higher (TITLE_BONUS).
-7. When no record has every word, the best partial matches are listed and the
-   result says so (``partial``); only a query with no known word returns nothing.
+   weighted), × (coverBase + cover²), × the boosts of practices, of the key
+   concept and of the share of the query's concepts; whole titles rank higher.
+7. Which records answer the query, and whether the library has nothing on it.
 """
 
 from __future__ import annotations
@@ -63,8 +60,7 @@ PLAN = {
     "conceptWeight": 0.5,   # a concept the query names (its pseudo-term ~id)
     "broaderWeight": 0.3,   # a broader concept of one the query names
     "maxConceptWord": 12,   # longest concept word looked for in a query
-    "keyBoost": 1.0,        # records holding the query's key (rarest) concept score this much more (× 2); 0.2 before round 5:
-                            # gains on all four dev rounds, names +2, problems unchanged (benchmarks/README.md, 第五轮查询)
+    "keyBoost": 1.0,        # records holding the query's key (rarest) concept: × 2; 0.2 before round 5 (benchmarks/README.md)
     "conceptCover": 0.5,    # a query naming several concepts: × (1 + this × the share of them a record holds); round 7
     # step 7: what answers the query
     "honestMinChars": 2,    # shorter queries (a character being typed) get no "nothing here" verdict
@@ -364,12 +360,8 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
     if not terms and allow is not None:
         scores = {d: 1.0 for d in allow}
     keyed = {d for d, _ in ix.postings.get(concept_terms.term(plan.key), [])} if plan.key else set()
-    # A record that holds more of the concepts a query names answers more of it (one concept: the key does that).
-    several = len(plan.concepts) > 1
-    concepts_held: dict[int, int] = {}
-    for c in plan.concepts if several else []:
-        for d, _ in ix.postings.get(concept_terms.term(c), []):
-            concepts_held[d] = concepts_held.get(d, 0) + 1
+    several = len(plan.concepts) > 1  # a record holding more of the query's concepts answers more of it
+    concepts_held = concept_terms.held_counts(ix.postings, plan.concepts) if several else {}
     known = concept_terms.known_to(ix.postings, plan.concepts, owns, ix.n_records, PLAN) if plan.unknown else set()
     # Scores only, no object per candidate: at 10,000 records thousands of live rows per query set off the
     # garbage collector's full passes over the index's millions of posting tuples (CLI p95 80 ms), and sorting
@@ -391,12 +383,10 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
     # or the query's key concept: an answer.
     direct = {d: not terms or ((not plan.unknown or d in known) and (d in keyed or owns.get(d, 0) >= enough))
               for d in pool}
-    if len(plan.han) >= PLAN["titleMinChars"]:
-        for d in pool:
-            doc = ix.docs[d]
-            if plan.han in f"{doc[_TITLE]} {doc[_ALIASES]}".lower():
-                final[d] *= PLAN["titleBonus"]
-                direct[d] = True
+    for d in pool if len(plan.han) >= PLAN["titleMinChars"] else []:
+        if plan.han in f"{ix.docs[d][_TITLE]} {ix.docs[d][_ALIASES]}".lower():
+            final[d] *= PLAN["titleBonus"]
+            direct[d] = True
     pool.sort(key=lambda d: (-final[d], d))
     weighty = len(plan.han) >= PLAN["honestMinChars"] or required > 0
     nothing = weighty and not any(direct.values())  # an empty list says "nothing here" too
