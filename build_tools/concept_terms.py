@@ -110,15 +110,15 @@ def unknown(pieces: list[str], han: str, plan: dict) -> bool:
     return n >= plan["unknownMinChars"] and n >= plan["unknownShare"] * sum(ch not in filler for ch in han)
 
 
-def known_to(postings: dict, named: list[str], owns: dict[int, int], n_records: int, plan: dict) -> set[int]:
+def known_to(held: dict[int, int], owns: dict[int, int], n_records: int, plan: dict) -> set[int]:
     """Records that show the library knows a query's topic, whatever pieces of it nothing explains.
 
     A record does when it holds ``verdictEvidenceWords`` of the query's meaningful words (``owns``:
     record → how many it has, counted as ``ranking.rank`` counts them for an answer) and the concepts
-    the query names, together (the same test runs in casebook-search.js).
+    the query names (``held``: :func:`held_counts`), together (the same test runs in casebook-search.js).
     """
     evidence = dict(owns)
-    for d, n in held_counts(postings, named).items():
+    for d, n in held.items():
         evidence[d] = evidence.get(d, 0) + n
     return {d for d, n in evidence.items() if n >= plan["verdictEvidenceWords"] and d < n_records}
 

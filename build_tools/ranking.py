@@ -361,8 +361,8 @@ def rank(ix: RankIndex, plan: Plan, limit: int = PLAN["limit"]) -> Ranked:
         scores = {d: 1.0 for d in allow}
     keyed = {d for d, _ in ix.postings.get(concept_terms.term(plan.key), [])} if plan.key else set()
     several = len(plan.concepts) > 1  # a record holding more of the query's concepts answers more of it
-    concepts_held = concept_terms.held_counts(ix.postings, plan.concepts) if several else {}
-    known = concept_terms.known_to(ix.postings, plan.concepts, owns, ix.n_records, PLAN) if plan.unknown else set()
+    concepts_held = concept_terms.held_counts(ix.postings, plan.concepts) if several or plan.unknown else {}
+    known = concept_terms.known_to(concepts_held, owns, ix.n_records, PLAN) if plan.unknown else set()
     # Scores only, no object per candidate: at 10,000 records thousands of live rows per query set off the
     # garbage collector's full passes over the index's millions of posting tuples (CLI p95 80 ms), and sorting
     # them all took most of the rest. Only the pool needs an order.

@@ -362,9 +362,10 @@
         for (var h in holds) owns[h] = (owns[h] || 0) + 1;
       });
       if (parsed.key) (post["~" + parsed.key] || []).forEach(function (p) { keyed[p[0]] = true; });
-      /* A record that holds more of the concepts a query names answers more of it (ranking.rank). */
+      /* How many of the concepts the query names each record holds (concept_terms.held_counts): a record
+         holding more of them answers more of it, and they count as evidence that the topic is known. */
       var several = parsed.concepts.length > 1, conceptsHeld = {};
-      if (several) parsed.concepts.forEach(function (c) {
+      if (several || unknown) parsed.concepts.forEach(function (c) {
         (post["~" + c] || []).forEach(function (p) { conceptsHeld[p[0]] = (conceptsHeld[p[0]] || 0) + 1; });
       });
       names.forEach(function (t) { if (terms[t] >= P.fullWeight) required++; });
@@ -381,7 +382,7 @@
       var evidence = {}, known = function (id) { return id < nRecords && (evidence[id] || 0) >= P.verdictEvidenceWords; };
       if (unknown) {
         for (var o in owns) evidence[o] = owns[o];
-        parsed.concepts.forEach(function (c) { (post["~" + c] || []).forEach(function (p) { evidence[p[0]] = (evidence[p[0]] || 0) + 1; }); });
+        for (var h in conceptsHeld) evidence[h] = (evidence[h] || 0) + conceptsHeld[h];
       }
       var ranked = [], full = false;
       for (var key in scores) {
