@@ -8,6 +8,7 @@ are WCAG 2.0/2.1 A and AA plus WCAG 2.2's target size; a critical or serious fin
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -254,6 +255,17 @@ def _tab_to(page, test: str, limit: int = 80, back: bool = False) -> None:
     raise AssertionError(f"{test} not reached in {limit} presses of Tab")
 
 
+def _wait_for_the_list_of(page, query: str, first: str) -> None:
+    """Wait, as a reader does, until the list answers the whole query, with ``first`` on top: the list of
+    an earlier query may still be on screen with the same record first. Each result links with ?h=…,
+    the words it was found by."""
+    page.wait_for_function(
+        """([q, t]) => { const a = document.querySelector('.md-search-result__item a.md-search-result__link');
+                         return !!a && a.querySelector('h1').textContent.includes(t)
+                             && new URL(a.href).searchParams.get('h').replace(/ /g, '') === q; }""",
+        arg=[query, first], timeout=10_000)
+
+
 def test_keyboard_only_search_record_add_my_course_print(site, browser):
     """search → record → 加入我的课程 → 我的课程 → print, with Tab, Shift+Tab, Enter, Space and Escape only."""
     ctx, page = _context(browser, site, 1366, "default", False)
@@ -266,11 +278,8 @@ def test_keyboard_only_search_record_add_my_course_print(site, browser):
     assert page.evaluate("!document.getElementById('__search').checked")
     _tab_to(page, "e.matches('[data-cb-large]')", back=True)   # the button before the search box
     _tab_to(page, "e.classList.contains('md-search__input')")
-    page.keyboard.type("管理体系")                       # the query goes on where it was left
-    # As a reader does, wait until the list of the whole query is shown, with the record first: results
-    # for the part typed so far may still be on screen, and Enter opens the first (flaky under load).
-    page.wait_for_function("t => (document.querySelector('.md-search-result__item h1') || {}).textContent?.includes(t)",
-                           arg="四级管理体系", timeout=10_000)
+    page.keyboard.type("管理体系")                       # Tab selected the old query: the new one replaces it
+    _wait_for_the_list_of(page, "管理体系", first="四级管理体系")
     page.keyboard.press("Enter")                        # Enter opens the best result
     page.wait_for_url(f"**/{RECORD}.html*")
     _tab_to(page, "e.matches('[data-cb-add]')")
@@ -286,6 +295,35 @@ def test_keyboard_only_search_record_add_my_course_print(site, browser):
     page.keyboard.press("Enter")
     page.wait_for_function("window.__printed === 1")
     assert "四级" in page.locator(".cb-mycourse-print").inner_text()
+    assert page.errors == [] and browser.external == []
+    ctx.close()
+
+
+def test_enter_opens_the_best_result_when_the_focus_comes_back_to_the_box_at_once(site, browser):
+    """On a busy page Escape, Shift+Tab and Tab back can fall inside the moment Material waits before it
+    notices the focus leave: the result panel must open all the same, and Enter open the best result
+    rather than reload the page with ?query=. A form that submits anyway asks the 检索 page."""
+    ctx, page = _context(browser, site, 1366, "default", False)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("四级", delay=5)
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    page.evaluate("""() => { const box = document.querySelector('.md-search__input');
+        box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));
+        document.querySelector('[data-cb-large]').focus();
+        box.focus(); box.select(); }""")
+    page.wait_for_timeout(100)                          # longer than Material's wait
+    assert page.evaluate("document.getElementById('__search').checked")
+    page.keyboard.type("管理体系")
+    _wait_for_the_list_of(page, "管理体系", first="四级管理体系")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{RECORD}.html*", timeout=10_000)
+    page.go_back()
+    page.wait_for_load_state("load")
+    page.evaluate("""() => { const box = document.querySelector('.md-search__input');
+        box.value = '没有这种说法的查询词'; box.form.requestSubmit(); }""")
+    page.wait_for_url("**/search.html?q=*", timeout=10_000)
+    assert parse_qs(urlparse(page.url).query)["q"] == ["没有这种说法的查询词"]
     assert page.errors == [] and browser.external == []
     ctx.close()
 

@@ -203,8 +203,24 @@
       el.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
   }, true);
 
+  /* Material opens its result panel a millisecond after the box gains the focus, and only if it saw
+     the focus leave first: on a busy page, Escape, Shift+Tab and Tab back can all fall inside that
+     moment, the panel stays shut with the focus in the box, and Enter then submits the box's form,
+     which reloads the page with ?query= instead of opening the best result. So the panel opens on
+     focus here at once, and a form that still submits asks the 检索 page instead. */
+  function guardMaterialBox() {
+    var input = document.querySelector(".md-search__input"), toggle = document.getElementById("__search");
+    if (!input || !toggle || input.dataset.cbGuarded) return;
+    input.dataset.cbGuarded = "1";
+    input.addEventListener("focus", function () { if (!toggle.checked) toggle.click(); });
+    input.form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (input.value.trim()) location.href = Core.siteRoot() + "search.html?q=" + encodeURIComponent(input.value.trim());
+    });
+  }
+
   window.Worker = function (url, options) {
-    if (/workers\/search\.[^/]*\.js/.test(String(url))) return new SearchWorker(String(url));
+    if (/workers\/search\.[^/]*\.js/.test(String(url))) { guardMaterialBox(); return new SearchWorker(String(url)); }
     if (!NativeWorker) throw new Error("Worker unsupported");
     return new NativeWorker(url, options);
   };
