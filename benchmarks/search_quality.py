@@ -15,7 +15,8 @@ Query sets, each reported on its own:
   fifth by a fifth writer, ``dev5`` / ``test5`` / ``absent_dev5`` /
   ``absent_test5``, split into development and test parts like the first three;
   a sixth by a sixth writer, ``dev6`` / ``test6`` / ``absent_dev6`` / ``absent_test6``, the same way;
-  a seventh, ``dev7`` / ``test7`` / ``absent_dev7`` / ``absent_test7``, likewise.
+  a seventh, ``dev7`` / ``test7`` / ``absent_dev7`` / ``absent_test7``, likewise;
+  an eighth, ``test8`` / ``absent_test8``, is a test round only, like the fourth.
 
 Both engines run the one plan (build_tools/ranking.py); the browser engine is
 driven in headless Chromium from file:// with every non-file request blocked.
@@ -75,6 +76,9 @@ SETS = [
     ("文章里的问题·第七轮测试部分（heldout test7，从未据此调参）", HELDOUT, "test7", False),
     ("库里没有的话题·第七轮开发部分（absent_dev7）", HELDOUT, "absent_dev7", True),
     ("库里没有的话题·第七轮测试部分（absent_test7，从未据此调参）", HELDOUT, "absent_test7", False),
+    # Round 8 is a test round only, like round 4.
+    ("文章里的问题·第八轮（heldout test8，只作检验）", HELDOUT, "test8", False),
+    ("库里没有的话题·第八轮（absent_test8，只作检验）", HELDOUT, "absent_test8", False),
 ]
 
 
