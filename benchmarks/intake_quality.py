@@ -15,7 +15,7 @@ held-out ones, and are reported item by item (missed and extra items).
 
 Held-out part, by round (round 1: benchmarks/intake_heldout/, round 2:
 benchmarks/intake_heldout2/, round 3: benchmarks/intake_heldout3/, round 4:
-benchmarks/intake_heldout4/): each article goes into a temporary copy of the
+benchmarks/intake_heldout4/, round 5: benchmarks/intake_heldout5/): each article goes into a temporary copy of the
 project through ``source add`` (the library function) with a temporary
 sources folder and is checked; no record cites it, so every expected method
 and figure should be listed as uncovered. Only totals are ever printed for it
@@ -50,7 +50,8 @@ from build_tools.source_items import Item, check_source, record_evidence  # noqa
 EXPECTED = Path(__file__).with_name("intake_expected.yml")
 # Held-out rounds, oldest first: each folder holds articles written and listed before the finder ran on them.
 HELDOUT_ROUNDS = {1: Path(__file__).with_name("intake_heldout"), 2: Path(__file__).with_name("intake_heldout2"),
-                  3: Path(__file__).with_name("intake_heldout3"), 4: Path(__file__).with_name("intake_heldout4")}
+                  3: Path(__file__).with_name("intake_heldout3"), 4: Path(__file__).with_name("intake_heldout4"),
+                 5: Path(__file__).with_name("intake_heldout5")}
 DEV_FICTION = Path(__file__).with_name("intake_dev")
 SOURCES = ROOT.parent / "shared" / "sources"
 
