@@ -383,3 +383,7 @@ def run() -> None:
     except KeyboardInterrupt:
         click.echo("已中断", err=True)
         sys.exit(130)
+
+
+if __name__ == "__main__":  # python -m build_tools.cli … must run the command, not import and exit 0 silently
+    run()

@@ -456,3 +456,19 @@ def test_figure_downloads_are_reused_while_the_figures_stay_the_same(tmp_path, v
     sheet = openpyxl.load_workbook(io.BytesIO(again["downloads/figures.xlsx"])).active
     assert "小区党支部个数" in [c.value for row in sheet.iter_rows(min_row=2) for c in row]
     assert len(list((tmp_path / "cache").glob("figures-*.pickle"))) == 1
+
+
+@pytest.mark.parametrize("module", ["build_tools", "build_tools.cli"])
+def test_python_dash_m_runs_the_command_and_reports_failure(module, tmp_path):
+    """``python -m build_tools.cli validate`` once imported the module and exited 0 without checking
+    anything: an editor following such a line would believe a broken record valid."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "cases" / "x"
+    bad.mkdir(parents=True)
+    (bad / "broken.yml").write_text("id: [unclosed\n", encoding="utf-8")
+    ran = subprocess.run([sys.executable, "-m", module, "validate", str(tmp_path / "cases")],
+                         capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    assert ran.returncode != 0 and "broken.yml" in ran.stdout + ran.stderr
+    assert "Traceback" not in ran.stderr
