@@ -16,7 +16,8 @@ Query sets, each reported on its own:
   ``absent_test5``, split into development and test parts like the first three;
   a sixth by a sixth writer, ``dev6`` / ``test6`` / ``absent_dev6`` / ``absent_test6``, the same way;
   a seventh, ``dev7`` / ``test7`` / ``absent_dev7`` / ``absent_test7``, likewise;
-  an eighth, ``test8`` / ``absent_test8``, is a test round only, like the fourth.
+  an eighth, ``test8`` / ``absent_test8``, and a ninth, ``test9`` / ``absent_test9``, are test rounds
+  only, like the fourth.
 
 Both engines run the one plan (build_tools/ranking.py); the browser engine is
 driven in headless Chromium from file:// with every non-file request blocked.
@@ -79,6 +80,8 @@ SETS = [
     # Round 8 is a test round only, like round 4.
     ("文章里的问题·第八轮（heldout test8，只作检验）", HELDOUT, "test8", False),
     ("库里没有的话题·第八轮（absent_test8，只作检验）", HELDOUT, "absent_test8", False),
+    ("文章里的问题·第九轮（heldout test9，只作检验）", HELDOUT, "test9", False),
+    ("库里没有的话题·第九轮（absent_test9，只作检验）", HELDOUT, "absent_test9", False),
 ]
 
 
