@@ -91,8 +91,13 @@
   function answered(query, result, root) {
     notice = { text: noticeFor(result), total: result.total || 0, shown: result.items.length,
                nothing: !!result.nothing, root: root,
-               href: root + "search.html?q=" + encodeURIComponent(query.trim()) };
+               href: searchPage(root, query) };
     showNotice();
+  }
+
+  /* The 检索 page answering `query`: it lists every result, with place and tag choices. */
+  function searchPage(root, query) {
+    return root + "search.html?q=" + encodeURIComponent(query.trim());
   }
 
   /* Links to 常见难题 and the tags, for a question the library has nothing on. */
@@ -215,7 +220,7 @@
     input.addEventListener("focus", function () { if (!toggle.checked) toggle.click(); });
     input.form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      if (input.value.trim()) location.href = Core.siteRoot() + "search.html?q=" + encodeURIComponent(input.value.trim());
+      if (input.value.trim()) location.href = searchPage(Core.siteRoot(), input.value);
     });
   }
 
