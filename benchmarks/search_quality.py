@@ -82,6 +82,8 @@ SETS = [
     ("库里没有的话题·第八轮（absent_test8，只作检验）", HELDOUT, "absent_test8", False),
     ("文章里的问题·第九轮（heldout test9，只作检验）", HELDOUT, "test9", False),
     ("库里没有的话题·第九轮（absent_test9，只作检验）", HELDOUT, "absent_test9", False),
+    ("文章里的问题·第十轮（heldout test10，只作检验）", HELDOUT, "test10", False),
+    ("库里没有的话题·第十轮（absent_test10，只作检验）", HELDOUT, "absent_test10", False),
 ]
 
 
