@@ -112,7 +112,9 @@ def test_zensical_header_box_is_a_combobox_answered_by_our_engine(zsite, browser
     links = page.locator(".md-search-result__link")
     assert len(titles) >= 3 and box.get_attribute("aria-expanded") == "true"
     assert page.locator("[role=listbox] [role=option]").count() == links.count() == len(titles)
-    assert "个符合条件的结果" in page.locator(".md-search-result__meta[role=status]").inner_text()
+    # the status line counts what the query finds and what the list shows, in one sentence
+    count = page.locator(".md-search-result__meta[role=status]").inner_text()
+    assert count.startswith("找到 ") and f"这里列出最相关的 {len(titles)} 条。" in count, count
     box.press("ArrowDown")
     box.press("ArrowDown")
     chosen = links.nth(1)

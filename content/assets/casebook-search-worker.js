@@ -63,9 +63,10 @@
      how many cases the query finds in all (the 检索 page says the same number) and
      a link to the 检索 page, which lists them all, with place and tag choices. */
   var notice = null;  /* {text, total, shown, href} of the latest answer */
-  function noticeText(n) {
-    var more = n.total > n.shown ? "共 " + n.total + " 条，这里列出前 " + n.shown + " 条。" : "";
-    return more + (n.text || "");
+  /* The theme's count line says how many results the list shows ("20 个符合条件的结果"); when the query
+     finds more, one sentence says both numbers, as the 检索 page does, instead of two counts side by side. */
+  function countText(n) {
+    return n.total > n.shown ? "找到 " + n.total + " 条，这里列出最相关的 " + n.shown + " 条。" : null;
   }
   function showNotice() {
     var meta = document.querySelector(".md-search-result__meta");
@@ -73,7 +74,9 @@
     var box = meta.querySelector(".cb-search-notice");
     var input = document.querySelector(".md-search__input");
     if (!notice || !input || !input.value.trim()) { if (box) box.remove(); return; }
-    var text = noticeText(notice);
+    var count = countText(notice), line = meta.firstChild;
+    if (count && line && line.nodeType === Node.TEXT_NODE && line.data !== count) line.data = count;
+    var text = notice.text || "";
     if (box && box.getAttribute("data-for") === notice.href + "|" + text) return;
     if (!box) { box = document.createElement("span"); box.className = "cb-search-notice"; meta.appendChild(box); }
     box.setAttribute("data-for", notice.href + "|" + text);
