@@ -342,6 +342,12 @@ def test_enter_in_the_header_box_opens_the_best_result_beside_the_link_to_all(si
     # one sentence with both numbers, not the theme's count of the list beside a second count
     total, shown = re.match(r"找到 (\d+) 条，这里列出最相关的 (\d+) 条。", line).groups()
     assert "符合条件" not in line
+    # Chinese typography: no space after a full-width full stop, neither typed nor drawn as a margin
+    assert "。 " not in line and "\u3000" not in line
+    gap = page.evaluate("""() => {
+        const box = document.querySelector('.md-search-result__meta .cb-search-notice');
+        return parseFloat(getComputedStyle(box).marginLeft); }""")
+    assert gap == 0
     assert everything.is_visible() and everything.inner_text() == f"在检索页查看全部 {total} 条"
     assert int(total) > int(shown) and titles
     best = page.locator(".md-search-result__link").first.evaluate("a => a.href.split(/[?#]/)[0]")

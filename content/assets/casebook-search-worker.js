@@ -76,11 +76,13 @@
     if (!notice || !input || !input.value.trim()) { if (box) box.remove(); return; }
     var count = countText(notice), line = meta.firstChild;
     if (count && line && line.nodeType === Node.TEXT_NODE && line.data !== count) line.data = count;
-    var text = notice.text || "";
-    if (box && box.getAttribute("data-for") === notice.href + "|" + text) return;
+    var text = notice.text || "", key = notice.href + "|" + text + "|" + (count || "");
+    if (box && box.getAttribute("data-for") === key) return;
     if (!box) { box = document.createElement("span"); box.className = "cb-search-notice"; meta.appendChild(box); }
-    box.setAttribute("data-for", notice.href + "|" + text);
-    box.textContent = text ? text + " " : "";
+    box.setAttribute("data-for", key);
+    /* Our sentences end in a full stop: no space after it, before the next sentence or the links. */
+    box.textContent = text;
+    box.classList.toggle("cb-search-notice--joined", !!count);
     if (notice.nothing) {
       box.classList.add("cb-search-nothing");
       elsewhere(notice.root).forEach(function (a) { box.appendChild(a); box.appendChild(document.createTextNode(" ")); });
