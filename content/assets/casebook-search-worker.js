@@ -59,12 +59,11 @@
     return result.partial ? PARTIAL_NOTE : "";
   }
 
-  /* Material rewrites the count line on every answer; put our notice back after it:
-     how many cases the query finds in all (the 检索 page says the same number) and
-     a link to the 检索 page, which lists them all, with place and tag choices. */
-  var notice = null;  /* {text, total, shown, href} of the latest answer */
-  /* The theme's count line says how many results the list shows ("20 个符合条件的结果"); when the query
-     finds more, one sentence says both numbers, as the 检索 page does, instead of two counts side by side. */
+  /* The theme (Material's script, or casebook-searchbox.js under Zensical) rewrites the count line on every
+     answer with how many results the list shows ("20 个符合条件的结果"). After it: when the query finds more,
+     one sentence with both numbers instead (the 检索 page says the same number), then our notice and a link
+     to the 检索 page, which lists them all, with place and tag choices. */
+  var notice = null;  /* {text, total, shown, nothing, root, href} of the latest answer */
   function countText(n) {
     return n.total > n.shown ? "找到 " + n.total + " 条，这里列出最相关的 " + n.shown + " 条。" : null;
   }
