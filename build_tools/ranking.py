@@ -88,6 +88,7 @@ PLAN = {
                             # dev2 (hit@5 +1) and dev3 (hit@1, hit@5 +1), costs names one hit@1 (benchmarks/README.md)
     "pool": 40,             # candidates re-checked for the title bonus
     "limit": 20,            # results when the caller does not say how many
+    "earlyShown": 5,        # the browser lists this many first, as soon as they are settled (the order is the same)
     # results shown: a snippet around the first matched word
     "snippetChars": 90,
     "snippetLead": 20,      # characters kept before the first match

@@ -324,7 +324,8 @@ def test_browser_fetches_the_text_of_the_results_shown_and_of_titles_that_may_ho
     # the 40 candidates checked for the title bonus (a limit as large as the index shows them all), by block
     pool = page.evaluate(run, [query, n_docs])[0][:40]
     at = page.evaluate("""async locs => { const e = window.__casebook_engine, out = {};
-      (await e.docs(Array.from({length: e.meta.nDocs}, (_, i) => i))).forEach((d, i) => { out[d[e.F.loc]] = i; });
+      const rows = Array.from({length: e.meta.nDocs}, (_, i) => ({id: i}));
+      await e.fetchDocs(rows, () => {}); rows.forEach(r => { out[r.doc[e.F.loc]] = r.id; });
       return locs.map(l => out[l]); }""", [loc for loc, _, _ in pool])
     assert shown[0] == pool[:5] and len(pool) == 40
     pool_blocks = {f"{i // per}.js" for i in at}
@@ -335,6 +336,63 @@ def test_browser_fetches_the_text_of_the_results_shown_and_of_titles_that_may_ho
     differ = [q for q in queries if page.evaluate(run, [q, 5])[0] != page.evaluate(run, [q, n_docs])[0][:5]]
     assert differ == []
 
+
+
+LIST_STATES = """() => { window.__states = []; new MutationObserver(() => {
+    const items = Array.from(document.querySelectorAll('.md-search-result__item h1'), h => h.textContent);
+    const meta = document.querySelector('.md-search-result__meta');
+    if (items.length) window.__states.push([items, meta && meta.firstChild ? meta.firstChild.textContent : '']); })
+  .observe(document.body, {childList: true, subtree: true, characterData: true}); }"""
+
+
+@pytest.mark.parametrize("query", ["网格化治理", "党员", "志愿服务"])
+def test_header_box_lists_the_leading_results_first_then_all_of_them_in_the_same_order(engine_page, query):
+    """On a fresh page the first few results show before the text of the others has come; every list the
+    reader sees is the head of the final one, and the count line says the final count all along."""
+    b, page, site = engine_page
+    plan = page.evaluate("window.__casebook_engine.plan")
+    fresh = b.context.new_page()
+    fresh.goto((site / "index.html").as_uri())
+    fresh.evaluate(LIST_STATES)
+    box = fresh.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    # Material draws ten at first and the rest as the reader scrolls; Zensical's box draws them all
+    fresh.wait_for_function(f"document.querySelectorAll('.md-search-result__item').length > {plan['earlyShown']}",
+                            timeout=10_000)
+    fresh.wait_for_timeout(300)
+    states = fresh.evaluate("window.__states")
+    fresh.close()
+    final, line = states[-1]
+    assert len(final) >= 10 and line.startswith("找到 ")
+    assert [len(items) for items, _ in states][0] == plan["earlyShown"]
+    assert all(items == final[:len(items)] for items, _ in states)
+    assert {text for _, text in states} == {line}
+
+
+def test_the_leading_results_shown_early_are_the_head_of_the_final_list(engine_page):
+    """For name and problem queries on a fresh page (nothing fetched yet), what the engine hands out early is
+    always the head of its final answer: a record whose title is still unchecked never gets passed over."""
+    b, page, site = engine_page
+    from browsereval import open_engine
+
+    # ``every``: as if each title might hold the query (a mask of all ones), so that many are still
+    # unchecked when the first documents come
+    run = """async ([q, every]) => { const e = window.__casebook_engine, early = [];
+      if (every) e.titleMasks = e.titleMasks.map(() => -1);
+      const r = await e.search(q, e.plan.limit, x => early.push(x.items.map(i => i.doc[e.F.loc])));
+      return [early, r.items.map(i => i.doc[e.F.loc])]; }"""
+    queries = ["党员", "网格化治理", "志愿服务", "老旧小区", "红色物业"] + [q.q for q in QUERIES[::16] + PROBLEM_QUERIES[::16]]
+    wrong, early_ones = [], 0
+    for q in queries:
+        for every in (False, True):
+            fresh = open_engine(b.context, site)
+            early, final = fresh.evaluate(run, [q, every])
+            fresh.close()
+            early_ones += bool(early)
+            wrong += [(q, every) for items in early if items != final[:len(items)]]
+    assert wrong == []
+    assert early_ones >= len(queries) // 2, (early_ones, len(queries))
 
 # ------------------------------------------------------------ one ranking, two engines
 

@@ -63,9 +63,16 @@
      answer with how many results the list shows ("20 个符合条件的结果"). After it: when the query finds more,
      one sentence with both numbers instead (the 检索 page says the same number), then our notice and a link
      to the 检索 page, which lists them all, with place and tag choices. */
-  var notice = null;  /* {text, total, shown, nothing, root, href} of the latest answer */
+  var notice = null;  /* {text, total, shown, listed, nothing, root, href} of the latest answer */
   function countText(n) {
-    return n.total > n.shown ? "找到 " + n.total + " 条，这里列出最相关的 " + n.shown + " 条。" : null;
+    if (n.total > n.shown) return "找到 " + n.total + " 条，这里列出最相关的 " + n.shown + " 条。";
+    /* While only the leading few are listed, the line already says what it will say once all are. */
+    return n.listed < n.shown ? themeCount(n.shown) : null;
+  }
+  function themeCount(n) {
+    var cfg = document.getElementById("__config");
+    var t = (cfg && JSON.parse(cfg.textContent).translations) || {};
+    return (t["search.result.other"] || "# 个符合条件的结果").replace("#", n);
   }
   function showNotice() {
     var meta = document.querySelector(".md-search-result__meta");
@@ -93,7 +100,8 @@
 
   /* Remember the latest answer of the header box; showNotice puts it beside the result count. */
   function answered(query, result, root) {
-    notice = { text: noticeFor(result), total: result.total || 0, shown: result.items.length,
+    notice = { text: noticeFor(result), total: result.total || 0, listed: result.items.length,
+               shown: result.shown === undefined ? result.items.length : result.shown,
                nothing: !!result.nothing, root: root,
                href: searchPage(root, query) };
     showNotice();
@@ -195,12 +203,14 @@
       this.latest = query;
       this.ready().then(function () {
         if (!query.trim()) return { items: [], terms: [], known: true, total: 0 };
-        return self.engine.search(query, self.engine.plan.limit);
-      }).then(function (result) {
-        if (self.latest !== query) return;  /* drop stale answers */
-        answered(query, result, self.root);
-        self.emit({ type: MSG.RESULT, data: toMaterial(result, self.engine) });
-      }, function (err) { console.error(err); });
+        return self.engine.search(query, self.engine.plan.limit, show);
+      }).then(show, function (err) { console.error(err); });
+    }
+    /* The leading results as soon as they are settled, then all of them (Material redraws its list). */
+    function show(result) {
+      if (self.latest !== query) return;  /* drop stale answers */
+      answered(query, result, self.root);
+      self.emit({ type: MSG.RESULT, data: toMaterial(result, self.engine) });
     }
   };
 

@@ -105,12 +105,26 @@
     });
   };
 
-  Engine.prototype.docs = function (ids) {
-    var self = this, per = this.meta.docsPerShard, shards = {};
-    ids.forEach(function (d) { shards[Math.floor(d / per)] = true; });
-    return Promise.all(Object.keys(shards).map(function (n) { return self.load("d", n); })).then(function () {
-      return ids.map(function (d) { return shardWaiters["d" + Math.floor(d / per)].data[d % per]; });
-    });
+  /* Fetch the documents of `rows` ({id} objects) and call `each(row)` once a row's document is in `row.doc`.
+     With `lead`, the first `lead` rows' shards are asked for before the others: twenty-odd files asked for
+     together from file:// all come at about the same time, later than a few alone. */
+  Engine.prototype.fetchDocs = function (rows, each, lead) {
+    var self = this, per = this.meta.docsPerShard;
+    var fetch = function (part) {
+      var shards = [], rowsOf = {};
+      part.forEach(function (r) {
+        var n = Math.floor(r.id / per);
+        if (!rowsOf[n]) { rowsOf[n] = []; shards.push(n); }
+        rowsOf[n].push(r);
+      });
+      return Promise.all(shards.map(function (n) {
+        return self.load("d", n).then(function (data) {
+          rowsOf[n].forEach(function (r) { r.doc = data[r.id % per]; each(r); });
+        });
+      }));
+    };
+    if (!lead) return fetch(rows);
+    return fetch(rows.slice(0, lead)).then(function () { return fetch(rows.slice(lead)); });
   };
 
   Engine.prototype.has = function (w) { return this.inVocab[w] === true; };
@@ -323,8 +337,10 @@
     return unseen >= P.unknownMinChars && unseen >= P.unknownShare * content(han);
   }
 
-  /* Ranked documents: a Promise of {items: [{doc, score}], terms}. */
-  Engine.prototype.search = function (query, limit) {
+  /* Ranked documents: a Promise of {items: [{doc, score}], terms, total, shown, …}. When the documents take a
+     while, `early` (optional) hears first the leading plan.earlyShown results, in their final order, with the final
+     total and shown counts. */
+  Engine.prototype.search = function (query, limit, early) {
     /* Iterate in the order words were added (Object.keys would put number-like
        words first), so sums are added in the same order as in Python. */
     var self = this, parsed = this.parse(query), terms = parsed.terms, names = parsed.order;
@@ -407,19 +423,35 @@
       for (var c = 0; c < parsed.han.length; c++) want |= 1 << (parsed.han.charCodeAt(c) % self.meta.titleBits);
       var shown = Math.max(limit, P.relatedMax), need = pool.filter(function (r, i) {
         return i < shown || (titled && (self.titleMasks[r.id] & want) === want); });
-      return self.docs(need.map(function (r) { return r.id; })).then(function (docs) {
-        need.forEach(function (r, i) {
-          r.doc = docs[i];
-          var title = (docs[i][F.title] + " " + docs[i][F.aliases]).toLowerCase();
-          if (titled && title.indexOf(parsed.han) >= 0) { r.score *= P.titleBonus; r.direct = true; }
-        });
+      /* A record's score once its title is checked is at most its bound; the first few in order of bounds
+         are settled, and shown early, once each of them is checked and no other can pass them. */
+      var maybe = {}, waiting = need.length, per = self.meta.docsPerShard;
+      var sent = !early || ranked.length <= P.earlyShown || need.every(function (r) {
+        var w = shardWaiters["d" + Math.floor(r.id / per)];
+        return w && w.data; });
+      need.forEach(function (r) { maybe[r.id] = titled && (self.titleMasks[r.id] & want) === want; });
+      var bound = function (r) { return r.doc || !maybe[r.id] ? r.score : r.score * P.titleBonus; };
+      var byBound = function (a, b) { return bound(b) - bound(a) || a.id - b.id; };
+      var weighty = parsed.han.length >= P.honestMinChars || required > 0;
+      var answer = function (items, nothing) {
+        return { items: items, terms: names, total: nothing ? Math.min(ranked.length, P.relatedMax) : ranked.length,
+                 nothing: nothing, partial: ranked.length > 0 && required > 0 && !full,
+                 known: ranked.length > 0 || names.length > 0, shown: nothing ? items.length : Math.min(limit, ranked.length) };
+      };
+      var arrived = function (r) {
+        var title = (r.doc[F.title] + " " + r.doc[F.aliases]).toLowerCase();
+        if (titled && title.indexOf(parsed.han) >= 0) { r.score *= P.titleBonus; r.direct = true; }
+        if (--waiting === 0 || sent) return;
+        var lead = pool.slice().sort(byBound).slice(0, P.earlyShown);
+        if (lead.every(function (x) { return x.doc; }) && (!weighty || lead.some(function (x) { return x.direct; }))) {
+          sent = true;
+          early(answer(lead, false));
+        }
+      };
+      return self.fetchDocs(need.slice().sort(byBound), arrived, sent ? 0 : P.earlyShown).then(function () {
         pool.sort(order);
-        var weighty = parsed.han.length >= P.honestMinChars || required > 0;
         var nothing = weighty && !pool.some(function (r) { return r.direct; });  /* an empty list too */
-        return { items: pool.slice(0, nothing ? P.relatedMax : limit), terms: names,
-                 total: nothing ? Math.min(ranked.length, P.relatedMax) : ranked.length, nothing: nothing,
-                 partial: ranked.length > 0 && required > 0 && !full,
-                 known: ranked.length > 0 || names.length > 0 };
+        return answer(pool.slice(0, nothing ? P.relatedMax : limit), nothing);
       });
     });
   };

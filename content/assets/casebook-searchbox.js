@@ -124,19 +124,25 @@
     var self = this, query = this.input.value, mine = ++this.asked;
     if (this.panel.hidden) this.open();
     if (!query.trim()) { this.shown = query; this.render(query, null); return; }
-    this.load().then(function (engine) { return engine.search(query, engine.plan.limit); }).then(function (result) {
+    /* The leading results as soon as they are settled, then all of them. */
+    var show = function (result) {
       if (mine !== self.asked) return;
-      self.shown = query;
       self.render(query, result);
-    }, function (err) { console.error(err); });
+      self.shown = query;
+    };
+    this.load().then(function (engine) { return engine.search(query, engine.plan.limit, show); })
+      .then(show, function (err) { console.error(err); });
   };
 
   SearchBox.prototype.render = function (query, result) {
-    var items = result ? result.items : [];
+    var items = result ? result.items : [], count = result ? result.shown : 0;  /* shown: all, once they come */
+    /* The full list after the leading few keeps the result the reader has already moved to. */
+    var keep = result && this.shown === query ? this.active : -1;
     this.select(-1);
     this.meta.textContent = !result ? TEXTS.placeholder : !items.length ? TEXTS.none
-      : items.length === 1 ? TEXTS.one : TEXTS.other.replace("#", items.length);
+      : count === 1 ? TEXTS.one : TEXTS.other.replace("#", count);
     this.list.replaceChildren.apply(this.list, items.map(this.item.bind(this, result)));
+    if (keep >= 0) this.select(keep);
     if (result) CS.answered(query, result, this.site);
   };
 
