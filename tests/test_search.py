@@ -370,6 +370,33 @@ def test_header_box_lists_the_leading_results_first_then_all_of_them_in_the_same
     assert {text for _, text in states} == {line}
 
 
+
+def test_search_page_lists_the_leading_results_first_and_says_the_count_once(engine_page):
+    """The 检索 page, opened from a link with ?q=, shows the first few results before the rest, keeps them at
+    the head of the full list, and writes its status line (a live region) once, with the final count."""
+    from urllib.parse import quote
+
+    b, page, site = engine_page
+    plan = page.evaluate("window.__casebook_engine.plan")
+    fresh = b.context.new_page()
+    fresh.add_init_script("""document.addEventListener('DOMContentLoaded', () => {
+      window.__states = []; window.__said = [];
+      const list = document.querySelector('.cb-search-results'), status = document.querySelector('.cb-search-status');
+      new MutationObserver(() => { const items = Array.from(list.querySelectorAll('li > a'), a => a.textContent);
+        if (items.length) window.__states.push(items); }).observe(list, {childList: true});
+      new MutationObserver(() => window.__said.push(status.textContent))
+        .observe(status, {childList: true, characterData: true, subtree: true}); });""")
+    fresh.goto((site / "search.html").as_uri() + "?q=" + quote("网格化治理"))
+    fresh.wait_for_function(f"window.__states && window.__states.some(s => s.length > {plan['earlyShown']})",
+                            timeout=10_000)
+    fresh.wait_for_timeout(300)
+    states, said = fresh.evaluate("[window.__states, window.__said]")
+    fresh.close()
+    final = states[-1]
+    assert len(states[0]) == plan["earlyShown"] and len(final) > plan["earlyShown"]
+    assert all(items == final[:len(items)] for items in states)
+    assert said == ["检索中…", f"找到 {len(final)} 条"]
+
 def test_the_leading_results_shown_early_are_the_head_of_the_final_list(engine_page):
     """For name and problem queries on a fresh page (nothing fetched yet), what the engine hands out early is
     always the head of its final answer: a record whose title is still unchecked never gets passed over."""

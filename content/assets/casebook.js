@@ -137,13 +137,16 @@
       if (!query.trim()) { status.textContent = "请输入检索词，或选择地点、标签。"; list.replaceChildren(); return; }
       status.textContent = "检索中…";
       var F, plan;
-      CS.open(siteRoot()).then(function (engine) { F = engine.F; plan = engine.plan; return engine.search(query, 50); }).then(function (res) {
+      /* The leading results as soon as they are settled, then all of them; the status line, read out by
+         screen readers, is written once: it says the final count from the start. */
+      var show = function (res) {
         if (mine !== asked) return;  /* a newer question is on its way */
         var mark = CS.highlighter(res.terms);
         var items = res.items, note = CS.noticeFor(res);
-        status.textContent = res.nothing ? note
-          : items.length ? "找到 " + res.total + " 条" + (res.total > items.length ? "（只列前 " + items.length + " 条）" : "") + (note ? "。" + note : "")
+        var text = res.nothing ? note
+          : items.length ? "找到 " + res.total + " 条" + (res.total > res.shown ? "（只列前 " + res.shown + " 条）" : "") + (note ? "。" + note : "")
           : (note || "没有找到，换个说法试试。");
+        if (res.nothing || status.textContent !== text) status.textContent = text;
         status.classList.toggle("cb-search-nothing", !!res.nothing);
         if (res.nothing) CS.elsewhere(siteRoot()).forEach(function (a) { status.appendChild(document.createTextNode(" ")); status.appendChild(a); });
         var h = res.terms.length ? "?h=" + encodeURIComponent(res.terms.join(" ")) : "";
@@ -171,7 +174,9 @@
           li.appendChild(b);
           if (window.CasebookCourse) window.CasebookCourse.bindAdd(b);  /* casebook-mycourse.js */
         });
-      }, function () { status.textContent = "检索索引未能载入：请确认网站文件夹完整（search 文件夹）。"; });
+      };
+      CS.open(siteRoot()).then(function (engine) { F = engine.F; plan = engine.plan; return engine.search(query, 50, show); })
+        .then(show, function () { status.textContent = "检索索引未能载入：请确认网站文件夹完整（search 文件夹）。"; });
     };
     form.addEventListener("submit", run);
     form.place.addEventListener("change", run);
