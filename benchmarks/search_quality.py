@@ -84,6 +84,8 @@ SETS = [
     ("库里没有的话题·第九轮（absent_test9，只作检验）", HELDOUT, "absent_test9", False),
     ("文章里的问题·第十轮（heldout test10，只作检验）", HELDOUT, "test10", False),
     ("库里没有的话题·第十轮（absent_test10，只作检验）", HELDOUT, "absent_test10", False),
+    ("文章里的问题·第十一轮（heldout test11，只作检验）", HELDOUT, "test11", False),
+    ("库里没有的话题·第十一轮（absent_test11，只作检验）", HELDOUT, "absent_test11", False),
 ]
 
 
