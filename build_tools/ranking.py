@@ -89,8 +89,7 @@ PLAN = {
     "pool": 40,             # candidates re-checked for the title bonus
     "limit": 20,            # results when the caller does not say how many
     "earlyShown": 5,        # the browser lists this many first, as soon as they are settled (the order is the same)
-    # results shown: a snippet around the first matched word
-    "snippetChars": 90,
+    "snippetChars": 90,     # results shown: a snippet this long around the first matched word
     "snippetLead": 20,      # characters kept before the first match
 }
 FIELD_BOOSTS = PLAN["fieldBoosts"]
