@@ -337,7 +337,6 @@ def test_browser_fetches_the_text_of_the_results_shown_and_of_titles_that_may_ho
     assert differ == []
 
 
-
 LIST_STATES = """() => { window.__states = []; new MutationObserver(() => {
     const items = Array.from(document.querySelectorAll('.md-search-result__item h1'), h => h.textContent);
     const meta = document.querySelector('.md-search-result__meta');
@@ -370,7 +369,6 @@ def test_header_box_lists_the_leading_results_first_then_all_of_them_in_the_same
     assert {text for _, text in states} == {line}
 
 
-
 def test_search_page_lists_the_leading_results_first_and_says_the_count_once(engine_page):
     """The 检索 page, opened from a link with ?q=, shows the first few results before the rest, keeps them at
     the head of the full list, and writes its status line (a live region) once, with the final count."""
@@ -397,6 +395,7 @@ def test_search_page_lists_the_leading_results_first_and_says_the_count_once(eng
     assert all(items == final[:len(items)] for items in states)
     assert said == ["检索中…", f"找到 {len(final)} 条"]
 
+
 def test_the_leading_results_shown_early_are_the_head_of_the_final_list(engine_page):
     """For name and problem queries on a fresh page (nothing fetched yet), what the engine hands out early is
     always the head of its final answer: a record whose title is still unchecked never gets passed over."""
@@ -420,6 +419,7 @@ def test_the_leading_results_shown_early_are_the_head_of_the_final_list(engine_p
             wrong += [(q, every) for items in early if items != final[:len(items)]]
     assert wrong == []
     assert early_ones >= len(queries) // 2, (early_ones, len(queries))
+
 
 # ------------------------------------------------------------ one ranking, two engines
 

@@ -39,11 +39,27 @@
     });
   }
 
-  /* The site's root folder as an absolute URL (Material writes it into the page). */
-  function siteRoot() {
+  /* The page's config, which Material and Zensical both write into it. */
+  function pageConfig() {
     var cfg = document.getElementById("__config");
-    var base = cfg ? JSON.parse(cfg.textContent).base : ".";
+    return cfg ? JSON.parse(cfg.textContent) : {};
+  }
+
+  /* The site's root folder as an absolute URL. */
+  function siteRoot() {
+    var base = pageConfig().base || ".";
     return new URL(base.replace(/\/?$/, "/"), location.href).href;
+  }
+
+  /* The theme's wording of the search result count ("#" stands for the number). */
+  function themeTexts() {
+    var t = pageConfig().translations || {};
+    return {
+      placeholder: t["search.result.placeholder"] || "键入以开始搜索",
+      none: t["search.result.none"] || "没有找到符合条件的结果",
+      one: t["search.result.one"] || "找到 1 个符合条件的结果",
+      other: t["search.result.other"] || "# 个符合条件的结果"
+    };
   }
 
   /* Values kept in this browser (localStorage, which works from file:// too).
@@ -194,6 +210,6 @@
     try { return JSON.parse(box.getAttribute("data-cb-sections")) || { sections: [], parts: {} }; } catch (e) { return { sections: [], parts: {} }; }
   }
 
-  window.CasebookCore = { escapeHtml: escapeHtml, el: el, loadScript: loadScript, siteRoot: siteRoot,
+  window.CasebookCore = { escapeHtml: escapeHtml, el: el, loadScript: loadScript, siteRoot: siteRoot, themeTexts: themeTexts,
                           store: store, urlState: urlState, toYaml: toYaml, fromYaml: fromYaml, loadCases: loadCases, sections: sections };
 })();

@@ -67,12 +67,7 @@
   function countText(n) {
     if (n.total > n.shown) return "找到 " + n.total + " 条，这里列出最相关的 " + n.shown + " 条。";
     /* While only the leading few are listed, the line already says what it will say once all are. */
-    return n.listed < n.shown ? themeCount(n.shown) : null;
-  }
-  function themeCount(n) {
-    var cfg = document.getElementById("__config");
-    var t = (cfg && JSON.parse(cfg.textContent).translations) || {};
-    return (t["search.result.other"] || "# 个符合条件的结果").replace("#", n);
+    return n.listed < n.shown ? Core.themeTexts().other.replace("#", n.shown) : null;
   }
   function showNotice() {
     var meta = document.querySelector(".md-search-result__meta");
@@ -100,8 +95,7 @@
 
   /* Remember the latest answer of the header box; showNotice puts it beside the result count. */
   function answered(query, result, root) {
-    notice = { text: noticeFor(result), total: result.total || 0, listed: result.items.length,
-               shown: result.shown === undefined ? result.items.length : result.shown,
+    notice = { text: noticeFor(result), total: result.total || 0, listed: result.items.length, shown: result.shown,
                nothing: !!result.nothing, root: root,
                href: searchPage(root, query) };
     showNotice();
@@ -202,7 +196,7 @@
       var query = String(message.data || "");
       this.latest = query;
       this.ready().then(function () {
-        if (!query.trim()) return { items: [], terms: [], known: true, total: 0 };
+        if (!query.trim()) return { items: [], terms: [], known: true, total: 0, shown: 0 };
         return self.engine.search(query, self.engine.plan.limit, show);
       }).then(show, function (err) { console.error(err); });
     }

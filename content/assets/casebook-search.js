@@ -113,7 +113,7 @@
     var fetch = function (part) {
       var shards = [], rowsOf = {};
       part.forEach(function (r) {
-        var n = Math.floor(r.id / per);
+        var n = self.docShard(r.id);
         if (!rowsOf[n]) { rowsOf[n] = []; shards.push(n); }
         rowsOf[n].push(r);
       });
@@ -125,6 +125,13 @@
     };
     if (!lead) return fetch(rows);
     return fetch(rows.slice(0, lead)).then(function () { return fetch(rows.slice(lead)); });
+  };
+
+  Engine.prototype.docShard = function (id) { return Math.floor(id / this.meta.docsPerShard); };
+  /* Whether the text of every row is here already (nothing to wait for). */
+  Engine.prototype.haveDocs = function (rows) {
+    var self = this;
+    return rows.every(function (r) { var w = shardWaiters["d" + self.docShard(r.id)]; return !!(w && w.data); });
   };
 
   Engine.prototype.has = function (w) { return this.inVocab[w] === true; };
@@ -421,16 +428,12 @@
       limit = limit || P.limit;
       var pool = ranked.slice(0, Math.max(limit, P.pool)), want = 0, titled = parsed.han.length >= P.titleMinChars;
       for (var c = 0; c < parsed.han.length; c++) want |= 1 << (parsed.han.charCodeAt(c) % self.meta.titleBits);
-      var shown = Math.max(limit, P.relatedMax), need = pool.filter(function (r, i) {
-        return i < shown || (titled && (self.titleMasks[r.id] & want) === want); });
+      var maybe = function (r) { return titled && (self.titleMasks[r.id] & want) === want; };
+      var shown = Math.max(limit, P.relatedMax), need = pool.filter(function (r, i) { return i < shown || maybe(r); });
       /* A record's score once its title is checked is at most its bound; the first few in order of bounds
          are settled, and shown early, once each of them is checked and no other can pass them. */
-      var maybe = {}, waiting = need.length, per = self.meta.docsPerShard;
-      var sent = !early || ranked.length <= P.earlyShown || need.every(function (r) {
-        var w = shardWaiters["d" + Math.floor(r.id / per)];
-        return w && w.data; });
-      need.forEach(function (r) { maybe[r.id] = titled && (self.titleMasks[r.id] & want) === want; });
-      var bound = function (r) { return r.doc || !maybe[r.id] ? r.score : r.score * P.titleBonus; };
+      var waiting = need.length, sent = !early || ranked.length <= P.earlyShown || self.haveDocs(need);
+      var bound = function (r) { return r.doc || !maybe(r) ? r.score : r.score * P.titleBonus; };
       var byBound = function (a, b) { return bound(b) - bound(a) || a.id - b.id; };
       var weighty = parsed.han.length >= P.honestMinChars || required > 0;
       var answer = function (items, nothing) {

@@ -23,20 +23,7 @@
 
   var Core = window.CasebookCore, CS = window.CasebookSearch;
   var box = document.querySelector("[data-cb-header-search]");
-  var TEXTS = translations();
-
-  /* Material's wording of the result count, from the page's own config (both themes write it). */
-  function translations() {
-    var cfg = document.getElementById("__config");
-    var t = cfg ? JSON.parse(cfg.textContent).translations || {} : {};
-    return {
-      placeholder: t["search.result.placeholder"] || "键入以开始搜索",
-      none: t["search.result.none"] || "没有找到符合条件的结果",
-      one: t["search.result.one"] || "找到 1 个符合条件的结果",
-      other: t["search.result.other"] || "# 个符合条件的结果",
-      loading: "正在初始化检索…"
-    };
-  }
+  var TEXTS = Object.assign(Core.themeTexts(), { loading: "正在初始化检索…" });
 
   function escapeRegExp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
